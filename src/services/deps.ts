@@ -1,0 +1,23 @@
+/**
+ * What the app's use cases need from the outside world, passed in rather than imported, so the
+ * same services run on Forge (src/entry/), in the local host (src/localhost/) and in tests.
+ */
+import type { Transport } from '../jira/transport';
+import type { KeyValueStore } from '../storage/store';
+
+export interface ScanQueue {
+  /** Enqueue a scan step (Forge: @forge/events Queue.push; locally: run soon in-process). */
+  push(event: { projectKey: string; [key: string]: unknown }): Promise<void>;
+}
+
+export interface AppDeps {
+  /** Jira as the signed-in user, so Jira's own permissions hold. */
+  jiraAsUser(accountId: string): Transport;
+  /** Jira as the app: only for writes the user may not make directly (issue properties) and background work. */
+  jiraAsApp(): Transport;
+  store: KeyValueStore;
+  now(): Date;
+  queue?: ScanQueue;
+  /** Diagnostics; never given whole payloads or tokens. */
+  log?(message: string, extra?: Record<string, unknown>): void;
+}

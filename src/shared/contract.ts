@@ -1,0 +1,246 @@
+/**
+ * The one contract between the Custom UI bundles and the resolvers: resolver names, payload
+ * schemas (validated at runtime on the server), result shapes and the result envelope with its
+ * error codes. Imported by both sides; never copied.
+ *
+ * Keep this module free of Node, Forge and React imports: it is bundled into the browser.
+ */
+import { z } from 'zod';
+import { configSchema, projectOverrideSchema, type PopmConfig, type ProjectOverride } from '../domain/config';
+import {
+  RULE_IDS,
+  type AcceptanceRecord,
+  type Coverage,
+  type Finding,
+  type IssueTypeInfo,
+  type Level,
+  type OwnerSource,
+  type RuleId,
+  type Severity,
+  type StatusCategory,
+} from '../domain/types';
+
+// ---------------------------------------------------------------------------------------------
+// Envelope
+
+export const ERROR_CODES = [
+  'BAD_REQUEST', // the payload is malformed: a bug in the caller, or tampering
+  'UNAUTHENTICATED', // no signed-in user
+  'FORBIDDEN', // signed in, but may not do this (not the PO, not an admin...)
+  'NOT_FOUND', // the issue or project does not exist or the user may not see it
+  'INVALID_STATE', // e.g. accepting a story that is still `new`
+  'INVALID_CONFIG', // configuration failed validation; details name the paths
+  'CONFLICT', // someone else changed the same record first; reload and retry
+  'RATE_LIMITED', // Jira asked us to slow down and retries ran out
+  'JIRA_UNAVAILABLE', // Jira answered 5xx or could not be reached
+  'INTERNAL', // a bug; the message says so without leaking internals
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ResultError {
+  code: ErrorCode;
+  message: string;
+  /** Per-path problems for INVALID_CONFIG / BAD_REQUEST. */
+  details?: { path: string; message: string }[];
+}
+
+export type Result<T> = { ok: true; data: T } | { ok: false; error: ResultError };
+
+export const ok = <T>(data: T): Result<T> => ({ ok: true, data });
+export const fail = (code: ErrorCode, message: string, details?: ResultError['details']): Result<never> => ({
+  ok: false,
+  error: details ? { code, message, details } : { code, message },
+});
+
+// ---------------------------------------------------------------------------------------------
+// Shared payload pieces
+
+export const issueKeySchema = z
+  .string()
+  .max(64)
+  .regex(/^[A-Z][A-Z0-9_]{0,254}-[1-9]\d{0,9}$/, 'must be an issue key such as ART-12');
+export const projectKeySchema = z
+  .string()
+  .max(255)
+  .regex(/^[A-Z][A-Z0-9_]{0,254}$/, 'must be a project key such as ART');
+export const accountIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9:_-]+$/, 'must be an Atlassian account id');
+
+// ---------------------------------------------------------------------------------------------
+// View shapes (what resolvers return)
+
+export interface OwnerView {
+  accountId: string;
+  displayName: string;
+  avatarUrl?: string;
+  active: boolean;
+}
+
+export interface IssueSummary {
+  key: string;
+  summary: string;
+  projectKey: string;
+  issueType: string;
+  level: Level;
+  status: { name: string; category: StatusCategory };
+  owners: OwnerView[];
+  ownerSource: OwnerSource | null;
+  /** The role that owns this level (e.g. "Product Owner"); null for subtasks. */
+  role: string | null;
+  acceptance: (AcceptanceRecord & { acceptedByName?: string; valid: boolean; stale: boolean }) | null;
+  findings: Finding[];
+  /** Findings on issues below this one, by rule (roll-up). */
+  belowCounts: Partial<Record<RuleId, number>>;
+}
+
+export interface IssueView {
+  issue: IssueSummary;
+  /** Ancestors from the top (portfolio) down to the issue's parent. */
+  chain: IssueSummary[];
+  /** Direct children (first page); for features and epics. */
+  children: IssueSummary[];
+  childrenCursor: string | null;
+  /** Findings below this issue, by rule. */
+  countsByRule: Partial<Record<RuleId, number>>;
+  /** What the signed-in user may do here (the server checks again on every write). */
+  permissions: { accept: boolean; revoke: boolean; setOwner: boolean };
+  /** Set when the mirrored issue property disagrees with the app's record. */
+  propertyMismatch: boolean;
+}
+
+export interface TreeRow extends IssueSummary {
+  parentKey: string | null;
+  depth: number;
+  /** True when the issue belongs to another project (context only, no findings of its own). */
+  context: boolean;
+}
+
+export interface ScanState {
+  status: 'none' | 'running' | 'complete' | 'failed';
+  /** Issues processed so far and the total Jira reported, if known. */
+  processed: number;
+  total: number | null;
+  builtAt: string | null;
+  error?: string;
+}
+
+export interface ProjectTree {
+  projectKey: string;
+  rows: TreeRow[];
+  nextCursor: string | null;
+  coverage: Coverage;
+  countsByRule: Partial<Record<RuleId, number>>;
+  countsBySeverity: Record<Severity, number>;
+  issues: number;
+  scan: ScanState;
+}
+
+export interface TrendPoint {
+  date: string;
+  featuresWithPm: number | null;
+  doneStoriesAccepted: number | null;
+}
+
+export interface GadgetSummary {
+  projectKey: string;
+  projectName: string;
+  coverage: Coverage;
+  countsByRule: Partial<Record<RuleId, number>>;
+  trend: TrendPoint[];
+  scan: ScanState;
+}
+
+export interface SiteMeta {
+  issueTypes: IssueTypeInfo[];
+  userFields: { id: string; name: string; multi: boolean }[];
+  otherFields: { id: string; name: string }[];
+  projects: { key: string; name: string }[];
+}
+
+export interface ConfigView {
+  config: PopmConfig;
+  /** Bumped on each save; sent back with a save to detect concurrent edits. */
+  revision: number;
+  site: SiteMeta;
+  canEdit: boolean;
+}
+
+export interface ProjectConfigView {
+  projectKey: string;
+  override: ProjectOverride;
+  revision: number;
+  site: SiteMeta;
+  canEdit: boolean;
+}
+
+export interface PreviewResult {
+  projectKey: string;
+  before: { countsByRule: Partial<Record<RuleId, number>>; coverage: Coverage; findings: number };
+  after: { countsByRule: Partial<Record<RuleId, number>>; coverage: Coverage; findings: number };
+}
+
+export interface AcceptanceView {
+  issueKey: string;
+  acceptance: IssueSummary['acceptance'];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resolvers: name -> payload schema and result type
+
+const gadgetRules = z.array(z.enum(RULE_IDS)).max(RULE_IDS.length);
+
+export const payloadSchemas = {
+  getIssueView: z.object({ issueKey: issueKeySchema }).strict(),
+  getChildren: z.object({ issueKey: issueKeySchema, cursor: z.string().max(2048).optional() }).strict(),
+  getProjectTree: z
+    .object({ projectKey: projectKeySchema, cursor: z.string().max(2048).optional() })
+    .strict(),
+  startScan: z.object({ projectKey: projectKeySchema }).strict(),
+  getGadgetSummary: z.object({ projectKey: projectKeySchema, rules: gadgetRules.optional() }).strict(),
+  acceptStory: z.object({ issueKey: issueKeySchema }).strict(),
+  revokeAcceptance: z.object({ issueKey: issueKeySchema }).strict(),
+  setOwner: z.object({ issueKey: issueKeySchema, accountIds: z.array(accountIdSchema).max(20) }).strict(),
+  searchUsers: z.object({ query: z.string().max(100), issueKey: issueKeySchema.optional() }).strict(),
+  getConfig: z.object({}).strict(),
+  saveConfig: z.object({ config: z.unknown(), revision: z.number().int().min(0) }).strict(),
+  getProjectConfig: z.object({ projectKey: projectKeySchema }).strict(),
+  saveProjectConfig: z
+    .object({ projectKey: projectKeySchema, override: z.unknown(), revision: z.number().int().min(0) })
+    .strict(),
+  previewConfig: z.object({ projectKey: projectKeySchema, config: z.unknown() }).strict(),
+} as const;
+
+export type ResolverName = keyof typeof payloadSchemas;
+export type Payload<N extends ResolverName> = z.infer<(typeof payloadSchemas)[N]>;
+
+export interface ResultTypes {
+  getIssueView: IssueView;
+  getChildren: { children: IssueSummary[]; cursor: string | null };
+  getProjectTree: ProjectTree;
+  startScan: ScanState;
+  getGadgetSummary: GadgetSummary;
+  acceptStory: AcceptanceView;
+  revokeAcceptance: AcceptanceView;
+  setOwner: IssueSummary;
+  searchUsers: OwnerView[];
+  getConfig: ConfigView;
+  saveConfig: ConfigView;
+  getProjectConfig: ProjectConfigView;
+  saveProjectConfig: ProjectConfigView;
+  previewConfig: PreviewResult;
+}
+
+export const RESOLVER_NAMES = Object.keys(payloadSchemas) as ResolverName[];
+
+/** The saved gadget configuration (Jira stores it through `view.submit`). */
+export const gadgetConfigSchema = z
+  .object({ projectKey: projectKeySchema, rules: gadgetRules.optional() })
+  .strict();
+export type GadgetConfig = z.infer<typeof gadgetConfigSchema>;
+
+// Re-exported so UI code needs only this module.
+export { configSchema, projectOverrideSchema };
+export type { PopmConfig, ProjectOverride, Finding, RuleId, Severity, Level, StatusCategory, Coverage };
