@@ -150,6 +150,20 @@ export function effectiveConfig(config: PopmConfig, projectKey: string | undefin
     teamField: config.teamField,
     acceptanceCriteriaField: config.acceptanceCriteriaField,
     delegates,
-    rules: { ...config.rules, ...override?.rules },
+    rules: mergeRuleSettings(config.rules, override?.rules),
   };
+}
+
+/**
+ * Per rule, a project's setting overrides the site's field by field: a project that only lowers a
+ * rule's severity keeps the site's switch for it (and vice versa).
+ */
+export function mergeRuleSettings(site: RuleSettings, project: RuleSettings | undefined): RuleSettings {
+  const merged: RuleSettings = { ...site };
+  if (!project) return merged;
+  for (const rule of RULE_IDS) {
+    const o = project[rule];
+    if (o) merged[rule] = { ...site[rule], ...o };
+  }
+  return merged;
 }

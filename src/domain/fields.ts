@@ -1,0 +1,84 @@
+/**
+ * Which Jira fields hold what: role fields (discovered by name unless configured), the team field
+ * and the Acceptance Criteria field; and the exact list of fields a scan must request.
+ */
+import type { PopmConfig, EffectiveConfig } from './config';
+import { ROLE_LEVELS, ROLE_NAMES, type FieldInfo, type RoleLevel } from './types';
+
+/** System fields the engine reads on every issue. */
+export const SYSTEM_FIELDS = [
+  'summary',
+  'project',
+  'issuetype',
+  'parent',
+  'status',
+  'statuscategorychangedate',
+  'description',
+] as const;
+
+export const ACCEPTANCE_CRITERIA_FIELD_NAME = 'Acceptance Criteria';
+
+const sameName = (a: string, b: string): boolean => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/**
+ * A single or multi user picker. A field without a schema is given the benefit of the doubt: the
+ * name matched, and refusing it would silently turn every owner into "missing".
+ */
+export function isUserField(field: FieldInfo): boolean {
+  if (!field.schema) return true;
+  const { type, items } = field.schema;
+  return type === 'user' || (type === 'array' && items === 'user');
+}
+
+/** Custom user fields named after each role (rules.md), in site order; several may share a name. */
+export function discoverRoleFields(fields: readonly FieldInfo[]): Record<RoleLevel, string[]> {
+  const found: Record<RoleLevel, string[]> = { portfolio: [], program: [], team: [] };
+  for (const field of fields) {
+    if (!isUserField(field)) continue;
+    for (const level of ROLE_LEVELS) {
+      if (sameName(field.name, ROLE_NAMES[level])) found[level].push(field.id);
+    }
+  }
+  return found;
+}
+
+/** The field named "Acceptance Criteria", if the site has one. */
+export function discoverAcceptanceCriteriaField(fields: readonly FieldInfo[]): string | undefined {
+  return fields.find((f) => sameName(f.name, ACCEPTANCE_CRITERIA_FIELD_NAME))?.id;
+}
+
+/** Role fields in force for one level under one project's effective configuration. */
+export function roleFieldIds(
+  level: RoleLevel,
+  config: Pick<EffectiveConfig, 'roles'>,
+  discovered: Record<RoleLevel, string[]>,
+): string[] {
+  return config.roles[level]?.fields ?? discovered[level];
+}
+
+export function acceptanceCriteriaFieldId(
+  config: Pick<EffectiveConfig, 'acceptanceCriteriaField'>,
+  fields: readonly FieldInfo[],
+): string | undefined {
+  return config.acceptanceCriteriaField ?? discoverAcceptanceCriteriaField(fields);
+}
+
+/**
+ * Exactly the Jira field ids a scan must request for the engine to evaluate any project of the
+ * site: the system fields, the role fields of every level (site-wide and every project override),
+ * the team field and the Acceptance Criteria field. Asking for no more keeps pages small.
+ */
+export function neededFieldIds(fields: FieldInfo[], config: PopmConfig): string[] {
+  const ids = new Set<string>(SYSTEM_FIELDS);
+  const discovered = discoverRoleFields(fields);
+  for (const level of ROLE_LEVELS) {
+    for (const id of config.roles[level]?.fields ?? discovered[level]) ids.add(id);
+    for (const override of Object.values(config.projects)) {
+      for (const id of override.roles?.[level]?.fields ?? []) ids.add(id);
+    }
+  }
+  if (config.teamField) ids.add(config.teamField);
+  const ac = acceptanceCriteriaFieldId(config, fields);
+  if (ac) ids.add(ac);
+  return [...ids];
+}

@@ -1,0 +1,9 @@
+/** Forge function `issue-events`: avi:jira:created/updated/deleted:issue. */
+import { handleIssueEvent } from '../services/trigger';
+import { forgeDeps } from './deps';
+
+export async function handler(event: unknown): Promise<void> {
+  const deps = forgeDeps();
+  const outcome = await handleIssueEvent(deps, event);
+  deps.log?.('issue event handled', { markedStale: outcome.markedStale, refreshed: outcome.refreshed.length });
+}

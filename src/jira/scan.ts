@@ -1,0 +1,166 @@
+/**
+ * Reads everything the engine needs to audit one project, in close to the fewest requests Jira
+ * allows: 2 for metadata, one per page of the project's issues, one per 100 ancestors per level,
+ * and one per page of the stories below the project's features that live in other projects.
+ */
+import { z } from 'zod';
+import type { PopmConfig } from '../domain/config';
+import { neededFieldIds } from '../domain/fields';
+import { levelIndex } from '../domain/levels';
+import {
+  ACCEPTANCE_PROPERTY,
+  type FieldInfo,
+  type IssueTypeInfo,
+  type JiraIssue,
+  type SiteData,
+} from '../domain/types';
+import { MAX_SEARCH_PAGE_WITH_FIELDS, type JiraApi } from './api';
+import { assertProjectKey, isIssueKey, jqlParentIn, jqlProjectIssues } from './jql';
+
+export type ScanPhase = 'metadata' | 'project' | 'ancestors' | 'children';
+
+export interface ScanProgress {
+  phase: ScanPhase;
+  /** Issues (or, for metadata, requests) done so far in this phase. */
+  done: number;
+  total?: number;
+}
+
+export interface ScanOptions {
+  onProgress?: (progress: ScanProgress) => void;
+  /** Page size asked of search/jql; Jira caps it at 100 when fields are requested. */
+  maxPageSize?: number;
+  /**
+   * Feature keys per `parent in (...)` query. Bounded so the JQL stays far below Jira's request
+   * size limits while still needing few queries (a key is ~10 characters quoted).
+   */
+  childBatchSize?: number;
+}
+
+/** What a scan found beyond the data itself, for diagnostics. */
+export interface ScanReport {
+  /** Parent keys that could not be read (deleted, not visible to the account). */
+  missingParents: string[];
+}
+
+export const DEFAULT_CHILD_BATCH = 50;
+
+const refSchema = z.looseObject({ key: z.string() });
+const idRefSchema = z.looseObject({ id: z.string() });
+
+/** Key of the issue's parent, when Jira gave one we can use. */
+export function parentKeyOf(issue: JiraIssue): string | undefined {
+  const parsed = refSchema.safeParse(issue.fields.parent);
+  return parsed.success && isIssueKey(parsed.data.key) ? parsed.data.key : undefined;
+}
+
+export function projectKeyOf(issue: JiraIssue): string | undefined {
+  const parsed = refSchema.safeParse(issue.fields.project);
+  // Fall back to the key's prefix: Jira always names issues after their project.
+  return parsed.success ? parsed.data.key : issue.key.slice(0, issue.key.lastIndexOf('-'));
+}
+
+function issueTypeIdOf(issue: JiraIssue): string | undefined {
+  const parsed = idRefSchema.safeParse(issue.fields.issuetype);
+  return parsed.success ? parsed.data.id : undefined;
+}
+
+export interface ScanResult extends SiteData {
+  report: ScanReport;
+}
+
+/**
+ * Scans one project. Every request goes through `api`, so `api.requestCount` afterwards is the
+ * scan's cost. Throws `JiraError` for Jira failures and JqlError for a malformed project key.
+ */
+export async function scanProject(
+  api: JiraApi,
+  projectKey: string,
+  config: PopmConfig,
+  opts: ScanOptions = {},
+): Promise<ScanResult> {
+  assertProjectKey(projectKey);
+  const progress = opts.onProgress ?? (() => undefined);
+  const pageSize = Math.min(opts.maxPageSize ?? MAX_SEARCH_PAGE_WITH_FIELDS, MAX_SEARCH_PAGE_WITH_FIELDS);
+  const childBatch = Math.max(1, opts.childBatchSize ?? DEFAULT_CHILD_BATCH);
+
+  progress({ phase: 'metadata', done: 0, total: 2 });
+  const issueTypes: IssueTypeInfo[] = await api.getIssueTypes();
+  progress({ phase: 'metadata', done: 1, total: 2 });
+  const fields: FieldInfo[] = (await api.getFields())
+    .filter((f) => f.custom)
+    .map(({ custom: _custom, ...info }) => info);
+  progress({ phase: 'metadata', done: 2, total: 2 });
+
+  const fieldIds = neededFieldIds(fields, config);
+  const properties = [ACCEPTANCE_PROPERTY];
+  const byKey = new Map<string, JiraIssue>();
+  const add = (issue: JiraIssue): boolean => {
+    if (byKey.has(issue.key)) return false;
+    byKey.set(issue.key, issue);
+    return true;
+  };
+
+  // 1. The project's own issues.
+  const own: JiraIssue[] = [];
+  for await (const page of api.searchJqlPages({
+    jql: jqlProjectIssues(projectKey),
+    fields: fieldIds,
+    properties,
+    maxResults: pageSize,
+  })) {
+    for (const issue of page) if (add(issue)) own.push(issue);
+    progress({ phase: 'project', done: own.length });
+  }
+
+  // 2. Ancestors outside the project, one level per round so each round is a few bulk requests.
+  const report: ScanReport = { missingParents: [] };
+  const unreadable = new Set<string>();
+  let frontier = own;
+  let ancestors = 0;
+  while (frontier.length > 0) {
+    const wanted = new Set<string>();
+    for (const issue of frontier) {
+      const parent = parentKeyOf(issue);
+      if (parent !== undefined && !byKey.has(parent) && !unreadable.has(parent)) wanted.add(parent);
+    }
+    if (wanted.size === 0) break;
+    const result = await api.bulkFetch([...wanted], fieldIds, properties);
+    const next: JiraIssue[] = [];
+    // Only keys not yet held are ever requested, so a parent cycle (A -> B -> A) ends the walk
+    // instead of looping, and a key Jira answers under a new name (moved issue) is kept once.
+    for (const issue of result.issues) if (add(issue)) next.push(issue);
+    for (const key of wanted) {
+      if (!byKey.has(key)) {
+        unreadable.add(key);
+        report.missingParents.push(key);
+      }
+    }
+    ancestors += next.length;
+    progress({ phase: 'ancestors', done: ancestors });
+    frontier = next;
+  }
+
+  // 3. Stories in other projects below the project's features.
+  const levels = levelIndex(issueTypes, config.levels);
+  const features = own
+    .filter((issue) => {
+      const typeId = issueTypeIdOf(issue);
+      return typeId !== undefined && levels.get(typeId) === 'program' && projectKeyOf(issue) === projectKey;
+    })
+    .map((issue) => issue.key);
+  for (let i = 0; i < features.length; i += childBatch) {
+    const batch = features.slice(i, i + childBatch);
+    for await (const page of api.searchJqlPages({
+      jql: jqlParentIn(batch, [projectKey]),
+      fields: fieldIds,
+      properties,
+      maxResults: pageSize,
+    })) {
+      for (const issue of page) add(issue);
+    }
+    progress({ phase: 'children', done: Math.min(i + childBatch, features.length), total: features.length });
+  }
+
+  return { issueTypes, fields, issues: [...byKey.values()], report };
+}

@@ -1,0 +1,90 @@
+/**
+ * Wires the local host: the snapshot in the Jira emulator, an in-memory app store, the real
+ * resolvers, and the host server. Used by `npm start` (main.ts) and by the browser tests.
+ */
+import { createEmulator, type JiraEmulator } from '../emulator/emulator';
+import { SAMPLE_SNAPSHOT_PATH } from '../emulator/sample';
+import { buildResolver } from '../resolvers';
+import { invokeResolver } from '../resolvers/invoke';
+import { runScan } from '../services/project';
+import type { AppDeps, ScanQueue } from '../services/deps';
+import { loadSnapshotFile } from '../snapshot/load';
+import { MemoryStore } from '../storage/memory';
+import { fail, RESOLVER_NAMES } from '../shared/contract';
+import { createHost } from './server';
+
+export interface LocalHostOptions {
+  port: number;
+  /** A snapshot file; default POPM_SNAPSHOT, then the bundled sample site. */
+  snapshotPath?: string;
+  buildDir: string;
+  log?: (message: string) => void;
+}
+
+export interface LocalHost {
+  url: string;
+  port: number;
+  emulator: JiraEmulator;
+  store: MemoryStore;
+  close(): Promise<void>;
+}
+
+export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
+  const log = options.log ?? (() => undefined);
+  const snapshotPath = options.snapshotPath ?? process.env.POPM_SNAPSHOT ?? SAMPLE_SNAPSHOT_PATH;
+  const snapshot = await loadSnapshotFile(snapshotPath);
+  const emulator = createEmulator(snapshot);
+  const store = new MemoryStore();
+  // The app's own identity: an app account of the snapshot if it has one, else the first admin.
+  const appAccount = snapshot.users.find((u) => u.accountType === 'app')?.accountId ?? emulator.defaultAccountId;
+  if (!appAccount) throw new Error(`${snapshotPath} has no users: the local host needs at least one admin`);
+
+  const pending = new Set<Promise<unknown>>();
+  // Locally, queued scan steps run in-process right after the current call returns.
+  const queue: ScanQueue = {
+    push(event) {
+      const p = (async () => {
+        await new Promise((r) => setImmediate(r));
+        await runScan(deps, event.projectKey).catch((e: unknown) =>
+          log(`scan of ${event.projectKey} failed: ${e instanceof Error ? e.message : String(e)}`),
+        );
+      })();
+      pending.add(p);
+      void p.finally(() => pending.delete(p));
+      return Promise.resolve();
+    },
+  };
+  const deps: AppDeps = {
+    jiraAsUser: (accountId) => emulator.transportFor(accountId),
+    jiraAsApp: () => emulator.transportFor(appAccount),
+    store,
+    now: () => new Date(),
+    queue,
+    log: (message, extra) => log(extra ? `${message} ${JSON.stringify(extra)}` : message),
+  };
+  const definitions = buildResolver(deps).getDefinitions();
+
+  const host = createHost({
+    snapshot,
+    buildDir: options.buildDir,
+    log,
+    invoke: (name, payload, context) => {
+      const known = RESOLVER_NAMES.find((n) => n === name);
+      // Jira answers an unknown function key with an error; so do we, in the envelope.
+      if (!known) return Promise.resolve(fail('BAD_REQUEST', `no resolver named ${name}`));
+      return invokeResolver(definitions, known, payload, { accountId: context.accountId, extension: context.extension });
+    },
+  });
+  const port = await host.listen(options.port);
+  log(`POPM Guard local host on http://localhost:${port} (site: ${snapshotPath})`);
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    emulator,
+    store,
+    async close() {
+      await host.close();
+      await Promise.allSettled([...pending]);
+    },
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * The resolvers: one per name in the contract's `payloadSchemas`. Each validates its payload,
+ * takes the account from the Forge context only, delegates to one service call and returns the
+ * Result envelope. Permission checks live in the services, next to the data they protect, and are
+ * made against Jira as the user.
+ */
+import Resolver from '@forge/resolver';
+import { z } from 'zod';
+import { formatPath } from '../domain/config';
+import { acceptStory, revokeAcceptance } from '../services/acceptance';
+import { getConfig, getProjectConfig, previewConfig, saveConfig, saveProjectConfig } from '../services/config';
+import type { AppDeps } from '../services/deps';
+import { getChildren, getIssueView } from '../services/issue-view';
+import { setOwner } from '../services/owners';
+import { getGadgetSummary, getProjectTree, startScan } from '../services/project';
+import { searchUsers } from '../services/users';
+import {
+  accountIdSchema,
+  fail,
+  ok,
+  payloadSchemas,
+  type Payload,
+  type ResolverName,
+  type Result,
+  type ResultTypes,
+} from '../shared/contract';
+import { toFailure } from './errors';
+
+type Handler<N extends ResolverName> = (deps: AppDeps, accountId: string, payload: Payload<N>) => Promise<ResultTypes[N]>;
+
+/** The service call behind each resolver name. */
+export const handlers: { [N in ResolverName]: Handler<N> } = {
+  getIssueView: (deps, me, p) => getIssueView(deps, me, p.issueKey),
+  getChildren: (deps, me, p) => getChildren(deps, me, p.issueKey, p.cursor),
+  getProjectTree: (deps, me, p) => getProjectTree(deps, me, p.projectKey, p.cursor),
+  startScan: (deps, me, p) => startScan(deps, me, p.projectKey),
+  getGadgetSummary: (deps, me, p) => getGadgetSummary(deps, me, p.projectKey, p.rules),
+  acceptStory: (deps, me, p) => acceptStory(deps, me, p.issueKey),
+  revokeAcceptance: (deps, me, p) => revokeAcceptance(deps, me, p.issueKey),
+  setOwner: (deps, me, p) => setOwner(deps, me, p.issueKey, p.accountIds),
+  searchUsers: (deps, me, p) => searchUsers(deps, me, p.query),
+  getConfig: (deps, me) => getConfig(deps, me),
+  saveConfig: (deps, me, p) => saveConfig(deps, me, p.config, p.revision),
+  getProjectConfig: (deps, me, p) => getProjectConfig(deps, me, p.projectKey),
+  saveProjectConfig: (deps, me, p) => saveProjectConfig(deps, me, p.projectKey, p.override, p.revision),
+  previewConfig: (deps, me, p) => previewConfig(deps, me, p.projectKey, p.config),
+};
+
+const requestSchema = z.looseObject({ payload: z.unknown(), context: z.looseObject({ accountId: z.unknown() }).optional() });
+
+/** Runs one resolver on a Forge-shaped request `{ payload, context }`. Never throws. */
+export async function runResolver<N extends ResolverName>(deps: AppDeps, name: N, request: unknown): Promise<Result<ResultTypes[N]>> {
+  try {
+    const req = requestSchema.safeParse(request);
+    if (!req.success) return fail('BAD_REQUEST', 'the request is not a Forge resolver request');
+    // The account comes from Forge's context (the signed-in user), never from the payload.
+    const account = accountIdSchema.safeParse(req.data.context?.accountId);
+    if (!account.success) return fail('UNAUTHENTICATED', 'sign in to Jira to use POPM Guard');
+    const schema = payloadSchemas[name];
+    const payload = schema.safeParse(req.data.payload ?? {});
+    if (!payload.success) {
+      const details = payload.error.issues.map((i) => ({ path: formatPath(i.path) || '(payload)', message: i.message }));
+      return fail('BAD_REQUEST', `invalid ${name} payload: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
+    }
+    const handler = handlers[name] as Handler<N>;
+    return ok(await handler(deps, account.data, payload.data as Payload<N>));
+  } catch (error) {
+    return toFailure(error, deps.log);
+  }
+}
+
+/** The @forge/resolver Resolver with every contract resolver defined; call `.getDefinitions()`. */
+export function buildResolver(deps: AppDeps): Resolver {
+  const resolver = new Resolver();
+  for (const name of Object.keys(payloadSchemas) as ResolverName[]) {
+    resolver.define(name, (request) => runResolver(deps, name, request));
+  }
+  return resolver;
+}

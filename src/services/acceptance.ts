@@ -1,0 +1,151 @@
+/**
+ * Accepting and revoking a story's acceptance. The app's store is the truth and is changed
+ * atomically (two racing accepts/revokes end in one consistent state); the `popm.acceptance`
+ * issue property is then mirrored from whatever the store holds at that moment, re-checked after
+ * writing, so the last mirror to land always matches the final record.
+ */
+import { isStale, mayAccept } from '../domain/acceptance';
+import { effectiveConfig } from '../domain/config';
+import { evaluate } from '../domain/engine';
+import { neededFieldIds } from '../domain/fields';
+import { ACCEPTANCE_PROPERTY, type AcceptanceRecord, type EvaluatedIssue, type JiraIssue } from '../domain/types';
+import type { AcceptanceView } from '../shared/contract';
+import { AcceptanceChangeRefused, type StoredAcceptance } from '../storage/acceptance-store';
+import type { AppDeps } from './deps';
+import { forbidden, invalidState, notFound } from './errors';
+import { refreshFindings } from './findings-refresh';
+import { acceptanceStore, appApi, configStore, loadMeta, parentKeyOf, projectKeyOf, userApi } from './site';
+import { issueSummary } from './views';
+
+const MAX_MIRROR_ROUNDS = 5;
+
+interface StoryState {
+  issue: JiraIssue;
+  ev: EvaluatedIssue;
+  delegates: Record<string, string[]>;
+}
+
+/** Reads the story as the user (so hidden issues stay hidden) and resolves its owners. */
+async function loadStory(deps: AppDeps, accountId: string, issueKey: string): Promise<StoryState> {
+  const api = userApi(deps, accountId);
+  const config = (await configStore(deps).current()).config;
+  const meta = await loadMeta(api);
+  const issue = await api.getIssue(issueKey, { fields: neededFieldIds(meta.fields, config) });
+  const record = await acceptanceStore(deps).record(issue.id);
+  const projectKey = projectKeyOf(issue);
+  const result = evaluate({ ...meta, issues: [issue] }, config, projectKey, { acceptanceOf: () => record });
+  const ev = result.issues.find((i) => i.key === issue.key);
+  if (!ev) throw notFound(`issue ${issueKey} could not be evaluated`);
+  return { issue, ev, delegates: effectiveConfig(config, projectKey).delegates };
+}
+
+function authorize(accountId: string, state: StoryState, action: 'accept' | 'revoke'): void {
+  const { ev } = state;
+  if (ev.level !== 'team') {
+    throw invalidState(`${ev.key} is a ${ev.issueTypeName} (${ev.level} level); only stories carry a PO acceptance`);
+  }
+  if (ev.status.category === 'new') {
+    throw invalidState(`${ev.key} has not started (status ${ev.status.name}); it can be ${action}ed once in progress or done`);
+  }
+  const ownerIds = ev.owners.map((o) => o.accountId);
+  if (!mayAccept(accountId, ownerIds, state.delegates)) {
+    throw forbidden(
+      ownerIds.length === 0
+        ? `${ev.key} has no Product Owner, so nobody may ${action} it yet; set the owner first`
+        : `only ${ev.key}'s Product Owner or a configured delegate may ${action} it`,
+    );
+  }
+}
+
+/** Mirrors the stored record to the issue property until the store stops changing under us. */
+async function mirror(deps: AppDeps, issue: JiraIssue): Promise<void> {
+  const store = acceptanceStore(deps);
+  const api = appApi(deps);
+  let read = await store.read(issue.id);
+  for (let round = 0; round < MAX_MIRROR_ROUNDS; round++) {
+    const entry = read.state === 'present' ? read.entry : undefined;
+    const record = entry?.record ?? null;
+    if (record) await api.setIssueProperty(issue.id, ACCEPTANCE_PROPERTY, record);
+    else await api.deleteIssueProperty(issue.id, ACCEPTANCE_PROPERTY).catch(ignoreNotFound);
+    const after = await store.read(issue.id);
+    const before = entry?.revision ?? -1;
+    const now = after.state === 'present' ? after.entry.revision : -1;
+    if (now === before) return;
+    read = after;
+  }
+  deps.log?.('acceptance mirror kept changing; the next change will mirror again', { issueId: issue.id });
+}
+
+function ignoreNotFound(error: unknown): void {
+  if (typeof error === 'object' && error !== null && 'cause' in error && error.cause === 'not-found') return;
+  throw error;
+}
+
+function historyOf(current: StoredAcceptance | undefined): StoredAcceptance['history'] {
+  return (current?.history ?? []).slice(-40);
+}
+
+async function afterChange(deps: AppDeps, accountId: string, state: StoryState): Promise<AcceptanceView> {
+  await mirror(deps, state.issue);
+  const parent = parentKeyOf(state.issue);
+  await refreshFindings(deps, parent ? [state.issue.key, parent] : [state.issue.key]);
+  const fresh = await loadStory(deps, accountId, state.issue.key);
+  const stored = await acceptanceStore(deps).read(state.issue.id);
+  return {
+    issueKey: state.issue.key,
+    acceptance: issueSummary(fresh.ev, stored.state === 'present' ? stored.entry : undefined).acceptance,
+  };
+}
+
+export async function acceptStory(deps: AppDeps, accountId: string, issueKey: string): Promise<AcceptanceView> {
+  const state = await loadStory(deps, accountId, issueKey);
+  authorize(accountId, state, 'accept');
+  const at = deps.now().toISOString();
+  const ownerIds = state.ev.owners.map((o) => o.accountId);
+  const statusCategory = state.ev.status.category;
+  const changedAt = state.ev.statusCategoryChangedAt;
+  await acceptanceStore(deps).change(state.issue.id, (current) => {
+    const existing = current?.record ?? null;
+    // A valid acceptance stays as it is: a second (racing) accept changes nothing.
+    if (
+      current &&
+      existing &&
+      mayAccept(existing.acceptedBy, ownerIds, state.delegates) &&
+      !isStale(existing, statusCategory, changedAt) &&
+      current?.staleSince === undefined
+    ) {
+      return current;
+    }
+    const record: AcceptanceRecord = { acceptedBy: accountId, acceptedAt: at, statusCategory };
+    return {
+      issueKey: state.issue.key,
+      record,
+      revision: (current?.revision ?? 0) + 1,
+      history: [...historyOf(current), { action: 'accept', by: accountId, at }],
+    };
+  });
+  return afterChange(deps, accountId, state);
+}
+
+export async function revokeAcceptance(deps: AppDeps, accountId: string, issueKey: string): Promise<AcceptanceView> {
+  const state = await loadStory(deps, accountId, issueKey);
+  authorize(accountId, state, 'revoke');
+  const at = deps.now().toISOString();
+  try {
+    await acceptanceStore(deps).change(state.issue.id, (current) => {
+      if (!current) throw new AcceptanceChangeRefused('not-accepted', `${issueKey} has no acceptance to revoke`);
+      // Revoking what a racing revoke already revoked is a no-op, not an error.
+      if (!current.record) return current;
+      return {
+        issueKey: state.issue.key,
+        record: null,
+        revision: current.revision + 1,
+        history: [...historyOf(current), { action: 'revoke', by: accountId, at }],
+      };
+    });
+  } catch (error) {
+    if (error instanceof AcceptanceChangeRefused && error.reason === 'not-accepted') throw invalidState(error.message);
+    throw error;
+  }
+  return afterChange(deps, accountId, state);
+}

@@ -1,0 +1,134 @@
+/** Reading and saving the global configuration and a project's overrides; previewing a change. */
+import { ConfigError, parseConfig, parseProjectOverride, type PopmConfig } from '../domain/config';
+import { evaluate } from '../domain/engine';
+import { isUserField } from '../domain/fields';
+import type { JiraApi } from '../jira/api';
+import { scanProject } from '../jira/scan';
+import type { ConfigView, PreviewResult, ProjectConfigView, SiteMeta } from '../shared/contract';
+import type { StoredConfig } from '../storage/config-store';
+import type { AppDeps } from './deps';
+import { ServiceError, forbidden } from './errors';
+import { acceptanceLookup, configStore, loadMeta, userApi } from './site';
+
+const MAX_PROJECTS_LISTED = 200;
+
+export async function isSiteAdmin(api: JiraApi): Promise<boolean> {
+  return (await api.getMyPermissions(['ADMINISTER'])).ADMINISTER === true;
+}
+
+export async function isProjectAdmin(api: JiraApi, projectKey: string): Promise<boolean> {
+  const held = await api.getMyPermissions(['ADMINISTER_PROJECTS', 'ADMINISTER'], projectKey);
+  return held.ADMINISTER_PROJECTS === true || held.ADMINISTER === true;
+}
+
+async function siteMeta(api: JiraApi): Promise<SiteMeta> {
+  const meta = await loadMeta(api);
+  const projects: SiteMeta['projects'] = [];
+  for await (const page of api.allProjects({ maxResults: 50 })) {
+    for (const p of page) projects.push({ key: p.key, name: p.name ?? p.key });
+    if (projects.length >= MAX_PROJECTS_LISTED) break;
+  }
+  return {
+    issueTypes: meta.issueTypes,
+    userFields: meta.fields.filter(isUserField).map((f) => ({ id: f.id, name: f.name, multi: f.schema?.type === 'array' })),
+    otherFields: meta.fields.filter((f) => !isUserField(f)).map((f) => ({ id: f.id, name: f.name })),
+    projects,
+  };
+}
+
+/** The stored configuration, or INVALID_CONFIG naming the stored value's bad paths. */
+async function currentOrReport(deps: AppDeps): Promise<StoredConfig> {
+  const read = await configStore(deps).read();
+  if (read.state === 'corrupt') {
+    throw new ServiceError(
+      'INVALID_CONFIG',
+      `the saved configuration (revision ${read.revision}) is invalid and is not used: ${read.problem.message}. Save a corrected configuration with revision ${read.revision} to replace it; the bad value is kept as a backup.`,
+      read.problem.issues,
+    );
+  }
+  return read.stored;
+}
+
+export async function getConfig(deps: AppDeps, accountId: string): Promise<ConfigView> {
+  const api = userApi(deps, accountId);
+  const [stored, canEdit, site] = await Promise.all([currentOrReport(deps), isSiteAdmin(api), siteMeta(api)]);
+  return { config: stored.config, revision: stored.revision, site, canEdit };
+}
+
+export async function saveConfig(deps: AppDeps, accountId: string, config: unknown, revision: number): Promise<ConfigView> {
+  const api = userApi(deps, accountId);
+  if (!(await isSiteAdmin(api))) throw forbidden('only Jira administrators may change the POPM Guard configuration');
+  const saved = await configStore(deps).save(config, revision, accountId);
+  return { config: saved.config, revision: saved.revision, site: await siteMeta(api), canEdit: true };
+}
+
+export async function getProjectConfig(deps: AppDeps, accountId: string, projectKey: string): Promise<ProjectConfigView> {
+  const api = userApi(deps, accountId);
+  await api.getProject(projectKey); // NOT_FOUND for a project the user cannot see
+  const [stored, canEdit, site] = await Promise.all([currentOrReport(deps), isProjectAdmin(api, projectKey), siteMeta(api)]);
+  return { projectKey, override: stored.config.projects[projectKey] ?? {}, revision: stored.revision, site, canEdit };
+}
+
+export async function saveProjectConfig(
+  deps: AppDeps,
+  accountId: string,
+  projectKey: string,
+  override: unknown,
+  revision: number,
+): Promise<ProjectConfigView> {
+  const api = userApi(deps, accountId);
+  await api.getProject(projectKey);
+  if (!(await isProjectAdmin(api, projectKey))) {
+    throw forbidden(`only administrators of project ${projectKey} may change its POPM Guard settings`);
+  }
+  const parsed = parseProjectOverride(override);
+  const saved = await configStore(deps).save(undefined, revision, accountId, (current: PopmConfig) => ({
+    ...current,
+    projects: { ...current.projects, [projectKey]: parsed },
+  }));
+  return { projectKey, override: saved.config.projects[projectKey] ?? {}, revision: saved.revision, site: await siteMeta(api), canEdit: true };
+}
+
+/** Evaluates one project with the saved configuration and with an unsaved one, side by side. */
+export async function previewConfig(
+  deps: AppDeps,
+  accountId: string,
+  projectKey: string,
+  input: unknown,
+): Promise<PreviewResult> {
+  const api = userApi(deps, accountId);
+  if (!(await isProjectAdmin(api, projectKey))) {
+    throw forbidden(`previewing settings of ${projectKey} needs Jira or project administration rights`);
+  }
+  const after = parseConfig(input);
+  const before = (await currentOrReport(deps)).config;
+  // One scan reading the fields both configurations need.
+  const union: PopmConfig = { ...after, projects: { ...before.projects, ...after.projects }, roles: mergeRoles(before, after) };
+  if (!union.teamField) delete union.teamField;
+  const site = await scanProject(api, projectKey, safeUnion(union, after));
+  const { acceptanceOf } = await acceptanceLookup(deps, site.issues);
+  const summarize = (config: PopmConfig) => {
+    const r = evaluate(site, config, projectKey, { acceptanceOf });
+    return { countsByRule: r.countsByRule, coverage: r.coverage, findings: r.findings.length };
+  };
+  return { projectKey, before: summarize(before), after: summarize(after) };
+}
+
+function mergeRoles(a: PopmConfig, b: PopmConfig): PopmConfig['roles'] {
+  const out: PopmConfig['roles'] = {};
+  for (const level of ['portfolio', 'program', 'team'] as const) {
+    const fields = [...new Set([...(a.roles[level]?.fields ?? []), ...(b.roles[level]?.fields ?? [])])];
+    if (a.roles[level] || b.roles[level]) out[level] = { ...a.roles[level], ...b.roles[level], ...(fields.length ? { fields: fields.slice(0, 10) } : {}) };
+  }
+  return out;
+}
+
+/** The union must itself be a valid configuration (scan validates nothing, but be safe). */
+function safeUnion(union: PopmConfig, fallback: PopmConfig): PopmConfig {
+  try {
+    return parseConfig(union);
+  } catch (error) {
+    if (error instanceof ConfigError) return fallback;
+    throw error;
+  }
+}

@@ -1,0 +1,57 @@
+/** Setting an issue's owner: writes the role's configured user field AS THE USER. */
+import { effectiveConfig } from '../domain/config';
+import { evaluate } from '../domain/engine';
+import { discoverRoleFields, neededFieldIds, roleFieldIds } from '../domain/fields';
+import { ROLE_NAMES, type RoleLevel } from '../domain/types';
+import type { IssueSummary } from '../shared/contract';
+import type { AppDeps } from './deps';
+import { ServiceError, invalidState, notFound } from './errors';
+import { refreshFindings } from './findings-refresh';
+import { acceptanceStore, configStore, loadMeta, parentKeyOf, projectKeyOf, userApi } from './site';
+import { issueSummary } from './views';
+
+export async function setOwner(
+  deps: AppDeps,
+  accountId: string,
+  issueKey: string,
+  accountIds: readonly string[],
+): Promise<IssueSummary> {
+  const api = userApi(deps, accountId);
+  const config = (await configStore(deps).current()).config;
+  const meta = await loadMeta(api);
+  const fieldsWanted = neededFieldIds(meta.fields, config);
+  const issue = await api.getIssue(issueKey, { fields: fieldsWanted });
+  const projectKey = projectKeyOf(issue);
+  const before = evaluate({ ...meta, issues: [issue] }, config, projectKey).issues.find((i) => i.key === issue.key);
+  if (!before) throw notFound(`issue ${issueKey} could not be evaluated`);
+  if (before.level === 'subtask') throw invalidState(`${issueKey} is a subtask; subtasks take their parent's owners`);
+  const level: RoleLevel = before.level;
+  const fieldId = roleFieldIds(level, effectiveConfig(config, projectKey), discoverRoleFields(meta.fields))[0];
+  const field = meta.fields.find((f) => f.id === fieldId);
+  if (!fieldId || !field) {
+    throw new ServiceError(
+      'INVALID_CONFIG',
+      `no user field holds the ${ROLE_NAMES[level]} of ${issueKey}: create a user field named "${ROLE_NAMES[level]}" or pick one on the admin page`,
+    );
+  }
+  const multi = field.schema?.type === 'array';
+  if (!multi && accountIds.length > 1) {
+    throw new ServiceError('BAD_REQUEST', `${field.name} holds one person; ${accountIds.length} were given`, [
+      { path: 'accountIds', message: 'at most one account for a single user field' },
+    ]);
+  }
+  const value = multi ? accountIds.map((id) => ({ accountId: id })) : accountIds[0] ? { accountId: accountIds[0] } : null;
+  // As the user: Jira's Edit Issues permission and field configuration decide, not the app.
+  await api.editIssue(issue.key, { [fieldId]: value });
+
+  const parent = parentKeyOf(issue);
+  await refreshFindings(deps, parent ? [issue.key, parent] : [issue.key]);
+  const fresh = await api.getIssue(issue.key, { fields: fieldsWanted });
+  const entry = await acceptanceStore(deps).read(fresh.id);
+  const stored = entry.state === 'present' ? entry.entry : undefined;
+  const after = evaluate({ ...meta, issues: [fresh] }, config, projectKey, {
+    acceptanceOf: () => stored?.record ?? null,
+  }).issues.find((i) => i.key === fresh.key);
+  if (!after) throw notFound(`issue ${issueKey} could not be evaluated`);
+  return issueSummary(after, stored);
+}

@@ -1,0 +1,148 @@
+/** The admin page: site-wide configuration with validation, preview and conflict-safe saves. */
+import { useEffect, useId, useState } from 'react';
+import Button from '@atlaskit/button/new';
+import SectionMessage from '@atlaskit/section-message';
+import { showFlag } from '@forge/bridge';
+import type { ConfigView, ResultError } from '../../../src/shared/contract';
+import { api } from '../api';
+import { errorsUnder, fromForm, toForm, validateConfig, type ConfigForm, type FieldErrors } from '../lib/configForm';
+import { FieldErrorList, LevelsSection, PairsRows, PreviewPanel, RolesSection, RulesSection, Section } from '../settings/sections';
+import { ErrorMessage, Loading } from '../ui/states';
+import { useResult } from '../ui/useResult';
+
+export function AdminPage() {
+  const { value, reload } = useResult(() => api.getConfig({}), []);
+  if (value.state === 'loading') return <Loading label="Loading configuration" />;
+  if (value.state === 'error') return <ErrorMessage error={value.error} onRetry={reload} />;
+  return <AdminForm view={value.data} onReload={reload} />;
+}
+
+export function AdminForm({ view, onReload }: { view: ConfigView; onReload: () => void }) {
+  const id = useId();
+  const [form, setForm] = useState<ConfigForm>(() => toForm(view.config, view.site));
+  const [revision, setRevision] = useState(view.revision);
+  const [errors, setErrors] = useState<FieldErrors>([]);
+  const [saveError, setSaveError] = useState<ResultError | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [saved, setSaved] = useState(false);
+
+  useEffect(() => {
+    setForm(toForm(view.config, view.site));
+    setRevision(view.revision);
+  }, [view]);
+
+  const update = (f: (x: ConfigForm) => ConfigForm) => {
+    setSaved(false);
+    setForm(f);
+  };
+
+  const check = () => {
+    const v = validateConfig(fromForm(form));
+    setErrors(v.ok ? [] : v.errors);
+    return v;
+  };
+
+  const save = async () => {
+    setSaveError(null);
+    const v = check();
+    if (!v.ok) return;
+    setSaving(true);
+    const r = await api.saveConfig({ config: v.config, revision });
+    setSaving(false);
+    if (!r.ok) {
+      if (r.error.details) setErrors(r.error.details);
+      setSaveError(r.error);
+      return;
+    }
+    setForm(toForm(r.data.config, r.data.site));
+    setRevision(r.data.revision);
+    setSaved(true);
+    try {
+      showFlag({ id: `popm-saved-${r.data.revision}`, title: 'Configuration saved', type: 'success', isAutoDismiss: true });
+    } catch {
+      // The inline confirmation below is enough without a host flag.
+    }
+  };
+
+  return (
+    <main aria-label="POPM Guard settings">
+      {!view.canEdit && (
+        <SectionMessage appearance="information" title="Read only">
+          <p>Only Jira administrators can change these settings.</p>
+        </SectionMessage>
+      )}
+      <form
+        aria-describedby={`${id}-summary`}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        <fieldset disabled={!view.canEdit} style={{ border: 'none', padding: 0 }}>
+          <LevelsSection site={view.site} levels={form.levels} errors={errors} onChange={(t, l) => update((f) => ({ ...f, levels: { ...f.levels, [t]: l } }))} />
+          <RolesSection site={view.site} roles={form.roles} errors={errors} onChange={(l, r) => update((f) => ({ ...f, roles: { ...f.roles, [l]: r } }))} />
+          <Section title="Team and acceptance criteria fields">
+            <div className="popm-toolbar">
+              <div className="popm-field">
+                <label htmlFor={`${id}-team`}>Team field</label>
+                <select id={`${id}-team`} value={form.teamField} onChange={(e) => update((f) => ({ ...f, teamField: e.target.value }))}>
+                  <option value="">None</option>
+                  {view.site.otherFields.map((x) => (
+                    <option key={x.id} value={x.id}>
+                      {x.name} ({x.id})
+                    </option>
+                  ))}
+                </select>
+                <FieldErrorList errors={errorsUnder(errors, 'teamField')} />
+              </div>
+              <div className="popm-field">
+                <label htmlFor={`${id}-ac`}>Acceptance criteria field</label>
+                <select id={`${id}-ac`} value={form.acceptanceCriteriaField} onChange={(e) => update((f) => ({ ...f, acceptanceCriteriaField: e.target.value }))}>
+                  <option value="">Find the field named "Acceptance Criteria"</option>
+                  {view.site.otherFields.map((x) => (
+                    <option key={x.id} value={x.id}>
+                      {x.name} ({x.id})
+                    </option>
+                  ))}
+                </select>
+                <FieldErrorList errors={errorsUnder(errors, 'acceptanceCriteriaField')} />
+              </div>
+            </div>
+          </Section>
+          <Section title="Delegates">
+            <p className="popm-muted">People who may accept stories on an owner's behalf (account ids, separated by commas).</p>
+            <PairsRows label="Delegates" keyLabel="Owner account id" valueLabel="Delegate account ids" pairs={form.delegates} onChange={(p) => update((f) => ({ ...f, delegates: p }))} />
+            <FieldErrorList errors={errorsUnder(errors, 'delegates')} />
+          </Section>
+          <RulesSection rules={form.rules} errors={errors} onChange={(r, s) => update((f) => ({ ...f, rules: { ...f.rules, [r]: s } }))} />
+        </fieldset>
+        <PreviewPanel
+          projects={view.site.projects}
+          build={() => {
+            const v = check();
+            return v.ok ? { ok: true, config: v.config } : { ok: false };
+          }}
+        />
+        <div id={`${id}-summary`} aria-live="polite">
+          {errors.length > 0 && (
+            <SectionMessage appearance="error" title={`${errors.length} ${errors.length === 1 ? 'setting needs' : 'settings need'} fixing`}>
+              <FieldErrorList errors={errors} />
+            </SectionMessage>
+          )}
+          {saveError && <ErrorMessage error={saveError} onRetry={saveError.code === 'CONFLICT' ? onReload : undefined} />}
+          {saved && <p className="popm-ok" role="status">Saved (revision {revision}).</p>}
+        </div>
+        {view.canEdit && (
+          <div className="popm-row-actions">
+            <Button type="submit" appearance="primary" isDisabled={saving} data-action="save">
+              Save
+            </Button>
+            <Button appearance="subtle" onClick={onReload}>
+              Discard changes
+            </Button>
+          </div>
+        )}
+      </form>
+    </main>
+  );
+}

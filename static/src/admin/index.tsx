@@ -1,0 +1,4 @@
+import { mount } from '../ui/boot';
+import { AdminPage } from './Admin';
+
+mount(() => <AdminPage />);

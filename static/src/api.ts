@@ -1,0 +1,81 @@
+/**
+ * The UI's only way to reach the backend: one typed function per resolver, each returning the
+ * contract's Result envelope. Failures stay failures (never turned into empty lists) so every
+ * surface can show a message a person can act on.
+ */
+import { invoke } from '@forge/bridge';
+import { z } from 'zod';
+import {
+  ERROR_CODES,
+  type Payload,
+  type ResolverName,
+  type Result,
+  type ResultTypes,
+} from '../../src/shared/contract';
+
+/** The envelope is checked at runtime; the data inside is the resolver's own contract type. */
+const envelopeSchema = z.union([
+  z.object({ ok: z.literal(true), data: z.unknown() }),
+  z.object({
+    ok: z.literal(false),
+    error: z.object({
+      code: z.enum(ERROR_CODES),
+      message: z.string(),
+      details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+  }),
+]);
+
+export type Invoke = (name: string, payload: Record<string, unknown>) => Promise<unknown>;
+
+const bridgeInvoke: Invoke = (name, payload) => invoke(name, payload);
+
+/** Swappable for tests and storybook-like harnesses; production always uses the bridge. */
+let currentInvoke: Invoke = bridgeInvoke;
+export function setInvoke(fn: Invoke | null): void {
+  currentInvoke = fn ?? bridgeInvoke;
+}
+
+export async function call<N extends ResolverName>(
+  name: N,
+  payload: Payload<N>,
+): Promise<Result<ResultTypes[N]>> {
+  let raw: unknown;
+  try {
+    raw = await currentInvoke(name, payload);
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    return {
+      ok: false,
+      error: { code: 'JIRA_UNAVAILABLE', message: `The app's backend could not be reached (${reason.trim()}).` },
+    };
+  }
+  const parsed = envelopeSchema.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      error: { code: 'INTERNAL', message: `The backend answered "${name}" with an unexpected shape.` },
+    };
+  }
+  if (!parsed.data.ok) return { ok: false, error: parsed.data.error };
+  // The data was produced by our own resolver against ResultTypes[N] (src/shared/contract.ts);
+  // the envelope above proves it is a resolver answer rather than a host error.
+  return { ok: true, data: parsed.data.data as ResultTypes[N] };
+}
+
+export const api = {
+  getIssueView: (p: Payload<'getIssueView'>) => call('getIssueView', p),
+  getChildren: (p: Payload<'getChildren'>) => call('getChildren', p),
+  getProjectTree: (p: Payload<'getProjectTree'>) => call('getProjectTree', p),
+  startScan: (p: Payload<'startScan'>) => call('startScan', p),
+  getGadgetSummary: (p: Payload<'getGadgetSummary'>) => call('getGadgetSummary', p),
+  acceptStory: (p: Payload<'acceptStory'>) => call('acceptStory', p),
+  revokeAcceptance: (p: Payload<'revokeAcceptance'>) => call('revokeAcceptance', p),
+  setOwner: (p: Payload<'setOwner'>) => call('setOwner', p),
+  searchUsers: (p: Payload<'searchUsers'>) => call('searchUsers', p),
+  getConfig: (p: Payload<'getConfig'>) => call('getConfig', p),
+  saveConfig: (p: Payload<'saveConfig'>) => call('saveConfig', p),
+  getProjectConfig: (p: Payload<'getProjectConfig'>) => call('getProjectConfig', p),
+  saveProjectConfig: (p: Payload<'saveProjectConfig'>) => call('saveProjectConfig', p),
+  previewConfig: (p: Payload<'previewConfig'>) => call('previewConfig', p),
+} satisfies { [N in ResolverName]: (p: Payload<N>) => Promise<Result<ResultTypes[N]>> };

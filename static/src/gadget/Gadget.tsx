@@ -1,0 +1,165 @@
+/** The dashboard gadget: coverage, counts by rule and a small coverage trend; and its edit view. */
+import { useId, useState } from 'react';
+import Button from '@atlaskit/button/new';
+import { view } from '@forge/bridge';
+import { gadgetConfigSchema, type GadgetConfig, type GadgetSummary, type TrendPoint } from '../../../src/shared/contract';
+import { RULE_IDS, type RuleId } from '../../../src/domain/types';
+import { api } from '../api';
+import { age, percent } from '../lib/format';
+import { RULE_TEXT } from '../lib/rules';
+import { trendPaths } from '../lib/trend';
+import { CountsByRule, CoverageFigures } from '../ui/findings';
+import { Empty, ErrorMessage, Loading } from '../ui/states';
+import { useResult } from '../ui/useResult';
+
+export function readGadgetConfig(raw: unknown): GadgetConfig | null {
+  const r = gadgetConfigSchema.safeParse(raw);
+  return r.success ? r.data : null;
+}
+
+export function GadgetView({ config }: { config: GadgetConfig | null }) {
+  if (!config) {
+    return (
+      <Empty title="This gadget is not set up yet">
+        Choose a project: open the gadget's menu and select Edit (or Configure).
+      </Empty>
+    );
+  }
+  return <GadgetFor config={config} />;
+}
+
+function GadgetFor({ config }: { config: GadgetConfig }) {
+  const { value, reload } = useResult(
+    () => api.getGadgetSummary(config.rules ? { projectKey: config.projectKey, rules: config.rules } : { projectKey: config.projectKey }),
+    [config.projectKey, (config.rules ?? []).join(',')],
+  );
+  if (value.state === 'loading') return <Loading label={`Loading ${config.projectKey}`} />;
+  if (value.state === 'error') return <ErrorMessage error={value.error} onRetry={reload} />;
+  return <GadgetSummaryView summary={value.data} />;
+}
+
+export function GadgetSummaryView({ summary }: { summary: GadgetSummary }) {
+  return (
+    <main aria-label={`POPM Guard summary for ${summary.projectKey}`}>
+      <h2 className="popm-gadget-title">
+        {summary.projectName} ({summary.projectKey})
+      </h2>
+      <CoverageFigures coverage={summary.coverage} />
+      {summary.trend.length > 0 && <TrendChart points={summary.trend} />}
+      <div className="popm-section">
+        <CountsByRule counts={summary.countsByRule} label="Findings by rule" />
+      </div>
+      <p className="popm-muted">
+        {summary.scan.status === 'running'
+          ? `Scanning: ${summary.scan.processed} of ${summary.scan.total ?? '?'} issues read`
+          : `Data from ${age(summary.scan.builtAt, new Date())}`}
+      </p>
+    </main>
+  );
+}
+
+export function TrendChart({ points, width = 240, height = 60 }: { points: readonly TrendPoint[]; width?: number; height?: number }) {
+  const series = trendPaths(points, width, height);
+  const first = points[0]?.date ?? '';
+  const last = points[points.length - 1]?.date ?? '';
+  const label = `Coverage trend from ${first} to ${last}: features with a PM ${percent(series[0]?.last ?? null)}, done stories accepted ${percent(series[1]?.last ?? null)} most recently`;
+  return (
+    <figure className="popm-section">
+      <svg className="popm-chart" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label}>
+        {series.map((s) => (s.d ? <path key={s.key} className={`s-${s.key}`} d={s.d} fill="none" strokeWidth={2} /> : null))}
+      </svg>
+      <figcaption className="popm-legend">
+        <span>
+          <span className="popm-swatch" style={{ background: 'var(--ds-chart-brand, #1d7afc)' }} />
+          Features with a PM
+        </span>
+        <span>
+          <span className="popm-swatch" style={{ background: 'var(--ds-chart-success, #22a06b)' }} />
+          Done stories accepted
+        </span>
+      </figcaption>
+    </figure>
+  );
+}
+
+export function GadgetEdit({ initial }: { initial: GadgetConfig | null }) {
+  const id = useId();
+  const projects = useResult(() => api.getConfig({}), []);
+  const [projectKey, setProjectKey] = useState(initial?.projectKey ?? '');
+  const [rules, setRules] = useState<Set<RuleId>>(new Set(initial?.rules ?? []));
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  const submit = async () => {
+    const candidate = rules.size > 0 ? { projectKey, rules: RULE_IDS.filter((r) => rules.has(r)) } : { projectKey };
+    const parsed = gadgetConfigSchema.safeParse(candidate);
+    if (!parsed.success) {
+      setError(projectKey ? 'The project key must look like ART (capital letters and digits).' : 'Choose a project.');
+      return;
+    }
+    setError(null);
+    setSaving(true);
+    try {
+      await view.submit(parsed.data);
+    } catch (e) {
+      setError(`Jira did not save the gadget: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const projectList = projects.value.state === 'ok' ? projects.value.data.site.projects : null;
+  return (
+    <form
+      aria-label="Gadget settings"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <div className="popm-field">
+        <label htmlFor={`${id}-project`}>Project</label>
+        {projectList ? (
+          <select id={`${id}-project`} value={projectKey} onChange={(e) => setProjectKey(e.target.value)} aria-invalid={error ? true : undefined} aria-describedby={`${id}-err`}>
+            <option value="">Choose a project</option>
+            {projectList.map((p) => (
+              <option key={p.key} value={p.key}>
+                {p.name} ({p.key})
+              </option>
+            ))}
+          </select>
+        ) : (
+          <input id={`${id}-project`} type="text" value={projectKey} onChange={(e) => setProjectKey(e.target.value.trim().toUpperCase())} aria-invalid={error ? true : undefined} aria-describedby={`${id}-err`} />
+        )}
+        <span id={`${id}-err`} className="popm-field-error" role={error ? 'alert' : undefined}>
+          {error}
+        </span>
+      </div>
+      <fieldset>
+        <legend>Rules to count (none checked: all rules)</legend>
+        {RULE_IDS.map((r) => (
+          <div key={r}>
+            <label>
+              <input
+                type="checkbox"
+                checked={rules.has(r)}
+                onChange={(e) =>
+                  setRules((s) => {
+                    const n = new Set(s);
+                    if (e.target.checked) n.add(r);
+                    else n.delete(r);
+                    return n;
+                  })
+                }
+              />{' '}
+              {RULE_TEXT[r].title}
+            </label>
+          </div>
+        ))}
+      </fieldset>
+      <Button type="submit" appearance="primary" isDisabled={saving}>
+        Save
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,39 @@
+/** The issue context panel: who owns each level above and at this issue, and a findings count. */
+import { api } from '../api';
+import { mount } from '../ui/boot';
+import { FindingList, Owners } from '../ui/findings';
+import { ErrorMessage, Loading } from '../ui/states';
+import { useResult } from '../ui/useResult';
+import { LEVEL_LABEL } from '../lib/format';
+
+function IssueContext({ issueKey }: { issueKey: string }) {
+  const { value, reload } = useResult(() => api.getIssueView({ issueKey }), [issueKey]);
+  if (value.state === 'loading') return <Loading label="Loading owners" />;
+  if (value.state === 'error') return <ErrorMessage error={value.error} onRetry={reload} />;
+  const { issue, chain } = value.data;
+  return (
+    <main aria-label={`Owners of ${issue.key}`}>
+      <dl className="popm-compact">
+        {[...chain, issue].map((i) => (
+          <div key={i.key}>
+            <dt className="popm-muted">
+              {i.role ?? LEVEL_LABEL[i.level]} ({i.key})
+            </dt>
+            <dd>
+              <Owners issue={i} showSource={false} />
+            </dd>
+          </div>
+        ))}
+      </dl>
+      <FindingList findings={issue.findings} label={`Findings on ${issue.key}`} detailed={false} />
+    </main>
+  );
+}
+
+mount((ctx) =>
+  ctx.extension.issue?.key ? (
+    <IssueContext issueKey={ctx.extension.issue.key} />
+  ) : (
+    <ErrorMessage error={{ code: 'NOT_FOUND', message: 'This panel was opened without an issue.' }} />
+  ),
+);

@@ -1,0 +1,205 @@
+/** The issue panel: ownership chain, this issue's findings, the items below, accept/revoke, owner. */
+import { useState } from 'react';
+import Button from '@atlaskit/button/new';
+import Lozenge from '@atlaskit/lozenge';
+import { showFlag } from '@forge/bridge';
+import type { IssueSummary, IssueView, OwnerView, ResultError } from '../../../src/shared/contract';
+import { api } from '../api';
+import { Acceptance, CountsByRule, FindingBadges, FindingList, Owners } from '../ui/findings';
+import { Empty, ErrorMessage, Loading } from '../ui/states';
+import { UserPicker } from '../ui/UserPicker';
+import { useResult } from '../ui/useResult';
+import { dateTime, LEVEL_LABEL } from '../lib/format';
+
+function flag(title: string, type: 'success' | 'error' | 'info' = 'success') {
+  try {
+    showFlag({ id: `popm-${Date.now()}`, title, type, isAutoDismiss: true });
+  } catch {
+    // A host without flags still shows the result inline.
+  }
+}
+
+export function IssuePanel({ issueKey }: { issueKey: string | undefined }) {
+  if (!issueKey) return <ErrorMessage error={{ code: 'NOT_FOUND', message: 'This panel was opened without an issue.' }} />;
+  return <IssuePanelFor issueKey={issueKey} />;
+}
+
+function IssuePanelFor({ issueKey }: { issueKey: string }) {
+  const { value, reload } = useResult(() => api.getIssueView({ issueKey }), [issueKey]);
+  if (value.state === 'loading') return <Loading label={`Loading ownership of ${issueKey}`} />;
+  if (value.state === 'error') return <ErrorMessage error={value.error} onRetry={reload} />;
+  return <IssuePanelView view={value.data} onChanged={reload} />;
+}
+
+export function ChainRow({ issue, current }: { issue: IssueSummary; current: boolean }) {
+  return (
+    <li aria-current={current ? 'true' : undefined}>
+      <span className="popm-muted">{LEVEL_LABEL[issue.level]}</span>
+      <span>
+        <span>
+          {issue.key} {issue.summary}
+        </span>
+        <br />
+        <Owners issue={issue} />
+      </span>
+    </li>
+  );
+}
+
+export function IssuePanelView({ view, onChanged }: { view: IssueView; onChanged: () => void }) {
+  const { issue } = view;
+  const [actionError, setActionError] = useState<ResultError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [picking, setPicking] = useState(false);
+  const [children, setChildren] = useState(view.children);
+  const [cursor, setCursor] = useState(view.childrenCursor);
+
+  const act = async (what: 'accept' | 'revoke') => {
+    setBusy(true);
+    setActionError(null);
+    const r = what === 'accept' ? await api.acceptStory({ issueKey: issue.key }) : await api.revokeAcceptance({ issueKey: issue.key });
+    setBusy(false);
+    if (!r.ok) return setActionError(r.error);
+    flag(what === 'accept' ? `${issue.key} accepted` : `Acceptance of ${issue.key} revoked`);
+    onChanged();
+  };
+
+  const setOwner = async (user: OwnerView) => {
+    setBusy(true);
+    setActionError(null);
+    const r = await api.setOwner({ issueKey: issue.key, accountIds: [user.accountId] });
+    setBusy(false);
+    if (!r.ok) return setActionError(r.error);
+    setPicking(false);
+    flag(`${user.displayName} is now the ${issue.role ?? 'owner'} of ${issue.key}`);
+    onChanged();
+  };
+
+  const loadMore = async () => {
+    if (!cursor) return;
+    setBusy(true);
+    const r = await api.getChildren({ issueKey: issue.key, cursor });
+    setBusy(false);
+    if (!r.ok) return setActionError(r.error);
+    setChildren((c) => [...c, ...r.data.children]);
+    setCursor(r.data.cursor);
+  };
+
+  const isStory = issue.level === 'team';
+  const hasBelow = issue.level === 'program' || issue.level === 'portfolio';
+
+  return (
+    <main aria-label={`POPM Guard for ${issue.key}`}>
+      <section className="popm-section" aria-labelledby="popm-chain-h">
+        <h2 id="popm-chain-h">Ownership</h2>
+        <ol className="popm-chain">
+          {view.chain.map((c) => (
+            <ChainRow key={c.key} issue={c} current={false} />
+          ))}
+          <ChainRow issue={issue} current />
+        </ol>
+        {view.permissions.setOwner && issue.role && (
+          <div className="popm-section">
+            {picking ? (
+              <>
+                <UserPicker issueKey={issue.key} label={`New ${issue.role}`} onPick={(u) => void setOwner(u)} busy={busy} />
+                <Button appearance="subtle" onClick={() => setPicking(false)}>
+                  Cancel
+                </Button>
+              </>
+            ) : (
+              <Button onClick={() => setPicking(true)}>Set {issue.role}</Button>
+            )}
+          </div>
+        )}
+      </section>
+
+      {actionError && <ErrorMessage error={actionError} onRetry={onChanged} />}
+
+      {isStory && (
+        <section className="popm-section" aria-labelledby="popm-acc-h">
+          <h2 id="popm-acc-h">Acceptance</h2>
+          <p>
+            <Acceptance issue={issue} />
+          </p>
+          {issue.acceptance && (
+            <p className="popm-muted" data-acceptance-record>
+              Recorded by {issue.acceptance.acceptedByName ?? issue.acceptance.acceptedBy} on {dateTime(issue.acceptance.acceptedAt)}
+            </p>
+          )}
+          <div className="popm-row-actions">
+            {view.permissions.accept && (
+              <Button appearance="primary" isDisabled={busy} onClick={() => void act('accept')} data-action="accept">
+                Accept as {issue.role ?? 'owner'}
+              </Button>
+            )}
+            {view.permissions.revoke && issue.acceptance && (
+              <Button isDisabled={busy} onClick={() => void act('revoke')} data-action="revoke">
+                Revoke acceptance
+              </Button>
+            )}
+          </div>
+          {view.propertyMismatch && (
+            <p className="popm-muted">The acceptance stored on the issue differs from the app's record; the app's record is shown.</p>
+          )}
+        </section>
+      )}
+
+      <section className="popm-section" aria-labelledby="popm-find-h">
+        <h2 id="popm-find-h">Findings on {issue.key}</h2>
+        <FindingList findings={issue.findings} label={`Findings on ${issue.key}`} />
+      </section>
+
+      {hasBelow && (
+        <section className="popm-section" aria-labelledby="popm-below-h">
+          <h2 id="popm-below-h">Below {issue.key}</h2>
+          <CountsByRule counts={view.countsByRule} label={`Findings below ${issue.key} by rule`} />
+          {children.length === 0 ? (
+            <Empty title="Nothing below this issue yet" />
+          ) : (
+            <table className="popm-table">
+              <caption className="popm-sr-only">Items below {issue.key}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Issue</th>
+                  <th scope="col">Owner</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Acceptance</th>
+                  <th scope="col">Findings</th>
+                </tr>
+              </thead>
+              <tbody>
+                {children.map((c) => (
+                  <tr key={c.key} data-row-key={c.key}>
+                    <td>
+                      {c.key} {c.summary}
+                    </td>
+                    <td>
+                      <Owners issue={c} showSource={false} />
+                    </td>
+                    <td>
+                      <Lozenge appearance={c.status.category === 'done' ? 'success' : c.status.category === 'indeterminate' ? 'inprogress' : 'default'}>
+                        {c.status.name}
+                      </Lozenge>
+                    </td>
+                    <td>
+                      <Acceptance issue={c} />
+                    </td>
+                    <td>
+                      <FindingBadges findings={c.findings} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {cursor && (
+            <Button isDisabled={busy} onClick={() => void loadMore()}>
+              Show more
+            </Button>
+          )}
+        </section>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,4 @@
+import { mount } from '../ui/boot';
+import { ProjectPage } from './ProjectPage';
+
+mount((ctx) => <ProjectPage projectKey={ctx.extension.project?.key} />);

@@ -1,0 +1,348 @@
+/** Form sections shared by the admin page and the project settings page. */
+import { useId, useState, type ReactNode } from 'react';
+import Button from '@atlaskit/button/new';
+import type { PreviewResult, ResultError, RuleId, SiteMeta } from '../../../src/shared/contract';
+import { LEVELS, ROLE_LEVELS, ROLE_NAMES, RULE_IDS, SEVERITIES, type Level, type RoleLevel } from '../../../src/domain/types';
+import { api } from '../api';
+import { defaultLevel, errorsUnder, levelOrEmpty, type FieldErrors, type Pair, type RoleForm, type RuleForm } from '../lib/configForm';
+import { oneOf } from '../lib/guards';
+import { LEVEL_LABEL, percent } from '../lib/format';
+import { RULE_TEXT } from '../lib/rules';
+import { ErrorMessage } from '../ui/states';
+
+export function FieldErrorList({ errors, id }: { errors: FieldErrors; id?: string }) {
+  if (errors.length === 0) return null;
+  return (
+    <ul className="popm-field-error" id={id} role="alert" data-error-paths={errors.map((e) => e.path).join(' ')}>
+      {errors.map((e) => (
+        <li key={e.path + e.message}>
+          <code>{e.path || '(root)'}</code>: {e.message}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function LevelsSection({
+  site,
+  levels,
+  onChange,
+  errors,
+}: {
+  site: SiteMeta;
+  levels: Record<string, Level | ''>;
+  onChange: (typeId: string, level: Level | '') => void;
+  errors: FieldErrors;
+}) {
+  const id = useId();
+  return (
+    <fieldset>
+      <legend>Level of each issue type</legend>
+      <p className="popm-muted">By default the level follows Jira's hierarchy level: 2 and above epic (portfolio), 1 feature (program), 0 story (team), -1 subtask.</p>
+      <table className="popm-table">
+        <thead>
+          <tr>
+            <th scope="col">Issue type</th>
+            <th scope="col">Jira hierarchy level</th>
+            <th scope="col">POPM level</th>
+          </tr>
+        </thead>
+        <tbody>
+          {site.issueTypes.map((t) => {
+            const errs = errors.filter((e) => e.path === `levels.${t.id}` || e.path.toLowerCase() === `levels.${t.name.toLowerCase()}`);
+            return (
+              <tr key={t.id}>
+                <td>
+                  <label htmlFor={`${id}-${t.id}`}>{t.name}</label>
+                </td>
+                <td>{t.hierarchyLevel}</td>
+                <td className="popm-field">
+                  <select id={`${id}-${t.id}`} data-level-type={t.name} value={levels[t.id] ?? ''} onChange={(e) => onChange(t.id, levelOrEmpty(e.target.value))}>
+                    <option value="">Default ({LEVEL_LABEL[defaultLevel(t.hierarchyLevel, t.subtask)]})</option>
+                    {LEVELS.map((l) => (
+                      <option key={l} value={l}>
+                        {LEVEL_LABEL[l]} ({l})
+                      </option>
+                    ))}
+                  </select>
+                  <FieldErrorList errors={errs} />
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <FieldErrorList errors={errors.filter((e) => e.path === 'levels')} />
+    </fieldset>
+  );
+}
+
+export function PairsRows({
+  label,
+  keyLabel,
+  valueLabel,
+  pairs,
+  onChange,
+  keyOptions,
+}: {
+  label: string;
+  keyLabel: string;
+  valueLabel: string;
+  pairs: Pair[];
+  onChange: (p: Pair[]) => void;
+  keyOptions?: { value: string; label: string }[];
+}) {
+  const id = useId();
+  const set = (i: number, p: Partial<Pair>) => onChange(pairs.map((x, j) => (j === i ? { ...x, ...p } : x)));
+  return (
+    <div className="popm-section" role="group" aria-label={label}>
+      <h4>{label}</h4>
+      {pairs.map((p, i) => (
+        <div className="popm-toolbar" key={i}>
+          <div className="popm-field">
+            <label htmlFor={`${id}-k${i}`}>{keyLabel}</label>
+            {keyOptions ? (
+              <select id={`${id}-k${i}`} value={p.key} onChange={(e) => set(i, { key: e.target.value })}>
+                <option value="">Choose…</option>
+                {keyOptions.map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <input id={`${id}-k${i}`} type="text" value={p.key} onChange={(e) => set(i, { key: e.target.value })} />
+            )}
+          </div>
+          <div className="popm-field">
+            <label htmlFor={`${id}-v${i}`}>{valueLabel}</label>
+            <input id={`${id}-v${i}`} type="text" value={p.value} onChange={(e) => set(i, { value: e.target.value })} />
+          </div>
+          <Button appearance="subtle" onClick={() => onChange(pairs.filter((_, j) => j !== i))}>
+            Remove
+          </Button>
+        </div>
+      ))}
+      <Button appearance="subtle" onClick={() => onChange([...pairs, { key: '', value: '' }])}>
+        Add {keyLabel.toLowerCase()}
+      </Button>
+    </div>
+  );
+}
+
+export function RolesSection({
+  site,
+  roles,
+  onChange,
+  errors,
+  prefix = 'roles',
+  withProjectDefaults = true,
+}: {
+  site: SiteMeta;
+  roles: Record<RoleLevel, RoleForm>;
+  onChange: (level: RoleLevel, r: RoleForm) => void;
+  errors: FieldErrors;
+  prefix?: string;
+  withProjectDefaults?: boolean;
+}) {
+  return (
+    <fieldset>
+      <legend>Owners of each level</legend>
+      <p className="popm-muted">Owners come from the first user field that has a value, then the team mapping, then the project default.</p>
+      {ROLE_LEVELS.map((l) => {
+        const r = roles[l];
+        return (
+          <fieldset key={l}>
+            <legend>
+              {ROLE_NAMES[l]} ({LEVEL_LABEL[l].toLowerCase()}s)
+            </legend>
+            <div role="group" aria-label={`${ROLE_NAMES[l]} fields`}>
+              <h4>User fields (none checked: the field named "{ROLE_NAMES[l]}")</h4>
+              {site.userFields.length === 0 && <p className="popm-muted">This site has no user picker fields.</p>}
+              {site.userFields.map((f) => (
+                <label key={f.id} style={{ display: 'block' }}>
+                  <input
+                    type="checkbox"
+                    checked={r.fields.includes(f.id)}
+                    onChange={(e) =>
+                      onChange(l, { ...r, fields: e.target.checked ? [...r.fields, f.id] : r.fields.filter((x) => x !== f.id) })
+                    }
+                  />{' '}
+                  {f.name} <span className="popm-muted">({f.id}{f.multi ? ', multiple' : ''})</span>
+                </label>
+              ))}
+            </div>
+            <PairsRows label={`Team fallback for ${ROLE_NAMES[l]}`} keyLabel="Team" valueLabel="Owner account id" pairs={r.teamOwners} onChange={(p) => onChange(l, { ...r, teamOwners: p })} />
+            {withProjectDefaults && (
+              <PairsRows
+                label={`Project fallback for ${ROLE_NAMES[l]}`}
+                keyLabel="Project"
+                valueLabel="Owner account id"
+                pairs={r.projectDefaults}
+                keyOptions={site.projects.map((p) => ({ value: p.key, label: `${p.name} (${p.key})` }))}
+                onChange={(p) => onChange(l, { ...r, projectDefaults: p })}
+              />
+            )}
+            <FieldErrorList errors={errorsUnder(errors, `${prefix}.${l}`)} />
+          </fieldset>
+        );
+      })}
+    </fieldset>
+  );
+}
+
+export function RulesSection({
+  rules,
+  onChange,
+  errors,
+  prefix = 'rules',
+}: {
+  rules: Record<RuleId, RuleForm>;
+  onChange: (id: RuleId, r: RuleForm) => void;
+  errors: FieldErrors;
+  prefix?: string;
+}) {
+  const id = useId();
+  return (
+    <fieldset>
+      <legend>Rules</legend>
+      <table className="popm-table">
+        <thead>
+          <tr>
+            <th scope="col">Rule</th>
+            <th scope="col">On</th>
+            <th scope="col">Severity</th>
+          </tr>
+        </thead>
+        <tbody>
+          {RULE_IDS.map((r) => (
+            <tr key={r} data-rule-setting={r}>
+              <td>
+                <span id={`${id}-${r}`}>{RULE_TEXT[r].title}</span>
+                <br />
+                <code className="popm-muted">{r}</code>
+                <FieldErrorList errors={errorsUnder(errors, `${prefix}.${r}`)} />
+              </td>
+              <td>
+                <input type="checkbox" aria-label={`Enable ${RULE_TEXT[r].title}`} checked={rules[r].enabled} onChange={(e) => onChange(r, { ...rules[r], enabled: e.target.checked })} />
+              </td>
+              <td className="popm-field">
+                <select aria-label={`Severity of ${RULE_TEXT[r].title}`} value={rules[r].severity} onChange={(e) => onChange(r, { ...rules[r], severity: oneOf(SEVERITIES, e.target.value) ?? '' })}>
+                  <option value="">Default</option>
+                  {SEVERITIES.map((s) => (
+                    <option key={s} value={s}>
+                      {s}
+                    </option>
+                  ))}
+                </select>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </fieldset>
+  );
+}
+
+export function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <fieldset>
+      <legend>{title}</legend>
+      {children}
+    </fieldset>
+  );
+}
+
+/** Runs previewConfig for one project with the draft, and shows before/after. */
+export function PreviewPanel({
+  projects,
+  initialProject,
+  build,
+}: {
+  projects: { key: string; name: string }[];
+  initialProject?: string;
+  /** The candidate configuration, or the validation errors that prevent a preview. */
+  build: () => { ok: true; config: unknown } | { ok: false };
+}) {
+  const id = useId();
+  const [projectKey, setProjectKey] = useState(initialProject ?? projects[0]?.key ?? '');
+  const [result, setResult] = useState<PreviewResult | null>(null);
+  const [error, setError] = useState<ResultError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const run = async () => {
+    const b = build();
+    if (!b.ok || !projectKey) return;
+    setBusy(true);
+    setError(null);
+    const r = await api.previewConfig({ projectKey, config: b.config });
+    setBusy(false);
+    if (r.ok) setResult(r.data);
+    else {
+      setResult(null);
+      setError(r.error);
+    }
+  };
+
+  return (
+    <section className="popm-section" aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>Preview</h2>
+      <div className="popm-toolbar">
+        <div className="popm-field">
+          <label htmlFor={`${id}-p`}>Project</label>
+          <select id={`${id}-p`} value={projectKey} onChange={(e) => setProjectKey(e.target.value)}>
+            {projects.map((p) => (
+              <option key={p.key} value={p.key}>
+                {p.name} ({p.key})
+              </option>
+            ))}
+          </select>
+        </div>
+        <Button onClick={() => void run()} isDisabled={busy || !projectKey} data-action="preview">
+          Preview changes
+        </Button>
+      </div>
+      <div aria-live="polite">
+        {error && <ErrorMessage error={error} />}
+        {result && <PreviewTable result={result} />}
+      </div>
+    </section>
+  );
+}
+
+export function PreviewTable({ result }: { result: PreviewResult }) {
+  const rules = RULE_IDS.filter((r) => (result.before.countsByRule[r] ?? 0) > 0 || (result.after.countsByRule[r] ?? 0) > 0);
+  return (
+    <table className="popm-table" data-preview={result.projectKey}>
+      <caption>
+        {result.projectKey}: {result.before.findings} findings now, {result.after.findings} after the change
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Rule / figure</th>
+          <th scope="col">Now</th>
+          <th scope="col">After</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rules.map((r) => (
+          <tr key={r} data-preview-rule={r}>
+            <td>{RULE_TEXT[r].title}</td>
+            <td>{result.before.countsByRule[r] ?? 0}</td>
+            <td>{result.after.countsByRule[r] ?? 0}</td>
+          </tr>
+        ))}
+        <tr>
+          <td>Features with a PM</td>
+          <td>{percent(result.before.coverage.featuresWithPm)}</td>
+          <td>{percent(result.after.coverage.featuresWithPm)}</td>
+        </tr>
+        <tr>
+          <td>Done stories accepted</td>
+          <td>{percent(result.before.coverage.doneStoriesAccepted)}</td>
+          <td>{percent(result.after.coverage.doneStoriesAccepted)}</td>
+        </tr>
+      </tbody>
+    </table>
+  );
+}

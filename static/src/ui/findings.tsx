@@ -1,0 +1,134 @@
+/** Findings, owners, acceptance and counts: the pieces every surface shows. */
+import Avatar from '@atlaskit/avatar';
+import Lozenge from '@atlaskit/lozenge';
+import type { Coverage, Finding, IssueSummary, OwnerView, RuleId, Severity } from '../../../src/shared/contract';
+import { RULE_IDS } from '../../../src/domain/types';
+import { RULE_TEXT } from '../lib/rules';
+import { dateTime, OWNER_SOURCE_LABEL, percent } from '../lib/format';
+
+const SEVERITY_APPEARANCE = { error: 'removed', warning: 'moved', info: 'default' } as const;
+
+export function SeverityLozenge({ severity }: { severity: Severity }) {
+  return <Lozenge appearance={SEVERITY_APPEARANCE[severity]}>{severity}</Lozenge>;
+}
+
+/** One finding with its why and how-to-fix. Carries the contract's data attributes. */
+export function FindingItem({ finding, detailed = true }: { finding: Finding; detailed?: boolean }) {
+  const text = RULE_TEXT[finding.rule];
+  return (
+    <li className="popm-finding" data-rule={finding.rule} data-issue-key={finding.issueKey} data-severity={finding.severity}>
+      <div className="popm-finding-head">
+        <SeverityLozenge severity={finding.severity} /> <strong>{text.title}</strong>
+      </div>
+      <div>{finding.message}</div>
+      {detailed && (
+        <div className="popm-muted">
+          <span>Why: {text.why}</span> <span>Fix: {text.fix}</span>
+        </div>
+      )}
+    </li>
+  );
+}
+
+export function FindingList({ findings, label, detailed = true }: { findings: readonly Finding[]; label: string; detailed?: boolean }) {
+  if (findings.length === 0) return <p className="popm-ok">No findings.</p>;
+  return (
+    <ul className="popm-findings" aria-label={label}>
+      {findings.map((f) => (
+        <FindingItem key={`${f.issueKey}:${f.rule}`} finding={f} detailed={detailed} />
+      ))}
+    </ul>
+  );
+}
+
+/** Compact finding badges for table cells: still one element per finding, with the attributes. */
+export function FindingBadges({ findings }: { findings: readonly Finding[] }) {
+  if (findings.length === 0) return <span className="popm-muted">None</span>;
+  return (
+    <ul className="popm-badges" aria-label="Findings">
+      {findings.map((f) => (
+        <li key={f.rule} data-rule={f.rule} data-issue-key={f.issueKey} data-severity={f.severity} title={f.message}>
+          <SeverityLozenge severity={f.severity} /> {RULE_TEXT[f.rule].title}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function OwnerChip({ owner }: { owner: OwnerView }) {
+  return (
+    <span className="popm-owner">
+      <Avatar size="small" src={owner.avatarUrl} name={owner.displayName} />
+      <span>
+        {owner.displayName}
+        {!owner.active && <span className="popm-muted"> (inactive)</span>}
+      </span>
+    </span>
+  );
+}
+
+export function Owners({ issue, showSource = true }: { issue: Pick<IssueSummary, 'owners' | 'ownerSource' | 'role'>; showSource?: boolean }) {
+  if (issue.owners.length === 0) {
+    return <span className="popm-missing">{issue.role ? `No ${issue.role}` : 'No owner'}</span>;
+  }
+  return (
+    <span className="popm-owners">
+      {issue.owners.map((o) => (
+        <OwnerChip key={o.accountId} owner={o} />
+      ))}
+      {showSource && issue.ownerSource && <span className="popm-muted"> · {OWNER_SOURCE_LABEL[issue.ownerSource]}</span>}
+    </span>
+  );
+}
+
+export function Acceptance({ issue }: { issue: Pick<IssueSummary, 'acceptance' | 'level'> }) {
+  if (issue.level !== 'team') return <span className="popm-muted">—</span>;
+  const a = issue.acceptance;
+  if (!a) return <span className="popm-muted">Not accepted</span>;
+  const who = a.acceptedByName ?? a.acceptedBy;
+  return (
+    <span data-acceptance={a.valid ? 'valid' : a.stale ? 'stale' : 'invalid'}>
+      <Lozenge appearance={a.valid ? 'success' : 'moved'}>{a.valid ? 'accepted' : a.stale ? 'stale' : 'not by PO'}</Lozenge>{' '}
+      by {who}, {dateTime(a.acceptedAt)}
+    </span>
+  );
+}
+
+export function CountsByRule({ counts, label }: { counts: Partial<Record<RuleId, number>>; label: string }) {
+  const entries = RULE_IDS.filter((r) => (counts[r] ?? 0) > 0);
+  if (entries.length === 0) return <p className="popm-ok">No findings.</p>;
+  return (
+    <table className="popm-counts">
+      <caption className="popm-sr-only">{label}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Rule</th>
+          <th scope="col">Findings</th>
+        </tr>
+      </thead>
+      <tbody>
+        {entries.map((r) => (
+          <tr key={r} data-count-rule={r}>
+            <td>{RULE_TEXT[r].title}</td>
+            <td>{counts[r]}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function CoverageFigures({ coverage }: { coverage: Coverage }) {
+  return (
+    <dl className="popm-coverage">
+      <div>
+        <dt>Features with a PM</dt>
+        <dd data-coverage="featuresWithPm">{percent(coverage.featuresWithPm)}</dd>
+      </div>
+      <div>
+        <dt>Done stories accepted</dt>
+        <dd data-coverage="doneStoriesAccepted">{percent(coverage.doneStoriesAccepted)}</dd>
+      </div>
+    </dl>
+  );
+}

@@ -1,0 +1,39 @@
+jest.mock('@forge/bridge', () => ({ invoke: jest.fn() }));
+
+import { call, setInvoke } from '../../static/src/api';
+
+describe('api wrapper', () => {
+  afterEach(() => setInvoke(null));
+
+  it('passes the name and payload and returns the data', async () => {
+    const seen: unknown[] = [];
+    setInvoke(async (name, payload) => {
+      seen.push([name, payload]);
+      return { ok: true, data: { children: [], cursor: null } };
+    });
+    const r = await call('getChildren', { issueKey: 'ART-1' });
+    expect(seen).toEqual([['getChildren', { issueKey: 'ART-1' }]]);
+    expect(r).toEqual({ ok: true, data: { children: [], cursor: null } });
+  });
+
+  it('keeps resolver errors, including details', async () => {
+    const error = { code: 'INVALID_CONFIG', message: 'bad', details: [{ path: 'levels.x', message: 'nope' }] };
+    setInvoke(async () => ({ ok: false, error }));
+    expect(await call('getConfig', {})).toEqual({ ok: false, error });
+  });
+
+  it('turns a bridge failure into an error, never into empty data', async () => {
+    setInvoke(async () => {
+      throw new Error('socket closed');
+    });
+    const r = await call('getProjectTree', { projectKey: 'ART' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatchObject({ code: 'JIRA_UNAVAILABLE', message: expect.stringContaining('socket closed') });
+  });
+
+  it('refuses answers that are not a Result envelope', async () => {
+    setInvoke(async () => [1, 2, 3]);
+    const r = await call('searchUsers', { query: 'a' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+  });
+});
