@@ -13,7 +13,7 @@ import { JiraApi } from '../jira/api';
 import { JiraError } from '../jira/errors';
 import { JqlError } from '../jira/jql';
 import { scanProject, type ScanProgress } from '../jira/scan';
-import { httpTransport, normaliseSiteUrl } from '../jira/transports/http';
+import { httpTransport, normaliseSiteUrl, type FetchLike } from '../jira/transports/http';
 import type { Transport } from '../jira/transport';
 import { exportSnapshot } from '../snapshot/export';
 import { SnapshotError } from '../snapshot/format';
@@ -28,7 +28,7 @@ export interface CliIo {
   stderrIsTTY?: boolean;
   readFile?(path: string): Promise<string>;
   /** Injected in tests to reach a local server without real network code paths changing. */
-  fetch?: typeof fetch;
+  fetch?: FetchLike;
 }
 
 export const EXIT = { ok: 0, findings: 1, usage: 2, site: 3, bug: 70 } as const;
@@ -124,6 +124,9 @@ async function audit(command: Extract<Command, { command: 'audit' }>, io: CliIo)
     io.stderr(
       `popm: ${site.report.missingParents.length} parent issue(s) could not be read (deleted or not visible): ${site.report.missingParents.slice(0, 5).join(', ')}\n`,
     );
+  }
+  if (command.source.kind === 'site') {
+    io.stderr(`popm: ${api.requestCount} requests to the site (floor for this data: ${site.report.floor})\n`);
   }
   const result = evaluate(site, config, command.project);
   const report = jsonReport(result, countRequests());

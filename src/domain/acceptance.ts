@@ -31,6 +31,23 @@ export type AcceptanceRead =
 /** Validates an untrusted record (property value or stored record). */
 export function parseAcceptance(value: unknown): AcceptanceRead {
   if (value === undefined || value === null) return { state: 'absent' };
+  // Fast path for the common well-formed record (same checks as the schema); zod runs only to
+  // explain a bad one. Scans read tens of thousands of records.
+  if (isRecord(value)) {
+    const { acceptedBy, acceptedAt, statusCategory } = value;
+    if (
+      typeof acceptedBy === 'string' &&
+      acceptedBy.length >= 1 &&
+      acceptedBy.length <= 128 &&
+      typeof acceptedAt === 'string' &&
+      !Number.isNaN(Date.parse(acceptedAt))
+    ) {
+      if (statusCategory === undefined) return { state: 'present', record: { acceptedBy, acceptedAt } };
+      if (statusCategory === 'new' || statusCategory === 'indeterminate' || statusCategory === 'done') {
+        return { state: 'present', record: { acceptedBy, acceptedAt, statusCategory } };
+      }
+    }
+  }
   const parsed = acceptanceRecordSchema.safeParse(value);
   if (parsed.success) {
     const record: AcceptanceRecord = {

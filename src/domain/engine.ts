@@ -164,7 +164,7 @@ export function evaluate(
   const sorted = sortByKey(issues.map((i) => i.key));
   const firstChild = new Int32Array(n).fill(-1);
   const lastChild = new Int32Array(n).fill(-1);
-  const nextSibling = new Int32Array(n).fill(-1);
+  const prevSibling = new Int32Array(n).fill(-1);
   const roots: number[] = [];
   for (const i of sorted) {
     const p = parent[i]!;
@@ -172,7 +172,7 @@ export function evaluate(
       roots.push(i);
     } else {
       if (firstChild[p] === -1) firstChild[p] = i;
-      else nextSibling[lastChild[p]!] = i;
+      else prevSibling[i] = lastChild[p]!;
       lastChild[p] = i;
     }
   }
@@ -183,9 +183,8 @@ export function evaluate(
     while (stack.length > 0) {
       const i = stack.pop()!;
       order.push(i);
-      const kids: number[] = [];
-      for (let c = firstChild[i]!; c !== -1; c = nextSibling[c]!) kids.push(c);
-      for (let k = kids.length - 1; k >= 0; k--) stack.push(kids[k]!);
+      // Last child first, so the first child is popped next.
+      for (let c = lastChild[i]!; c !== -1; c = prevSibling[c]!) stack.push(c);
     }
   }
 
@@ -278,7 +277,8 @@ export function evaluate(
 
   // ---- Findings of in-scope issues, in key order then catalog order.
   const nameOf = (accountId: string): string => {
-    const known = users && Object.hasOwn(users, accountId) ? users[accountId] : undefined;
+    const known =
+      userCache.get(accountId) ?? (users && Object.hasOwn(users, accountId) ? users[accountId] : undefined);
     return known ? personName(known) : accountId;
   };
   const findingsOf: Finding[][] = new Array<Finding[]>(n);

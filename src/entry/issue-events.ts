@@ -5,5 +5,8 @@ import { forgeDeps } from './deps';
 export async function handler(event: unknown): Promise<void> {
   const deps = forgeDeps();
   const outcome = await handleIssueEvent(deps, event);
-  deps.log?.('issue event handled', { markedStale: outcome.markedStale, refreshed: outcome.refreshed.length });
+  deps.log?.('issue event handled', {
+    markedStale: outcome.markedStale,
+    refreshed: outcome.refreshed.length,
+  });
 }

@@ -8,7 +8,12 @@ export async function handler(args: unknown): Promise<ValidatorResult> {
     return await checkAcceptance(deps, args);
   } catch (error) {
     // Fail closed: a validator that cannot check must not let an unaccepted story through.
-    deps.log?.('validator could not check acceptance', { error: error instanceof Error ? error.message : String(error) });
-    return { result: false, errorMessage: 'POPM Guard could not check the PO acceptance right now; try again.' };
+    deps.log?.('validator could not check acceptance', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return {
+      result: false,
+      errorMessage: 'POPM Guard could not check the PO acceptance right now; try again.',
+    };
   }
 }

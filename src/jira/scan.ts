@@ -14,7 +14,7 @@ import {
   type JiraIssue,
   type SiteData,
 } from '../domain/types';
-import { MAX_SEARCH_PAGE_WITH_FIELDS, type JiraApi } from './api';
+import { BULK_FETCH_MAX, MAX_SEARCH_PAGE_WITH_FIELDS, type JiraApi } from './api';
 import { assertProjectKey, isIssueKey, jqlParentIn, jqlProjectIssues } from './jql';
 
 export type ScanPhase = 'metadata' | 'project' | 'ancestors' | 'children';
@@ -41,6 +41,17 @@ export interface ScanOptions {
 export interface ScanReport {
   /** Parent keys that could not be read (deleted, not visible to the account). */
   missingParents: string[];
+  /** Requests made by each phase (every attempt, retries included). */
+  requests: Record<ScanPhase, number>;
+  /** Issues read by each phase (metadata: 0). */
+  issues: Record<ScanPhase, number>;
+  /**
+   * The fewest requests any scan of this data could make: 2 for metadata, one per page of the
+   * project, one per 100 ancestors per level, and one per page of the stories found below the
+   * features in other projects as if one query could name every feature. Batching the features
+   * (to bound the JQL's length) may add a few requests above it; retries add more.
+   */
+  floor: number;
 }
 
 export const DEFAULT_CHILD_BATCH = 50;
@@ -84,6 +95,14 @@ export async function scanProject(
   const pageSize = Math.min(opts.maxPageSize ?? MAX_SEARCH_PAGE_WITH_FIELDS, MAX_SEARCH_PAGE_WITH_FIELDS);
   const childBatch = Math.max(1, opts.childBatchSize ?? DEFAULT_CHILD_BATCH);
 
+  const requests: Record<ScanPhase, number> = { metadata: 0, project: 0, ancestors: 0, children: 0 };
+  let mark = api.requestCount;
+  const account = (phase: ScanPhase): void => {
+    requests[phase] += api.requestCount - mark;
+    mark = api.requestCount;
+  };
+  let floor = 2;
+
   progress({ phase: 'metadata', done: 0, total: 2 });
   const issueTypes: IssueTypeInfo[] = await api.getIssueTypes();
   progress({ phase: 'metadata', done: 1, total: 2 });
@@ -91,6 +110,7 @@ export async function scanProject(
     .filter((f) => f.custom)
     .map(({ custom: _custom, ...info }) => info);
   progress({ phase: 'metadata', done: 2, total: 2 });
+  account('metadata');
 
   const fieldIds = neededFieldIds(fields, config);
   const properties = [ACCEPTANCE_PROPERTY];
@@ -112,9 +132,11 @@ export async function scanProject(
     for (const issue of page) if (add(issue)) own.push(issue);
     progress({ phase: 'project', done: own.length });
   }
+  account('project');
+  floor += Math.max(1, Math.ceil(own.length / pageSize));
 
   // 2. Ancestors outside the project, one level per round so each round is a few bulk requests.
-  const report: ScanReport = { missingParents: [] };
+  const missingParents: string[] = [];
   const unreadable = new Set<string>();
   let frontier = own;
   let ancestors = 0;
@@ -125,6 +147,7 @@ export async function scanProject(
       if (parent !== undefined && !byKey.has(parent) && !unreadable.has(parent)) wanted.add(parent);
     }
     if (wanted.size === 0) break;
+    floor += Math.ceil(wanted.size / BULK_FETCH_MAX);
     const result = await api.bulkFetch([...wanted], fieldIds, properties);
     const next: JiraIssue[] = [];
     // Only keys not yet held are ever requested, so a parent cycle (A -> B -> A) ends the walk
@@ -133,13 +156,14 @@ export async function scanProject(
     for (const key of wanted) {
       if (!byKey.has(key)) {
         unreadable.add(key);
-        report.missingParents.push(key);
+        missingParents.push(key);
       }
     }
     ancestors += next.length;
     progress({ phase: 'ancestors', done: ancestors });
     frontier = next;
   }
+  account('ancestors');
 
   // 3. Stories in other projects below the project's features.
   const levels = levelIndex(issueTypes, config.levels);
@@ -149,18 +173,35 @@ export async function scanProject(
       return typeId !== undefined && levels.get(typeId) === 'program' && projectKeyOf(issue) === projectKey;
     })
     .map((issue) => issue.key);
+  let children = 0;
+  let totalFound = 0;
   for (let i = 0; i < features.length; i += childBatch) {
     const batch = features.slice(i, i + childBatch);
+    let found = 0;
     for await (const page of api.searchJqlPages({
       jql: jqlParentIn(batch, [projectKey]),
       fields: fieldIds,
       properties,
       maxResults: pageSize,
     })) {
-      for (const issue of page) add(issue);
+      for (const issue of page) {
+        found++;
+        if (add(issue)) children++;
+      }
     }
+    totalFound += found;
     progress({ phase: 'children', done: Math.min(i + childBatch, features.length), total: features.length });
   }
 
+  account('children');
+  // However the features are batched, their stories need at least this many pages.
+  if (features.length > 0) floor += Math.max(1, Math.ceil(totalFound / pageSize));
+
+  const report: ScanReport = {
+    missingParents,
+    requests,
+    issues: { metadata: 0, project: own.length, ancestors, children },
+    floor,
+  };
   return { issueTypes, fields, issues: [...byKey.values()], report };
 }

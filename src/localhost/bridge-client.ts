@@ -83,11 +83,17 @@ export const BRIDGE_CLIENT_JS = String.raw`(function () {
   });
 
   // Jira sizes Custom UI iframes to their content; tell the host our height.
+  // <html> may be styled to the frame's height, so measure and observe <body>'s content.
+  var lastHeight = 0;
   function reportSize() {
-    post({ type: 'popm:resize', height: document.documentElement.scrollHeight });
+    var h = Math.ceil(document.body ? document.body.getBoundingClientRect().height : 0) + 16;
+    if (h !== lastHeight) {
+      lastHeight = h;
+      post({ type: 'popm:resize', height: h });
+    }
   }
-  window.addEventListener('load', function () {
-    if (window.ResizeObserver) new ResizeObserver(reportSize).observe(document.documentElement);
+  window.addEventListener('DOMContentLoaded', function () {
+    if (window.ResizeObserver) new ResizeObserver(reportSize).observe(document.body);
     reportSize();
   });
 })();

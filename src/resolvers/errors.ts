@@ -19,14 +19,20 @@ const JIRA_CODES: Record<JiraError['cause'], ErrorCode> = {
   'bad-response': 'JIRA_UNAVAILABLE',
 };
 
-export function toFailure(error: unknown, log?: (m: string, extra?: Record<string, unknown>) => void): Result<never> {
+export function toFailure(
+  error: unknown,
+  log?: (m: string, extra?: Record<string, unknown>) => void,
+): Result<never> {
   if (error instanceof ServiceError) return fail(error.code, error.message, error.details);
   if (error instanceof JiraError) return fail(JIRA_CODES[error.cause], error.message);
   if (error instanceof ConfigError) return fail('INVALID_CONFIG', error.message, error.issues);
-  if (error instanceof RevisionConflictError || error instanceof StoreBusyError) return fail('CONFLICT', error.message);
+  if (error instanceof RevisionConflictError || error instanceof StoreBusyError)
+    return fail('CONFLICT', error.message);
   if (error instanceof JqlError) return fail('BAD_REQUEST', error.message);
   if (error instanceof AcceptanceChangeRefused) return fail('INTERNAL', error.message);
   // A bug: say so without leaking internals; the log keeps the detail.
-  log?.('resolver failed unexpectedly', { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+  log?.('resolver failed unexpectedly', {
+    error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+  });
   return fail('INTERNAL', 'POPM Guard hit an unexpected problem; the app log has the details.');
 }

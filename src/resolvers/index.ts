@@ -8,7 +8,13 @@ import Resolver from '@forge/resolver';
 import { z } from 'zod';
 import { formatPath } from '../domain/config';
 import { acceptStory, revokeAcceptance } from '../services/acceptance';
-import { getConfig, getProjectConfig, previewConfig, saveConfig, saveProjectConfig } from '../services/config';
+import {
+  getConfig,
+  getProjectConfig,
+  previewConfig,
+  saveConfig,
+  saveProjectConfig,
+} from '../services/config';
 import type { AppDeps } from '../services/deps';
 import { getChildren, getIssueView } from '../services/issue-view';
 import { setOwner } from '../services/owners';
@@ -26,7 +32,11 @@ import {
 } from '../shared/contract';
 import { toFailure } from './errors';
 
-type Handler<N extends ResolverName> = (deps: AppDeps, accountId: string, payload: Payload<N>) => Promise<ResultTypes[N]>;
+type Handler<N extends ResolverName> = (
+  deps: AppDeps,
+  accountId: string,
+  payload: Payload<N>,
+) => Promise<ResultTypes[N]>;
 
 /** The service call behind each resolver name. */
 export const handlers: { [N in ResolverName]: Handler<N> } = {
@@ -46,10 +56,17 @@ export const handlers: { [N in ResolverName]: Handler<N> } = {
   previewConfig: (deps, me, p) => previewConfig(deps, me, p.projectKey, p.config),
 };
 
-const requestSchema = z.looseObject({ payload: z.unknown(), context: z.looseObject({ accountId: z.unknown() }).optional() });
+const requestSchema = z.looseObject({
+  payload: z.unknown(),
+  context: z.looseObject({ accountId: z.unknown() }).optional(),
+});
 
 /** Runs one resolver on a Forge-shaped request `{ payload, context }`. Never throws. */
-export async function runResolver<N extends ResolverName>(deps: AppDeps, name: N, request: unknown): Promise<Result<ResultTypes[N]>> {
+export async function runResolver<N extends ResolverName>(
+  deps: AppDeps,
+  name: N,
+  request: unknown,
+): Promise<Result<ResultTypes[N]>> {
   try {
     const req = requestSchema.safeParse(request);
     if (!req.success) return fail('BAD_REQUEST', 'the request is not a Forge resolver request');
@@ -59,13 +76,20 @@ export async function runResolver<N extends ResolverName>(deps: AppDeps, name: N
     const schema = payloadSchemas[name];
     const payload = schema.safeParse(req.data.payload ?? {});
     if (!payload.success) {
-      const details = payload.error.issues.map((i) => ({ path: formatPath(i.path) || '(payload)', message: i.message }));
-      return fail('BAD_REQUEST', `invalid ${name} payload: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
+      const details = payload.error.issues.map((i) => ({
+        path: formatPath(i.path) || '(payload)',
+        message: i.message,
+      }));
+      return fail(
+        'BAD_REQUEST',
+        `invalid ${name} payload: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
+        details,
+      );
     }
     const handler = handlers[name] as Handler<N>;
     return ok(await handler(deps, account.data, payload.data as Payload<N>));
   } catch (error) {
-    return toFailure(error, deps.log);
+    return toFailure(error, (message, extra) => deps.log?.(message, extra));
   }
 }
 

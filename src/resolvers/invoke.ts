@@ -6,7 +6,7 @@
  * simpler `{ payload, context: { accountId, extension } }` the caller knows.
  */
 import type Resolver from '@forge/resolver';
-import type { ResolverName, Result, ResultTypes, Payload } from '../shared/contract';
+import type { ResolverName, Result, ResultTypes } from '../shared/contract';
 
 export type Definitions = ReturnType<Resolver['getDefinitions']>;
 
@@ -21,7 +21,7 @@ export interface InvokeContext {
 export async function invokeResolver<N extends ResolverName>(
   definitions: Definitions,
   name: N,
-  payload: Payload<N> | unknown,
+  payload: unknown,
   context: InvokeContext = {},
 ): Promise<Result<ResultTypes[N]>> {
   const { accountId, ...rest } = context;

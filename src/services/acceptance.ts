@@ -8,7 +8,12 @@ import { isStale, mayAccept } from '../domain/acceptance';
 import { effectiveConfig } from '../domain/config';
 import { evaluate } from '../domain/engine';
 import { neededFieldIds } from '../domain/fields';
-import { ACCEPTANCE_PROPERTY, type AcceptanceRecord, type EvaluatedIssue, type JiraIssue } from '../domain/types';
+import {
+  ACCEPTANCE_PROPERTY,
+  type AcceptanceRecord,
+  type EvaluatedIssue,
+  type JiraIssue,
+} from '../domain/types';
 import type { AcceptanceView } from '../shared/contract';
 import { AcceptanceChangeRefused, type StoredAcceptance } from '../storage/acceptance-store';
 import type { AppDeps } from './deps';
@@ -42,10 +47,14 @@ async function loadStory(deps: AppDeps, accountId: string, issueKey: string): Pr
 function authorize(accountId: string, state: StoryState, action: 'accept' | 'revoke'): void {
   const { ev } = state;
   if (ev.level !== 'team') {
-    throw invalidState(`${ev.key} is a ${ev.issueTypeName} (${ev.level} level); only stories carry a PO acceptance`);
+    throw invalidState(
+      `${ev.key} is a ${ev.issueTypeName} (${ev.level} level); only stories carry a PO acceptance`,
+    );
   }
   if (ev.status.category === 'new') {
-    throw invalidState(`${ev.key} has not started (status ${ev.status.name}); it can be ${action}ed once in progress or done`);
+    throw invalidState(
+      `${ev.key} has not started (status ${ev.status.name}); it can be ${action}ed once in progress or done`,
+    );
   }
   const ownerIds = ev.owners.map((o) => o.accountId);
   if (!mayAccept(accountId, ownerIds, state.delegates)) {
@@ -97,7 +106,11 @@ async function afterChange(deps: AppDeps, accountId: string, state: StoryState):
   };
 }
 
-export async function acceptStory(deps: AppDeps, accountId: string, issueKey: string): Promise<AcceptanceView> {
+export async function acceptStory(
+  deps: AppDeps,
+  accountId: string,
+  issueKey: string,
+): Promise<AcceptanceView> {
   const state = await loadStory(deps, accountId, issueKey);
   authorize(accountId, state, 'accept');
   const at = deps.now().toISOString();
@@ -127,13 +140,18 @@ export async function acceptStory(deps: AppDeps, accountId: string, issueKey: st
   return afterChange(deps, accountId, state);
 }
 
-export async function revokeAcceptance(deps: AppDeps, accountId: string, issueKey: string): Promise<AcceptanceView> {
+export async function revokeAcceptance(
+  deps: AppDeps,
+  accountId: string,
+  issueKey: string,
+): Promise<AcceptanceView> {
   const state = await loadStory(deps, accountId, issueKey);
   authorize(accountId, state, 'revoke');
   const at = deps.now().toISOString();
   try {
     await acceptanceStore(deps).change(state.issue.id, (current) => {
-      if (!current) throw new AcceptanceChangeRefused('not-accepted', `${issueKey} has no acceptance to revoke`);
+      if (!current)
+        throw new AcceptanceChangeRefused('not-accepted', `${issueKey} has no acceptance to revoke`);
       // Revoking what a racing revoke already revoked is a no-op, not an error.
       if (!current.record) return current;
       return {
@@ -144,7 +162,8 @@ export async function revokeAcceptance(deps: AppDeps, accountId: string, issueKe
       };
     });
   } catch (error) {
-    if (error instanceof AcceptanceChangeRefused && error.reason === 'not-accepted') throw invalidState(error.message);
+    if (error instanceof AcceptanceChangeRefused && error.reason === 'not-accepted')
+      throw invalidState(error.message);
     throw error;
   }
   return afterChange(deps, accountId, state);

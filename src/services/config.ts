@@ -30,7 +30,9 @@ async function siteMeta(api: JiraApi): Promise<SiteMeta> {
   }
   return {
     issueTypes: meta.issueTypes,
-    userFields: meta.fields.filter(isUserField).map((f) => ({ id: f.id, name: f.name, multi: f.schema?.type === 'array' })),
+    userFields: meta.fields
+      .filter(isUserField)
+      .map((f) => ({ id: f.id, name: f.name, multi: f.schema?.type === 'array' })),
     otherFields: meta.fields.filter((f) => !isUserField(f)).map((f) => ({ id: f.id, name: f.name })),
     projects,
   };
@@ -55,18 +57,38 @@ export async function getConfig(deps: AppDeps, accountId: string): Promise<Confi
   return { config: stored.config, revision: stored.revision, site, canEdit };
 }
 
-export async function saveConfig(deps: AppDeps, accountId: string, config: unknown, revision: number): Promise<ConfigView> {
+export async function saveConfig(
+  deps: AppDeps,
+  accountId: string,
+  config: unknown,
+  revision: number,
+): Promise<ConfigView> {
   const api = userApi(deps, accountId);
-  if (!(await isSiteAdmin(api))) throw forbidden('only Jira administrators may change the POPM Guard configuration');
+  if (!(await isSiteAdmin(api)))
+    throw forbidden('only Jira administrators may change the POPM Guard configuration');
   const saved = await configStore(deps).save(config, revision, accountId);
   return { config: saved.config, revision: saved.revision, site: await siteMeta(api), canEdit: true };
 }
 
-export async function getProjectConfig(deps: AppDeps, accountId: string, projectKey: string): Promise<ProjectConfigView> {
+export async function getProjectConfig(
+  deps: AppDeps,
+  accountId: string,
+  projectKey: string,
+): Promise<ProjectConfigView> {
   const api = userApi(deps, accountId);
   await api.getProject(projectKey); // NOT_FOUND for a project the user cannot see
-  const [stored, canEdit, site] = await Promise.all([currentOrReport(deps), isProjectAdmin(api, projectKey), siteMeta(api)]);
-  return { projectKey, override: stored.config.projects[projectKey] ?? {}, revision: stored.revision, site, canEdit };
+  const [stored, canEdit, site] = await Promise.all([
+    currentOrReport(deps),
+    isProjectAdmin(api, projectKey),
+    siteMeta(api),
+  ]);
+  return {
+    projectKey,
+    override: stored.config.projects[projectKey] ?? {},
+    revision: stored.revision,
+    site,
+    canEdit,
+  };
 }
 
 export async function saveProjectConfig(
@@ -86,7 +108,13 @@ export async function saveProjectConfig(
     ...current,
     projects: { ...current.projects, [projectKey]: parsed },
   }));
-  return { projectKey, override: saved.config.projects[projectKey] ?? {}, revision: saved.revision, site: await siteMeta(api), canEdit: true };
+  return {
+    projectKey,
+    override: saved.config.projects[projectKey] ?? {},
+    revision: saved.revision,
+    site: await siteMeta(api),
+    canEdit: true,
+  };
 }
 
 /** Evaluates one project with the saved configuration and with an unsaved one, side by side. */
@@ -103,7 +131,11 @@ export async function previewConfig(
   const after = parseConfig(input);
   const before = (await currentOrReport(deps)).config;
   // One scan reading the fields both configurations need.
-  const union: PopmConfig = { ...after, projects: { ...before.projects, ...after.projects }, roles: mergeRoles(before, after) };
+  const union: PopmConfig = {
+    ...after,
+    projects: { ...before.projects, ...after.projects },
+    roles: mergeRoles(before, after),
+  };
   if (!union.teamField) delete union.teamField;
   const site = await scanProject(api, projectKey, safeUnion(union, after));
   const { acceptanceOf } = await acceptanceLookup(deps, site.issues);
@@ -118,7 +150,12 @@ function mergeRoles(a: PopmConfig, b: PopmConfig): PopmConfig['roles'] {
   const out: PopmConfig['roles'] = {};
   for (const level of ['portfolio', 'program', 'team'] as const) {
     const fields = [...new Set([...(a.roles[level]?.fields ?? []), ...(b.roles[level]?.fields ?? [])])];
-    if (a.roles[level] || b.roles[level]) out[level] = { ...a.roles[level], ...b.roles[level], ...(fields.length ? { fields: fields.slice(0, 10) } : {}) };
+    if (a.roles[level] || b.roles[level])
+      out[level] = {
+        ...a.roles[level],
+        ...b.roles[level],
+        ...(fields.length ? { fields: fields.slice(0, 10) } : {}),
+      };
   }
   return out;
 }

@@ -3,7 +3,13 @@
  * `popmRule = story-missing-po`, `popmSeverity = error`, `popmAcceptanceValid = no`,
  * `popmFindingCount > 0`. Written as the app; readers must not trust it for decisions.
  */
-import { FINDINGS_PROPERTY, SEVERITIES, type EvaluatedIssue, type RuleId, type Severity } from '../domain/types';
+import {
+  FINDINGS_PROPERTY,
+  SEVERITIES,
+  type EvaluatedIssue,
+  type RuleId,
+  type Severity,
+} from '../domain/types';
 import type { JiraApi } from '../jira/api';
 
 export interface FindingsPropertyValue {

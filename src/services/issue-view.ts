@@ -57,7 +57,9 @@ function summaryOf(ec: EvaluatedContext, issue: JiraIssue): IssueSummary | undef
 /** True when the mirrored property says something other than the stored record. */
 export function propertyDisagrees(issue: JiraIssue, stored: StoredAcceptance | undefined): boolean {
   const props = issue.properties ?? {};
-  const read = parseAcceptance(Object.hasOwn(props, ACCEPTANCE_PROPERTY) ? props[ACCEPTANCE_PROPERTY] : undefined);
+  const read = parseAcceptance(
+    Object.hasOwn(props, ACCEPTANCE_PROPERTY) ? props[ACCEPTANCE_PROPERTY] : undefined,
+  );
   const record = stored?.record ?? null;
   if (read.state === 'malformed') return true;
   if (read.state === 'absent') return record !== null;

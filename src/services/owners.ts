@@ -22,11 +22,18 @@ export async function setOwner(
   const fieldsWanted = neededFieldIds(meta.fields, config);
   const issue = await api.getIssue(issueKey, { fields: fieldsWanted });
   const projectKey = projectKeyOf(issue);
-  const before = evaluate({ ...meta, issues: [issue] }, config, projectKey).issues.find((i) => i.key === issue.key);
+  const before = evaluate({ ...meta, issues: [issue] }, config, projectKey).issues.find(
+    (i) => i.key === issue.key,
+  );
   if (!before) throw notFound(`issue ${issueKey} could not be evaluated`);
-  if (before.level === 'subtask') throw invalidState(`${issueKey} is a subtask; subtasks take their parent's owners`);
+  if (before.level === 'subtask')
+    throw invalidState(`${issueKey} is a subtask; subtasks take their parent's owners`);
   const level: RoleLevel = before.level;
-  const fieldId = roleFieldIds(level, effectiveConfig(config, projectKey), discoverRoleFields(meta.fields))[0];
+  const fieldId = roleFieldIds(
+    level,
+    effectiveConfig(config, projectKey),
+    discoverRoleFields(meta.fields),
+  )[0];
   const field = meta.fields.find((f) => f.id === fieldId);
   if (!fieldId || !field) {
     throw new ServiceError(
@@ -40,7 +47,11 @@ export async function setOwner(
       { path: 'accountIds', message: 'at most one account for a single user field' },
     ]);
   }
-  const value = multi ? accountIds.map((id) => ({ accountId: id })) : accountIds[0] ? { accountId: accountIds[0] } : null;
+  const value = multi
+    ? accountIds.map((id) => ({ accountId: id }))
+    : accountIds[0]
+      ? { accountId: accountIds[0] }
+      : null;
   // As the user: Jira's Edit Issues permission and field configuration decide, not the app.
   await api.editIssue(issue.key, { [fieldId]: value });
 

@@ -25,7 +25,11 @@ export interface ProjectAudit {
 }
 
 /** Audits one project now (scan + evaluate with the stored records). */
-export async function loadProjectAudit(deps: AppDeps, api: JiraApi, projectKey: string): Promise<ProjectAudit> {
+export async function loadProjectAudit(
+  deps: AppDeps,
+  api: JiraApi,
+  projectKey: string,
+): Promise<ProjectAudit> {
   const config = (await configStore(deps).current()).config;
   const site = await scanProject(api, projectKey, config);
   const { entries, acceptanceOf } = await acceptanceLookup(deps, site.issues);
@@ -49,7 +53,9 @@ function decodeCursor(cursor: string | undefined): number {
   try {
     return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))).o;
   } catch {
-    throw new ServiceError('BAD_REQUEST', 'the tree cursor is not one this app issued', [{ path: 'cursor', message: 'unreadable cursor' }]);
+    throw new ServiceError('BAD_REQUEST', 'the tree cursor is not one this app issued', [
+      { path: 'cursor', message: 'unreadable cursor' },
+    ]);
   }
 }
 
@@ -131,7 +137,11 @@ async function readTrend(deps: AppDeps, projectKey: string): Promise<TrendPoint[
   return parsed.data;
 }
 
-export async function recordTrend(deps: AppDeps, projectKey: string, result: AuditResult): Promise<TrendPoint[]> {
+export async function recordTrend(
+  deps: AppDeps,
+  projectKey: string,
+  result: AuditResult,
+): Promise<TrendPoint[]> {
   const date = deps.now().toISOString().slice(0, 10);
   const point: TrendPoint = { date, ...result.coverage };
   const written = await deps.store.update<unknown>(`${TREND_PREFIX}${projectKey}`, (raw) => {

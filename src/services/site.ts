@@ -118,7 +118,10 @@ export async function loadIssueContext(
 export async function acceptanceLookup(
   deps: AppDeps,
   issues: readonly JiraIssue[],
-): Promise<{ entries: Map<string, StoredAcceptance>; acceptanceOf: (issue: JiraIssue) => null | StoredAcceptance['record'] }> {
+): Promise<{
+  entries: Map<string, StoredAcceptance>;
+  acceptanceOf: (issue: JiraIssue) => null | StoredAcceptance['record'];
+}> {
   const entries = await acceptanceStore(deps).records(issues.map((i) => i.id));
   // The store is the truth: an issue without an entry has no acceptance, whatever its property says.
   return { entries, acceptanceOf: (issue) => entries.get(issue.id)?.record ?? null };

@@ -27,7 +27,10 @@ export const issueEventSchema = z.looseObject({
     key: z.string().min(1),
     fields: z.looseObject({ parent: z.looseObject({ key: z.string() }).nullable().optional() }).optional(),
   }),
-  changelog: z.looseObject({ items: z.array(changeItemSchema).default([]) }).nullable().optional(),
+  changelog: z
+    .looseObject({ items: z.array(changeItemSchema).default([]) })
+    .nullable()
+    .optional(),
 });
 export type IssueEvent = z.infer<typeof issueEventSchema>;
 
@@ -80,7 +83,8 @@ export async function handleIssueEvent(deps: AppDeps, input: unknown): Promise<I
     const field = (item.fieldId ?? item.field ?? '').toLowerCase();
     if (field === 'parent' || field === 'issueparentassociation') {
       // The old parent lost a child; its findings change too. Jira puts keys in the *String values.
-      for (const v of [item.fromString, item.toString]) if (v && /^[A-Z][A-Z0-9_]*-\d+$/.test(v)) touched.add(v);
+      for (const v of [item.fromString, item.toString])
+        if (v && /^[A-Z][A-Z0-9_]*-\d+$/.test(v)) touched.add(v);
     }
   }
   return { markedStale, refreshed: await refreshFindings(deps, [...touched]) };
@@ -92,7 +96,8 @@ async function markStaleIfLeftDone(deps: AppDeps, issueId: string, issueKey: str
   if (read.state !== 'present' || !read.entry.record || read.entry.staleSince !== undefined) return false;
   const issue = await appApi(deps).getIssue(issueKey, { fields: ['status', 'statuscategorychangedate'] });
   const category = statusOf(issue.fields.status).category;
-  const changedAt = typeof issue.fields.statuscategorychangedate === 'string' ? issue.fields.statuscategorychangedate : null;
+  const changedAt =
+    typeof issue.fields.statuscategorychangedate === 'string' ? issue.fields.statuscategorychangedate : null;
   if (!isStale(read.entry.record, category, changedAt)) return false;
   const at = deps.now().toISOString();
   let marked = false;
@@ -103,9 +108,9 @@ async function markStaleIfLeftDone(deps: AppDeps, issueId: string, issueKey: str
       if (!current.record || current.staleSince !== undefined) return current;
       marked = true;
       return {
-      ...current,
-      staleSince: at,
-      revision: current.revision + 1,
+        ...current,
+        staleSince: at,
+        revision: current.revision + 1,
         history: [...current.history.slice(-40), { action: 'stale', at }],
       };
     });

@@ -8,7 +8,9 @@ import type { AppDeps } from './deps';
 import { appApi } from './site';
 import { evaluateIssue } from './issue-view';
 
-export const validatorArgsSchema = z.looseObject({ issue: z.looseObject({ key: z.string().min(1).max(300) }) });
+export const validatorArgsSchema = z.looseObject({
+  issue: z.looseObject({ key: z.string().min(1).max(300) }),
+});
 
 export interface ValidatorResult {
   result: boolean;
@@ -17,14 +19,18 @@ export interface ValidatorResult {
 
 export async function checkAcceptance(deps: AppDeps, args: unknown): Promise<ValidatorResult> {
   const parsed = validatorArgsSchema.safeParse(args);
-  if (!parsed.success) return { result: false, errorMessage: 'POPM Guard could not read which issue is being transitioned.' };
+  if (!parsed.success)
+    return { result: false, errorMessage: 'POPM Guard could not read which issue is being transitioned.' };
   const key = parsed.data.issue.key;
   const ec = await evaluateIssue(deps, appApi(deps), key, { children: false });
   const ev = ec.byKey.get(ec.ctx.issue.key);
   if (!ev || ev.level !== 'team') return { result: true };
-  if (ev.acceptanceValid && ec.entries.get(ec.ctx.issue.id)?.staleSince === undefined) return { result: true };
+  if (ev.acceptanceValid && ec.entries.get(ec.ctx.issue.id)?.staleSince === undefined)
+    return { result: true };
   const why = ev.findings.find((f) =>
-    ['story-missing-po-acceptance', 'acceptance-not-by-po', 'acceptance-stale', 'story-missing-po'].includes(f.rule),
+    ['story-missing-po-acceptance', 'acceptance-not-by-po', 'acceptance-stale', 'story-missing-po'].includes(
+      f.rule,
+    ),
   );
   return {
     result: false,

@@ -20,7 +20,9 @@ export function issueSummary(
 ): IssueSummary {
   let acceptance: IssueSummary['acceptance'] = null;
   if (ev.acceptance) {
-    const acceptedByName = names.get(ev.acceptance.acceptedBy) ?? ev.owners.find((o) => o.accountId === ev.acceptance?.acceptedBy)?.displayName;
+    const acceptedByName =
+      names.get(ev.acceptance.acceptedBy) ??
+      ev.owners.find((o) => o.accountId === ev.acceptance?.acceptedBy)?.displayName;
     acceptance = {
       ...ev.acceptance,
       valid: ev.acceptanceValid,

@@ -34,9 +34,7 @@ export const storedAcceptanceSchema = z
 export type StoredAcceptance = z.infer<typeof storedAcceptanceSchema>;
 
 export type AcceptanceEntryRead =
-  | { state: 'absent' }
-  | { state: 'present'; entry: StoredAcceptance }
-  | { state: 'corrupt'; problem: string };
+  { state: 'absent' } | { state: 'present'; entry: StoredAcceptance } | { state: 'corrupt'; problem: string };
 
 export function acceptanceKey(issueId: string): string {
   return `${ACCEPTANCE_PREFIX}${issueId}`;
@@ -48,7 +46,9 @@ export function parseStoredAcceptance(raw: unknown): AcceptanceEntryRead {
   if (parsed.success) return { state: 'present', entry: parsed.data };
   return {
     state: 'corrupt',
-    problem: parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(value)'}: ${i.message}`).join('; '),
+    problem: parsed.error.issues
+      .map((i) => `${i.path.map(String).join('.') || '(value)'}: ${i.message}`)
+      .join('; '),
   };
 }
 
@@ -100,7 +100,10 @@ export class AcceptanceStore {
     const written = await this.store.update<unknown>(acceptanceKey(issueId), (raw) => {
       const read = parseStoredAcceptance(raw);
       if (read.state === 'corrupt') {
-        throw new AcceptanceChangeRefused('corrupt', `the stored acceptance of issue ${issueId} is unreadable: ${read.problem}`);
+        throw new AcceptanceChangeRefused(
+          'corrupt',
+          `the stored acceptance of issue ${issueId} is unreadable: ${read.problem}`,
+        );
       }
       const next = change(read.state === 'present' ? read.entry : undefined);
       return storedAcceptanceSchema.parse(next);

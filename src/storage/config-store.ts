@@ -45,14 +45,15 @@ export type StoredConfigRead =
  *   could accept for any owner; layout 2 keeps exactly that meaning under the owner key `*`, which
  *   `effectiveConfig` reads as "delegates of every owner".
  */
-export const CONFIG_MIGRATIONS: Record<number, (value: Record<string, unknown>) => Record<string, unknown>> = {
-  0: (bare) => ({ schemaVersion: 1, revision: 0, config: bare }),
-  1: (v1) => {
-    const config = isRecord(v1.config) ? { ...v1.config } : v1.config;
-    if (isRecord(config) && Array.isArray(config.delegates)) config.delegates = { '*': config.delegates };
-    return { ...v1, schemaVersion: 2, config };
-  },
-};
+export const CONFIG_MIGRATIONS: Record<number, (value: Record<string, unknown>) => Record<string, unknown>> =
+  {
+    0: (bare) => ({ schemaVersion: 1, revision: 0, config: bare }),
+    1: (v1) => {
+      const config = isRecord(v1.config) ? { ...v1.config } : v1.config;
+      if (isRecord(config) && Array.isArray(config.delegates)) config.delegates = { '*': config.delegates };
+      return { ...v1, schemaVersion: 2, config };
+    },
+  };
 
 function layoutOf(raw: Record<string, unknown>): number {
   if (typeof raw.schemaVersion === 'number') return raw.schemaVersion;
@@ -63,7 +64,9 @@ function layoutOf(raw: Record<string, unknown>): number {
 /** Brings any known stored layout to the current one; throws ConfigError for unknown layouts. */
 export function migrateStoredConfig(raw: unknown): { value: unknown; from: number } {
   if (!isRecord(raw)) {
-    throw new ConfigError('the stored configuration is not an object', [{ path: '', message: 'expected an object' }]);
+    throw new ConfigError('the stored configuration is not an object', [
+      { path: '', message: 'expected an object' },
+    ]);
   }
   const from = layoutOf(raw);
   if (from < 0 || from > STORED_CONFIG_SCHEMA_VERSION) {
@@ -96,7 +99,10 @@ export function parseStoredConfig(raw: unknown): { stored: StoredConfig; migrate
     config = parseConfig(envelope.data.config);
   } catch (error) {
     if (error instanceof ConfigError) {
-      const issues = error.issues.map((i) => ({ path: i.path ? `config.${i.path}` : 'config', message: i.message }));
+      const issues = error.issues.map((i) => ({
+        path: i.path ? `config.${i.path}` : 'config',
+        message: i.message,
+      }));
       throw new ConfigError(`the stored ${error.message}`, issues);
     }
     throw error;
@@ -106,7 +112,10 @@ export function parseStoredConfig(raw: unknown): { stored: StoredConfig; migrate
 }
 
 function revisionOf(raw: unknown): number {
-  return isRecord(raw) && typeof raw.revision === 'number' && Number.isInteger(raw.revision) && raw.revision >= 0
+  return isRecord(raw) &&
+    typeof raw.revision === 'number' &&
+    Number.isInteger(raw.revision) &&
+    raw.revision >= 0
     ? raw.revision
     : 0;
 }
@@ -117,7 +126,9 @@ export class RevisionConflictError extends Error {
     readonly expected: number,
     readonly actual: number,
   ) {
-    super(`the configuration was changed by someone else (revision ${actual}, you edited ${expected}); reload and retry`);
+    super(
+      `the configuration was changed by someone else (revision ${actual}, you edited ${expected}); reload and retry`,
+    );
     this.name = 'RevisionConflictError';
   }
 }
@@ -131,13 +142,17 @@ export class ConfigStore {
   async read(): Promise<StoredConfigRead> {
     const raw = await this.store.get(CONFIG_KEY);
     if (raw === undefined) {
-      return { state: 'missing', stored: { schemaVersion: STORED_CONFIG_SCHEMA_VERSION, revision: 0, config: DEFAULT_CONFIG } };
+      return {
+        state: 'missing',
+        stored: { schemaVersion: STORED_CONFIG_SCHEMA_VERSION, revision: 0, config: DEFAULT_CONFIG },
+      };
     }
     try {
       const { stored, migratedFrom } = parseStoredConfig(raw);
       return migratedFrom === undefined ? { state: 'ok', stored } : { state: 'ok', stored, migratedFrom };
     } catch (error) {
-      if (error instanceof ConfigError) return { state: 'corrupt', revision: revisionOf(raw), problem: error };
+      if (error instanceof ConfigError)
+        return { state: 'corrupt', revision: revisionOf(raw), problem: error };
       throw error;
     }
   }
@@ -178,7 +193,8 @@ export class ConfigStore {
           backup = raw;
         }
       }
-      if (currentRevision !== expectedRevision) throw new RevisionConflictError(expectedRevision, currentRevision);
+      if (currentRevision !== expectedRevision)
+        throw new RevisionConflictError(expectedRevision, currentRevision);
       // Validate the result of an edit too: the stored value must always parse.
       const config = validated ?? parseConfig(edit ? edit(currentConfig) : input);
       const next: StoredConfig = {

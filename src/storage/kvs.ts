@@ -65,7 +65,10 @@ export class KvsStore implements KeyValueStore {
     const out: { key: string; value: T }[] = [];
     let cursor: string | undefined;
     do {
-      let query = this.kvs.query().where('key', { condition: 'BEGINS_WITH', values: [prefix] }).limit(PAGE_SIZE);
+      let query = this.kvs
+        .query()
+        .where('key', { condition: 'BEGINS_WITH', values: [prefix] })
+        .limit(PAGE_SIZE);
       if (cursor !== undefined) query = query.cursor(cursor);
       const page = await query.getMany<T>();
       for (const r of page.results) out.push({ key: r.key, value: r.value });

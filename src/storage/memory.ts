@@ -18,7 +18,8 @@ export class MemoryStore implements KeyValueStore {
   readonly stats = { commits: 0, conflicts: 0 };
 
   constructor(initial: Record<string, unknown> = {}) {
-    for (const [key, value] of Object.entries(initial)) this.data.set(key, { version: 1, value: clone(value) });
+    for (const [key, value] of Object.entries(initial))
+      this.data.set(key, { version: 1, value: clone(value) });
   }
 
   get<T = unknown>(key: string): Promise<T | undefined> {

@@ -80,6 +80,19 @@ describe('scanProject over the emulator', () => {
       expect.arrayContaining(['metadata', 'project', 'ancestors', 'children']),
     );
     expect(site.report.missingParents).toEqual([]);
+    expect(site.report.floor).toBe(floor + featureBatches);
+    expect(site.report.requests).toEqual({
+      metadata: 2,
+      project: projectPages,
+      ancestors: ancestorBatches,
+      children: featureBatches,
+    });
+    expect(site.report.issues).toEqual({
+      metadata: 0,
+      project: 250,
+      ancestors: epicKeys.size,
+      children: stories.length,
+    });
   });
 
   it('follows smaller pages when asked and still reads every issue', async () => {
@@ -120,6 +133,9 @@ describe('scanProject over the emulator', () => {
     const clean = new JiraApi(createEmulator(snapshot).transportFor(admin), noSleep);
     await scanProject(clean, 'ART', DEFAULT_CONFIG);
     expect(api.requestCount).toBe(clean.requestCount + 2);
+    // Retries cost requests above the floor; a clean scan sits on it.
+    expect(site.report.floor).toBe(clean.requestCount);
+    expect(api.requestCount - site.report.floor).toBe(2);
   });
 
   it('answers an unknown project with a typed bad-request error', async () => {

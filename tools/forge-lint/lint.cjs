@@ -49,7 +49,8 @@ function stage(root) {
   fs.copyFileSync(path.join(root, 'manifest.yml'), path.join(dir, 'manifest.yml'));
   fs.cpSync(path.join(root, 'src'), path.join(dir, 'src'), { recursive: true });
   for (const linked of ['static', 'assets', 'package.json']) {
-    if (fs.existsSync(path.join(root, linked))) fs.symlinkSync(path.join(root, linked), path.join(dir, linked));
+    if (fs.existsSync(path.join(root, linked)))
+      fs.symlinkSync(path.join(root, linked), path.join(dir, linked));
   }
   fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ include: ['src/**/*'] }));
   return dir;
@@ -83,7 +84,9 @@ async function lintHere() {
     ];
     for (const [level, p] of problems) {
       shown += 1;
-      console.log(`${result.file}:${p.line}:${p.column} ${level}: ${p.message}${p.reference ? ` (${p.reference})` : ''}`);
+      console.log(
+        `${result.file}:${p.line}:${p.column} ${level}: ${p.message}${p.reference ? ` (${p.reference})` : ''}`,
+      );
     }
   }
   const count = problemCount(results);

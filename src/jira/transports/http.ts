@@ -4,13 +4,16 @@
  */
 import type { Transport, TransportResponse } from '../transport';
 
+/** The part of `fetch` the transport uses. */
+export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+
 export interface HttpTransportOptions {
   /** Site URL such as https://example.atlassian.net (a trailing slash or path is dropped). */
   site: string;
   email: string;
   apiToken: string;
   /** Injected in tests; defaults to the global fetch. */
-  fetch?: typeof fetch;
+  fetch?: FetchLike;
 }
 
 /**
@@ -41,7 +44,7 @@ export function basicAuthHeader(email: string, apiToken: string): string {
 export function httpTransport(options: HttpTransportOptions): Transport {
   const origin = normaliseSiteUrl(options.site);
   const authorization = basicAuthHeader(options.email, options.apiToken);
-  const doFetch = options.fetch ?? fetch;
+  const doFetch: FetchLike = options.fetch ?? fetch;
   return async (request) => {
     const headers: Record<string, string> = { authorization, accept: 'application/json' };
     const init: RequestInit = { method: request.method, headers };

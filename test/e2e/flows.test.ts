@@ -1,0 +1,171 @@
+/**
+ * The flows people rely on, end to end in chromium over the local host: a PO accepts and revokes,
+ * a non-owner cannot, an admin's level mapping changes the findings, and the project page's CSV
+ * export matches the audit.
+ */
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { frameOf, loadSample, ROOT, startHarness, type Harness } from './support/harness';
+
+const run = promisify(execFile);
+const sample = loadSample();
+const poField = sample.fields.find((f) => f.name === 'Product Owner')?.id ?? '';
+const teamTypes = new Set(sample.issueTypes.filter((t) => t.hierarchyLevel === 0).map((t) => t.id));
+const active = new Set(sample.users.filter((u) => u.active).map((u) => u.accountId));
+const admins = new Set(sample.admins);
+
+/** A story in progress with one active, non-admin PO and no acceptance yet, and someone else. */
+function pickStory() {
+  for (const i of sample.issues) {
+    const po = i.fields[poField];
+    if (!teamTypes.has(i.fields.issuetype) || i.fields.status.category !== 'indeterminate') continue;
+    if (i.properties?.['popm.acceptance'] || !Array.isArray(po) || po.length !== 1) continue;
+    const owner = String(po[0]);
+    if (!active.has(owner) || admins.has(owner)) continue;
+    const other = sample.users.find((u) => u.active && u.accountId !== owner && !admins.has(u.accountId));
+    if (other) return { key: i.key, owner, ownerName: sample.users.find((u) => u.accountId === owner)?.displayName ?? owner, other: other.accountId };
+  }
+  throw new Error('the sample site has no in-progress story with a single active PO');
+}
+
+describe('acceptance by the PO', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+  const story = pickStory();
+
+  it('the PO accepts, sees the record, then revokes', async () => {
+    const page = await h.open(`/issue/${story.key}?as=${story.owner}`, { frames: 2 });
+    const f = frameOf(page, 'issue-panel');
+    const missing = f.locator(`[data-rule="story-missing-po-acceptance"][data-issue-key="${story.key}"]`);
+    expect(await missing.count()).toBe(1);
+    expect(await f.locator('[data-action="revoke"]').count()).toBe(0);
+
+    await f.locator('[data-action="accept"]').click();
+    await f.locator('[data-action="revoke"]').waitFor();
+    expect(await f.locator('[data-acceptance-record]').innerText()).toContain(story.ownerName);
+    expect(await f.locator(`[data-rule="story-missing-po-acceptance"][data-issue-key="${story.key}"]`).count()).toBe(0);
+    // The host showed the app's flag.
+    await page.locator('#flags .flag').first().waitFor();
+
+    // The record lasts: a fresh page load still shows it.
+    const again = await h.open(`/issue/${story.key}?as=${story.owner}`, { frames: 2 });
+    const g = frameOf(again, 'issue-panel');
+    await g.locator('[data-action="revoke"]').click();
+    await g.locator(`[data-rule="story-missing-po-acceptance"][data-issue-key="${story.key}"]`).waitFor();
+    expect(await g.locator('[data-action="revoke"]').count()).toBe(0);
+    expect(await g.locator('[data-acceptance-record]').count()).toBe(0);
+  });
+
+  it('someone who is neither the PO nor a delegate sees no accept or revoke button', async () => {
+    const page = await h.open(`/issue/${story.key}?as=${story.other}`, { frames: 2 });
+    const f = frameOf(page, 'issue-panel');
+    await f.locator('#popm-acc-h').waitFor();
+    expect(await f.locator('[data-action="accept"]').count()).toBe(0);
+    expect(await f.locator('[data-action="revoke"]').count()).toBe(0);
+    // The findings are the same for everyone.
+    expect(await f.locator(`[data-rule="story-missing-po-acceptance"][data-issue-key="${story.key}"]`).count()).toBe(1);
+  });
+
+  it('raised no page errors', () => {
+    expect(h.errors).toEqual([]);
+  });
+});
+
+describe('an admin changes the level mapping', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  async function artRules(): Promise<string[]> {
+    const page = await h.open('/project/ART');
+    const f = frameOf(page, 'project-page');
+    await f.locator('[data-scan-status]').waitFor();
+    return f.locator('[data-rule]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-issue-key')}:${e.getAttribute('data-rule')}`).sort());
+  }
+
+  it('previews, saves, and the project findings follow the new mapping', async () => {
+    const before = await artRules();
+    expect(before).toContain('ART-1:epic-missing-owner');
+
+    const admin = await h.open('/admin');
+    const f = frameOf(admin, 'admin');
+    await f.locator('select[data-level-type="Epic"]').selectOption('program');
+    await f.getByLabel('Project', { exact: true }).selectOption('ART');
+    await f.locator('[data-action="preview"]').click();
+    const preview = f.locator('[data-preview="ART"]');
+    await preview.waitFor();
+    expect(await preview.locator('caption').innerText()).toMatch(/ART: \d+ findings now, \d+ after the change/);
+    await f.locator('[data-action="save"]').click();
+    await f.getByText(/Saved \(revision \d+\)/).waitFor();
+
+    const after = await artRules();
+    // ART-1 is now a feature: no Epic Owner is expected of it any more.
+    expect(after).not.toContain('ART-1:epic-missing-owner');
+    expect(after.some((r) => r.startsWith('ART-1:feature-'))).toBe(true);
+    expect(after).not.toEqual(before);
+  });
+
+  it('shows schema errors next to the field instead of saving', async () => {
+    const admin = await h.open('/admin');
+    const f = frameOf(admin, 'admin');
+    const group = f.getByRole('group', { name: 'Project fallback for Product Owner' });
+    await group.getByRole('button', { name: /Add project/ }).click();
+    await group.getByLabel('Owner account id').fill('not valid!');
+    await f.locator('[data-action="save"]').click();
+    const err = f.locator('[data-error-paths*="roles.team.projectDefaults"]').first();
+    await err.waitFor();
+    expect(await f.getByText(/Saved \(revision/).count()).toBe(0);
+  });
+
+  it('raised no page errors', () => {
+    expect(h.errors).toEqual([]);
+  });
+});
+
+describe('CSV export', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  async function exportCsv(projectKey: string): Promise<string> {
+    const page = await h.open(`/project/${projectKey}`);
+    const f = frameOf(page, 'project-page');
+    await f.locator('[data-scan-status]').waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), f.locator('[data-action="export-csv"]').click()]);
+    const path = await download.path();
+    if (!path) throw new Error('the download was not saved');
+    expect(download.suggestedFilename()).toBe(`${projectKey}-findings.csv`);
+    return readFile(path, 'utf8');
+  }
+
+  it('exports exactly the findings the page shows', async () => {
+    const csv = await exportCsv('ART');
+    const page = await h.open('/project/ART');
+    const f = frameOf(page, 'project-page');
+    const shown = await f.locator('[data-rule]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-rule')},${e.getAttribute('data-issue-key')}`).sort());
+    const exported = csv.trimEnd().split('\r\n').slice(1).map((l) => l.split(',').slice(0, 3)).map(([rule, , key]) => `${rule},${key}`).sort();
+    expect(csv.split('\r\n')[0]).toBe('rule,severity,issueKey,message');
+    expect(exported).toEqual(shown);
+  });
+
+  it('matches the CLI audit CSV of the same site byte for byte', async () => {
+    const csv = await exportCsv('ART');
+    const cli = await run(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'src', 'cli', 'main.ts'), 'audit', '--project', 'ART', '--snapshot', join(ROOT, 'samples', 'sample-site.json'), '--format', 'csv', '--fail-on', 'never'], { cwd: ROOT });
+    expect(csv).toBe(cli.stdout);
+  });
+});
