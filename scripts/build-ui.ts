@@ -9,7 +9,14 @@ import { build, type Metafile } from 'esbuild';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
-export const SURFACES = ['issue-panel', 'issue-context', 'project-page', 'gadget', 'admin', 'project-settings'] as const;
+export const SURFACES = [
+  'issue-panel',
+  'issue-context',
+  'project-page',
+  'gadget',
+  'admin',
+  'project-settings',
+] as const;
 export type Surface = (typeof SURFACES)[number];
 
 const ROOT = resolve(__dirname, '..');
@@ -63,7 +70,10 @@ async function buildSurface(surface: Surface): Promise<Metafile> {
     logLevel: 'warning',
   });
   // Atlaskit ships no CSS for some surfaces; the page still links index.css, so make sure it exists.
-  await writeFile(join(outdir, 'index.css'), await readFile(join(outdir, 'index.css'), 'utf8').catch(() => ''));
+  await writeFile(
+    join(outdir, 'index.css'),
+    await readFile(join(outdir, 'index.css'), 'utf8').catch(() => ''),
+  );
   await writeFile(join(outdir, 'index.html'), html(surface));
   return result.metafile;
 }
@@ -73,8 +83,12 @@ export async function buildUi(log: (m: string) => void = () => undefined): Promi
   const started = Date.now();
   const metas = await Promise.all(SURFACES.map((s) => buildSurface(s)));
   const inputs = new Set<string>();
-  for (const m of metas) for (const i of Object.keys(m.inputs)) if (!i.includes('node_modules')) inputs.add(i);
-  await writeFile(STAMP, JSON.stringify({ builtAt: new Date().toISOString(), inputs: [...inputs].sort() }, null, 1));
+  for (const m of metas)
+    for (const i of Object.keys(m.inputs)) if (!i.includes('node_modules')) inputs.add(i);
+  await writeFile(
+    STAMP,
+    JSON.stringify({ builtAt: new Date().toISOString(), inputs: [...inputs].sort() }, null, 1),
+  );
   log(`built ${SURFACES.length} UI bundles into ${BUILD_DIR} in ${Date.now() - started} ms`);
 }
 
@@ -111,10 +125,13 @@ export async function isUiStale(): Promise<boolean> {
 
 if (require.main === module) {
   const check = process.argv.includes('--check');
-  (check ? isUiStale().then((stale) => {
-    process.stderr.write(stale ? 'UI bundles are missing or stale\n' : 'UI bundles are up to date\n');
-    process.exit(stale ? 1 : 0);
-  }) : buildUi((m) => process.stderr.write(m + '\n'))).catch((e: unknown) => {
+  (check
+    ? isUiStale().then((stale) => {
+        process.stderr.write(stale ? 'UI bundles are missing or stale\n' : 'UI bundles are up to date\n');
+        process.exit(stale ? 1 : 0);
+      })
+    : buildUi((m) => process.stderr.write(m + '\n'))
+  ).catch((e: unknown) => {
     process.stderr.write(`build-ui failed: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(1);
   });

@@ -20,7 +20,10 @@ const SHOTS: { name: string; path: string; frames: number }[] = [
   { name: 'admin', path: '/admin', frames: 1 },
   { name: 'project-settings', path: '/project/ART/settings', frames: 1 },
 ];
-const PIXEL = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+const PIXEL = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  'base64',
+);
 
 async function main(): Promise<void> {
   if (await isUiStale()) await buildUi((m) => process.stderr.write(`${m}\n`));
@@ -28,18 +31,28 @@ async function main(): Promise<void> {
   const host = await startLocalHost({ port: 0, buildDir: join(ROOT, 'static', 'build') });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     // The sample's avatars live on a site that does not exist; answer them with a blank image.
-    await context.route(/^https?:\/\/(?!localhost[:/]|127\.0\.0\.1[:/])/, (r) => r.fulfill({ status: 200, contentType: 'image/png', body: PIXEL }));
+    await context.route(/^https?:\/\/(?!localhost[:/]|127\.0\.0\.1[:/])/, (r) =>
+      r.fulfill({ status: 200, contentType: 'image/png', body: PIXEL }),
+    );
     const page = await context.newPage();
     for (const theme of ['light', 'dark'] as const) {
       for (const shot of SHOTS) {
         const sep = shot.path.includes('?') ? '&' : '?';
         await page.goto(`${host.url}${shot.path}${sep}theme=${theme}`);
-        for (let i = 0; i < shot.frames; i++) await page.frameLocator('iframe').nth(i).locator('main, form').first().waitFor({ timeout: 60000 });
+        for (let i = 0; i < shot.frames; i++)
+          await page.frameLocator('iframe').nth(i).locator('main, form').first().waitFor({ timeout: 60000 });
         // Let the frames report their height and the token CSS settle.
         await page.waitForTimeout(500);
         const file = join(OUT, `${shot.name}-${theme}.png`);

@@ -36,7 +36,8 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const emulator = createEmulator(snapshot);
   const store = new MemoryStore();
   // The app's own identity: an app account of the snapshot if it has one, else the first admin.
-  const appAccount = snapshot.users.find((u) => u.accountType === 'app')?.accountId ?? emulator.defaultAccountId;
+  const appAccount =
+    snapshot.users.find((u) => u.accountType === 'app')?.accountId ?? emulator.defaultAccountId;
   if (!appAccount) throw new Error(`${snapshotPath} has no users: the local host needs at least one admin`);
 
   const pending = new Set<Promise<unknown>>();
@@ -72,7 +73,10 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       const known = RESOLVER_NAMES.find((n) => n === name);
       // Jira answers an unknown function key with an error; so do we, in the envelope.
       if (!known) return Promise.resolve(fail('BAD_REQUEST', `no resolver named ${name}`));
-      return invokeResolver(definitions, known, payload, { accountId: context.accountId, extension: context.extension });
+      return invokeResolver(definitions, known, payload, {
+        accountId: context.accountId,
+        extension: context.extension,
+      });
     },
   });
   const port = await host.listen(options.port);

@@ -15,7 +15,11 @@ async function main(): Promise<void> {
     log('UI bundles missing or older than their sources: building…');
     await buildUi(log);
   }
-  const host = await startLocalHost({ port, buildDir: join(resolve(__dirname, '../..'), 'static', 'build'), log });
+  const host = await startLocalHost({
+    port,
+    buildDir: join(resolve(__dirname, '../..'), 'static', 'build'),
+    log,
+  });
   process.stdout.write(`${host.url}\n`);
   const stop = () => {
     void host.close().then(() => process.exit(0));

@@ -2,7 +2,10 @@
 import type { Snapshot } from '../snapshot/format';
 
 export function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 }
 
 /** JSON safe inside a <script> element. */
@@ -140,7 +143,13 @@ ${frames}
 </body></html>`;
 }
 
-export function indexPage(opts: { snapshot: Snapshot; users: UserOption[]; accountId: string; theme: ColorMode; levelOf: (typeId: string) => string }): string {
+export function indexPage(opts: {
+  snapshot: Snapshot;
+  users: UserOption[];
+  accountId: string;
+  theme: ColorMode;
+  levelOf: (typeId: string) => string;
+}): string {
   const q = `as=${encodeURIComponent(opts.accountId)}&amp;theme=${opts.theme}`;
   const projects = opts.snapshot.projects
     .map((p) => {
@@ -148,7 +157,9 @@ export function indexPage(opts: { snapshot: Snapshot; users: UserOption[]; accou
       const samples: string[] = [];
       for (const level of ['portfolio', 'program', 'team']) {
         for (const i of issues.filter((x) => opts.levelOf(x.fields.issuetype) === level).slice(0, 3)) {
-          samples.push(`<li><a href="/issue/${esc(i.key)}?${q}">${esc(i.key)}</a> ${esc(i.fields.summary)} <span>(${esc(level)})</span></li>`);
+          samples.push(
+            `<li><a href="/issue/${esc(i.key)}?${q}">${esc(i.key)}</a> ${esc(i.fields.summary)} <span>(${esc(level)})</span></li>`,
+          );
         }
       }
       return `<section class="card" aria-labelledby="p-${esc(p.key)}">

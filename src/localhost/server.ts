@@ -12,9 +12,25 @@ import { z } from 'zod';
 import { gadgetConfigSchema, type GadgetConfig } from '../shared/contract';
 import type { Snapshot } from '../snapshot/format';
 import { BRIDGE_CLIENT_JS } from './bridge-client';
-import { esc, hostPage, indexPage, messagePage, scriptJson, type ColorMode, type FrameSpec, type UserOption } from './pages';
+import {
+  esc,
+  hostPage,
+  indexPage,
+  messagePage,
+  scriptJson,
+  type ColorMode,
+  type FrameSpec,
+  type UserOption,
+} from './pages';
 
-export const SURFACES = ['issue-panel', 'issue-context', 'project-page', 'gadget', 'admin', 'project-settings'] as const;
+export const SURFACES = [
+  'issue-panel',
+  'issue-context',
+  'project-page',
+  'gadget',
+  'admin',
+  'project-settings',
+] as const;
 export type Surface = (typeof SURFACES)[number];
 
 /** What a resolver call receives as Forge's `context`. */
@@ -81,7 +97,11 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.writeHead(status, {
+    'content-type': type,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
   res.end(body);
 }
 
@@ -100,7 +120,12 @@ export function createHost(options: HostOptions) {
     return t ? levelFromHierarchy(t.hierarchyLevel, t.subtask) : 'team';
   };
 
-  function newSession(accountId: string, surface: Surface, extension: Record<string, unknown>, theme: ColorMode): string {
+  function newSession(
+    accountId: string,
+    surface: Surface,
+    extension: Record<string, unknown>,
+    theme: ColorMode,
+  ): string {
     const now = Date.now();
     for (const [k, s] of sessions) if (now - s.createdAt > SESSION_TTL_MS) sessions.delete(k);
     const token = randomUUID();
@@ -130,7 +155,10 @@ export function createHost(options: HostOptions) {
     const as = url.searchParams.get('as') ?? defaultAccount;
     if (!as) return { ok: false, message: 'The snapshot has no users to sign in as.' };
     if (!snapshot.users.some((u) => u.accountId === as)) {
-      return { ok: false, message: `No user ${as} in this site. Known users: ${users.map((u) => u.accountId).join(', ')}.` };
+      return {
+        ok: false,
+        message: `No user ${as} in this site. Known users: ${users.map((u) => u.accountId).join(', ')}.`,
+      };
     }
     return { ok: true, accountId: as };
   }
@@ -158,7 +186,12 @@ export function createHost(options: HostOptions) {
     const token = url.searchParams.get('s') ?? '';
     const session = sessions.get(token);
     if (!session || session.surface !== surface) {
-      return send(res, 403, 'text/html; charset=utf-8', messagePage(403, 'Session expired', 'Reload the page around this frame.'));
+      return send(
+        res,
+        403,
+        'text/html; charset=utf-8',
+        messagePage(403, 'Session expired', 'Reload the page around this frame.'),
+      );
     }
     // As Jira does, the host adds its bridge before the app's own scripts; the bundle is unchanged.
     const inject = `<script>window.__POPM_SESSION=${scriptJson({ token, frame: token, context: session.context, submittable: session.submittable })};</script><script src="/__host/bridge.js"></script>`;
@@ -169,14 +202,21 @@ export function createHost(options: HostOptions) {
   async function handleInvoke(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const token = req.headers['x-popm-session'];
     const session = typeof token === 'string' ? sessions.get(token) : undefined;
-    if (!session) return send(res, 401, 'application/json', JSON.stringify({ error: 'no session: reload the page' }));
+    if (!session)
+      return send(res, 401, 'application/json', JSON.stringify({ error: 'no session: reload the page' }));
     let parsed;
     try {
       parsed = invokeBodySchema.safeParse(JSON.parse(await readBody(req)));
     } catch (e) {
-      return send(res, 400, 'application/json', JSON.stringify({ error: e instanceof Error ? e.message : 'bad body' }));
+      return send(
+        res,
+        400,
+        'application/json',
+        JSON.stringify({ error: e instanceof Error ? e.message : 'bad body' }),
+      );
     }
-    if (!parsed.success) return send(res, 400, 'application/json', JSON.stringify({ error: parsed.error.message }));
+    if (!parsed.success)
+      return send(res, 400, 'application/json', JSON.stringify({ error: parsed.error.message }));
     const { functionKey, payload } = parsed.data;
     const ext = session.context.extension;
     const extension = ext && typeof ext === 'object' ? { ...ext } : {};
@@ -198,8 +238,10 @@ export function createHost(options: HostOptions) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     if (req.method === 'POST' && path === '/__invoke') return handleInvoke(req, res);
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed');
-    if (path === '/__host/bridge.js') return send(res, 200, MIME['.js'] ?? 'text/javascript', BRIDGE_CLIENT_JS);
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(res, 405, 'text/plain', 'method not allowed');
+    if (path === '/__host/bridge.js')
+      return send(res, 200, MIME['.js'] ?? 'text/javascript', BRIDGE_CLIENT_JS);
     if (path.startsWith('/__frame/')) return serveFrame(res, url, path.slice('/__frame/'.length));
     if (path === '/favicon.ico') return send(res, 204, 'text/plain', '');
 
@@ -225,8 +267,18 @@ export function createHost(options: HostOptions) {
         project: { key: issue.fields.project, id: project?.id ?? '', type: 'software' },
       };
       const frames: FrameSpec[] = [
-        { surface: 'issue-panel', token: newSession(accountId, 'issue-panel', ext, theme), title: `POPM Guard on ${key}`, className: 'main' },
-        { surface: 'issue-context', token: newSession(accountId, 'issue-context', ext, theme), title: 'Owners', className: 'side' },
+        {
+          surface: 'issue-panel',
+          token: newSession(accountId, 'issue-panel', ext, theme),
+          title: `POPM Guard on ${key}`,
+          className: 'main',
+        },
+        {
+          surface: 'issue-context',
+          token: newSession(accountId, 'issue-context', ext, theme),
+          title: 'Owners',
+          className: 'side',
+        },
       ];
       return page(res, hostPage({ ...base, title: `${key} ${issue.fields.summary}`, frames }));
     }
@@ -234,14 +286,36 @@ export function createHost(options: HostOptions) {
     m = /^\/project\/([A-Z][A-Z0-9_]*)(\/settings)?\/?$/.exec(path);
     if (m?.[1]) {
       const ext = projectExt(m[1]);
-      if (!ext) return page(res, messagePage(404, 'Project not found', `No project ${m[1]} in this site.`), 404);
+      if (!ext)
+        return page(res, messagePage(404, 'Project not found', `No project ${m[1]} in this site.`), 404);
       const surface: Surface = m[2] ? 'project-settings' : 'project-page';
       const title = m[2] ? `${m[1]} project settings` : `${m[1]} ownership`;
-      return page(res, hostPage({ ...base, title, frames: [{ surface, token: newSession(accountId, surface, ext, theme), title, className: 'main' }] }));
+      return page(
+        res,
+        hostPage({
+          ...base,
+          title,
+          frames: [{ surface, token: newSession(accountId, surface, ext, theme), title, className: 'main' }],
+        }),
+      );
     }
 
     if (path === '/admin' || path === '/admin/') {
-      return page(res, hostPage({ ...base, title: 'POPM Guard settings', frames: [{ surface: 'admin', token: newSession(accountId, 'admin', {}, theme), title: 'POPM Guard settings', className: 'main' }] }));
+      return page(
+        res,
+        hostPage({
+          ...base,
+          title: 'POPM Guard settings',
+          frames: [
+            {
+              surface: 'admin',
+              token: newSession(accountId, 'admin', {}, theme),
+              title: 'POPM Guard settings',
+              className: 'main',
+            },
+          ],
+        }),
+      );
     }
 
     if (path === '/gadget' || path === '/gadget/') {
@@ -263,7 +337,20 @@ export function createHost(options: HostOptions) {
       const title = edit ? 'Configure POPM Guard gadget' : 'POPM Guard gadget';
       return page(
         res,
-        hostPage({ ...base, title, actions: editLink, onSubmitJs: onSubmit, frames: [{ surface: 'gadget', token: newSession(accountId, 'gadget', ext, theme), title, className: 'gadget' }] }),
+        hostPage({
+          ...base,
+          title,
+          actions: editLink,
+          onSubmitJs: onSubmit,
+          frames: [
+            {
+              surface: 'gadget',
+              token: newSession(accountId, 'gadget', ext, theme),
+              title,
+              className: 'gadget',
+            },
+          ],
+        }),
       );
     }
 

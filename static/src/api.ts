@@ -47,7 +47,10 @@ export async function call<N extends ResolverName>(
     const reason = e instanceof Error ? e.message : String(e);
     return {
       ok: false,
-      error: { code: 'JIRA_UNAVAILABLE', message: `The app's backend could not be reached (${reason.trim()}).` },
+      error: {
+        code: 'JIRA_UNAVAILABLE',
+        message: `The app's backend could not be reached (${reason.trim()}).`,
+      },
     };
   }
   const parsed = envelopeSchema.safeParse(raw);

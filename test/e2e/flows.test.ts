@@ -25,7 +25,13 @@ function pickStory() {
     const owner = String(po[0]);
     if (!active.has(owner) || admins.has(owner)) continue;
     const other = sample.users.find((u) => u.active && u.accountId !== owner && !admins.has(u.accountId));
-    if (other) return { key: i.key, owner, ownerName: sample.users.find((u) => u.accountId === owner)?.displayName ?? owner, other: other.accountId };
+    if (other)
+      return {
+        key: i.key,
+        owner,
+        ownerName: sample.users.find((u) => u.accountId === owner)?.displayName ?? owner,
+        other: other.accountId,
+      };
   }
   throw new Error('the sample site has no in-progress story with a single active PO');
 }
@@ -50,7 +56,9 @@ describe('acceptance by the PO', () => {
     await f.locator('[data-action="accept"]').click();
     await f.locator('[data-action="revoke"]').waitFor();
     expect(await f.locator('[data-acceptance-record]').innerText()).toContain(story.ownerName);
-    expect(await f.locator(`[data-rule="story-missing-po-acceptance"][data-issue-key="${story.key}"]`).count()).toBe(0);
+    expect(
+      await f.locator(`[data-rule="story-missing-po-acceptance"][data-issue-key="${story.key}"]`).count(),
+    ).toBe(0);
     // The host showed the app's flag.
     await page.locator('#flags .flag').first().waitFor();
 
@@ -70,7 +78,9 @@ describe('acceptance by the PO', () => {
     expect(await f.locator('[data-action="accept"]').count()).toBe(0);
     expect(await f.locator('[data-action="revoke"]').count()).toBe(0);
     // The findings are the same for everyone.
-    expect(await f.locator(`[data-rule="story-missing-po-acceptance"][data-issue-key="${story.key}"]`).count()).toBe(1);
+    expect(
+      await f.locator(`[data-rule="story-missing-po-acceptance"][data-issue-key="${story.key}"]`).count(),
+    ).toBe(1);
   });
 
   it('raised no page errors', () => {
@@ -91,7 +101,11 @@ describe('an admin changes the level mapping', () => {
     const page = await h.open('/project/ART');
     const f = frameOf(page, 'project-page');
     await f.locator('[data-scan-status]').waitFor();
-    return f.locator('[data-rule]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-issue-key')}:${e.getAttribute('data-rule')}`).sort());
+    return f
+      .locator('[data-rule]')
+      .evaluateAll((els) =>
+        els.map((e) => `${e.getAttribute('data-issue-key')}:${e.getAttribute('data-rule')}`).sort(),
+      );
   }
 
   it('previews, saves, and the project findings follow the new mapping', async () => {
@@ -105,7 +119,9 @@ describe('an admin changes the level mapping', () => {
     await f.locator('[data-action="preview"]').click();
     const preview = f.locator('[data-preview="ART"]');
     await preview.waitFor();
-    expect(await preview.locator('caption').innerText()).toMatch(/ART: \d+ findings now, \d+ after the change/);
+    expect(await preview.locator('caption').innerText()).toMatch(
+      /ART: \d+ findings now, \d+ after the change/,
+    );
     await f.locator('[data-action="save"]').click();
     await f.getByText(/Saved \(revision \d+\)/).waitFor();
 
@@ -146,7 +162,10 @@ describe('CSV export', () => {
     const page = await h.open(`/project/${projectKey}`);
     const f = frameOf(page, 'project-page');
     await f.locator('[data-scan-status]').waitFor();
-    const [download] = await Promise.all([page.waitForEvent('download'), f.locator('[data-action="export-csv"]').click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      f.locator('[data-action="export-csv"]').click(),
+    ]);
     const path = await download.path();
     if (!path) throw new Error('the download was not saved');
     expect(download.suggestedFilename()).toBe(`${projectKey}-findings.csv`);
@@ -157,15 +176,41 @@ describe('CSV export', () => {
     const csv = await exportCsv('ART');
     const page = await h.open('/project/ART');
     const f = frameOf(page, 'project-page');
-    const shown = await f.locator('[data-rule]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-rule')},${e.getAttribute('data-issue-key')}`).sort());
-    const exported = csv.trimEnd().split('\r\n').slice(1).map((l) => l.split(',').slice(0, 3)).map(([rule, , key]) => `${rule},${key}`).sort();
+    const shown = await f
+      .locator('[data-rule]')
+      .evaluateAll((els) =>
+        els.map((e) => `${e.getAttribute('data-rule')},${e.getAttribute('data-issue-key')}`).sort(),
+      );
+    const exported = csv
+      .trimEnd()
+      .split('\r\n')
+      .slice(1)
+      .map((l) => l.split(',').slice(0, 3))
+      .map(([rule, , key]) => `${rule},${key}`)
+      .sort();
     expect(csv.split('\r\n')[0]).toBe('rule,severity,issueKey,message');
     expect(exported).toEqual(shown);
   });
 
   it('matches the CLI audit CSV of the same site byte for byte', async () => {
     const csv = await exportCsv('ART');
-    const cli = await run(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'src', 'cli', 'main.ts'), 'audit', '--project', 'ART', '--snapshot', join(ROOT, 'samples', 'sample-site.json'), '--format', 'csv', '--fail-on', 'never'], { cwd: ROOT });
+    const cli = await run(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+        join(ROOT, 'src', 'cli', 'main.ts'),
+        'audit',
+        '--project',
+        'ART',
+        '--snapshot',
+        join(ROOT, 'samples', 'sample-site.json'),
+        '--format',
+        'csv',
+        '--fail-on',
+        'never',
+      ],
+      { cwd: ROOT },
+    );
     expect(csv).toBe(cli.stdout);
   });
 });

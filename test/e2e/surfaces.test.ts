@@ -16,7 +16,9 @@ afterAll(async () => {
 const ISSUE_KEY = /^[A-Z][A-Z0-9_]*-\d+$/;
 
 async function findingAttrs(frame: ReturnType<typeof frameOf>) {
-  return frame.locator('[data-rule]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-rule'), e.getAttribute('data-issue-key')]));
+  return frame
+    .locator('[data-rule]')
+    .evaluateAll((els) => els.map((e) => [e.getAttribute('data-rule'), e.getAttribute('data-issue-key')]));
 }
 
 describe('every surface renders the sample site', () => {
@@ -64,7 +66,9 @@ describe('every surface renders the sample site', () => {
     expect(await f.locator('tbody tr[data-row-key]').count()).toBe(before);
     // Filtering by a rule leaves only rows with that rule (plus their ancestors).
     await f.getByLabel('Rule').selectOption('feature-missing-pm');
-    const rules = await f.locator('[data-rule]').evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('data-rule')))]);
+    const rules = await f
+      .locator('[data-rule]')
+      .evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('data-rule')))]);
     expect(rules).toEqual(['feature-missing-pm']);
   });
 
@@ -90,7 +94,8 @@ describe('every surface renders the sample site', () => {
     const page = await h.open('/admin');
     const f = frameOf(page, 'admin');
     const sample = loadSample();
-    for (const t of sample.issueTypes) expect(await f.locator(`select[data-level-type="${t.name}"]`).count()).toBe(1);
+    for (const t of sample.issueTypes)
+      expect(await f.locator(`select[data-level-type="${t.name}"]`).count()).toBe(1);
     const text = await f.locator('form').innerText();
     expect(text).toMatch(/Product Owner \(customfield_10103/);
   });
@@ -124,7 +129,8 @@ describe('every surface renders the sample site', () => {
     for (const [path, surfaces] of pages) {
       const page = await h.open(path, { frames: surfaces.length });
       for (const v of await seriousViolations(page)) found.push(`${path} host: ${v}`);
-      for (const s of surfaces) for (const v of await seriousViolations(frameOf(page, s))) found.push(`${path} ${s}: ${v}`);
+      for (const s of surfaces)
+        for (const v of await seriousViolations(frameOf(page, s))) found.push(`${path} ${s}: ${v}`);
     }
     expect(found).toEqual([]);
   });

@@ -17,7 +17,11 @@ describe('api wrapper', () => {
   });
 
   it('keeps resolver errors, including details', async () => {
-    const error = { code: 'INVALID_CONFIG', message: 'bad', details: [{ path: 'levels.x', message: 'nope' }] };
+    const error = {
+      code: 'INVALID_CONFIG',
+      message: 'bad',
+      details: [{ path: 'levels.x', message: 'nope' }],
+    };
     setInvoke(async () => ({ ok: false, error }));
     expect(await call('getConfig', {})).toEqual({ ok: false, error });
   });
@@ -28,7 +32,11 @@ describe('api wrapper', () => {
     });
     const r = await call('getProjectTree', { projectKey: 'ART' });
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error).toMatchObject({ code: 'JIRA_UNAVAILABLE', message: expect.stringContaining('socket closed') });
+    if (!r.ok)
+      expect(r.error).toMatchObject({
+        code: 'JIRA_UNAVAILABLE',
+        message: expect.stringContaining('socket closed'),
+      });
   });
 
   it('refuses answers that are not a Result envelope', async () => {

@@ -1,4 +1,14 @@
-import { configuredLevel, defaultLevel, errorsUnder, fromForm, fromOverrideForm, toForm, toOverrideForm, validateConfig, validateOverride } from '../../static/src/lib/configForm';
+import {
+  configuredLevel,
+  defaultLevel,
+  errorsUnder,
+  fromForm,
+  fromOverrideForm,
+  toForm,
+  toOverrideForm,
+  validateConfig,
+  validateOverride,
+} from '../../static/src/lib/configForm';
 import { DEFAULT_CONFIG, parseConfig } from '../../src/domain/config';
 import type { SiteMeta } from '../../src/shared/contract';
 
@@ -18,7 +28,13 @@ describe('config form', () => {
     const config = parseConfig({
       version: 1,
       levels: { epic: 'program', '99999': 'team' },
-      roles: { program: { fields: ['customfield_10102'], teamOwners: { Rockets: 'u-1' }, projectDefaults: { ART: 'u-2' } } },
+      roles: {
+        program: {
+          fields: ['customfield_10102'],
+          teamOwners: { Rockets: 'u-1' },
+          projectDefaults: { ART: 'u-2' },
+        },
+      },
       teamField: 'customfield_10105',
       delegates: { 'u-2': ['u-3', 'u-4'] },
       rules: { 'owner-inactive': { enabled: false }, 'feature-missing-pm': { severity: 'warning' } },
@@ -60,17 +76,20 @@ describe('config form', () => {
     const form = toOverrideForm({ delegates: ['u-1'], rules: { 'owner-inactive': { enabled: false } } });
     form.roles.team.teamOwners = [{ key: '', value: '' }];
     const v = validateOverride(fromOverrideForm(form));
-    expect(v).toEqual({ ok: true, override: { delegates: ['u-1'], rules: { 'owner-inactive': { enabled: false } } } });
+    expect(v).toEqual({
+      ok: true,
+      override: { delegates: ['u-1'], rules: { 'owner-inactive': { enabled: false } } },
+    });
   });
 
   it('maps hierarchy levels like the rules say', () => {
-    expect([defaultLevel(3, false), defaultLevel(2, false), defaultLevel(1, false), defaultLevel(0, false), defaultLevel(-1, true)]).toEqual([
-      'portfolio',
-      'portfolio',
-      'program',
-      'team',
-      'subtask',
-    ]);
+    expect([
+      defaultLevel(3, false),
+      defaultLevel(2, false),
+      defaultLevel(1, false),
+      defaultLevel(0, false),
+      defaultLevel(-1, true),
+    ]).toEqual(['portfolio', 'portfolio', 'program', 'team', 'subtask']);
     expect(configuredLevel({ STORY: 'program' }, { id: '1', name: 'story' })).toBe('program');
   });
 });

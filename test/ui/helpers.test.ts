@@ -1,5 +1,11 @@
 import { csvCell, findingsToCsv, sortFindings } from '../../static/src/lib/csv';
-import { filterTree, NO_FILTERS, ownersOf, visibleFindings, visibleUnderCollapse } from '../../static/src/lib/filters';
+import {
+  filterTree,
+  NO_FILTERS,
+  ownersOf,
+  visibleFindings,
+  visibleUnderCollapse,
+} from '../../static/src/lib/filters';
 import { age, percent } from '../../static/src/lib/format';
 import { trendPaths } from '../../static/src/lib/trend';
 import { describeError, ERROR_ACTIONS } from '../../static/src/errors';
@@ -27,7 +33,12 @@ function row(key: string, parentKey: string | null, extra: Partial<TreeRow> = {}
   };
 }
 
-const f = (issueKey: string, rule: Finding['rule'], severity: Finding['severity'] = 'error', message = 'm'): Finding => ({
+const f = (
+  issueKey: string,
+  rule: Finding['rule'],
+  severity: Finding['severity'] = 'error',
+  message = 'm',
+): Finding => ({
   issueKey,
   rule,
   severity,
@@ -49,7 +60,12 @@ describe('CSV export', () => {
 
   it('sorts by project, issue number (numerically), then catalog order', () => {
     const sorted = sortFindings(
-      [f('ART-10', 'owner-inactive'), f('ART-9', 'story-missing-po'), f('ART-10', 'feature-missing-pm'), f('AB-99', 'owner-inactive')],
+      [
+        f('ART-10', 'owner-inactive'),
+        f('ART-9', 'story-missing-po'),
+        f('ART-10', 'feature-missing-pm'),
+        f('AB-99', 'owner-inactive'),
+      ],
       RULE_IDS,
     );
     expect(sorted.map((x) => `${x.issueKey}:${x.rule}`)).toEqual([
@@ -80,15 +96,29 @@ describe('tree filters', () => {
   });
 
   it('filters by severity, level, owner and only-problems', () => {
-    expect(filterTree(rows, { ...NO_FILTERS, severity: 'error' }).map((r) => r.key)).toEqual(['ART-1', 'ART-3']);
-    expect(filterTree(rows, { ...NO_FILTERS, level: 'program' }).map((r) => r.key)).toEqual(['ART-1', 'ART-4']);
+    expect(filterTree(rows, { ...NO_FILTERS, severity: 'error' }).map((r) => r.key)).toEqual([
+      'ART-1',
+      'ART-3',
+    ]);
+    expect(filterTree(rows, { ...NO_FILTERS, level: 'program' }).map((r) => r.key)).toEqual([
+      'ART-1',
+      'ART-4',
+    ]);
     expect(filterTree(rows, { ...NO_FILTERS, owner: 'u1' }).map((r) => r.key)).toEqual(['ART-1']);
-    expect(filterTree(rows, { ...NO_FILTERS, owner: 'none', level: 'program' }).map((r) => r.key)).toEqual(['ART-4']);
-    expect(filterTree(rows, { ...NO_FILTERS, onlyProblems: true }).map((r) => r.key)).toEqual(['ART-1', 'ART-2', 'ART-3']);
+    expect(filterTree(rows, { ...NO_FILTERS, owner: 'none', level: 'program' }).map((r) => r.key)).toEqual([
+      'ART-4',
+    ]);
+    expect(filterTree(rows, { ...NO_FILTERS, onlyProblems: true }).map((r) => r.key)).toEqual([
+      'ART-1',
+      'ART-2',
+      'ART-3',
+    ]);
   });
 
   it('exports only findings matching the filters', () => {
-    expect(visibleFindings(rows, { ...NO_FILTERS, severity: 'warning' }).map((x) => x.issueKey)).toEqual(['ART-2']);
+    expect(visibleFindings(rows, { ...NO_FILTERS, severity: 'warning' }).map((x) => x.issueKey)).toEqual([
+      'ART-2',
+    ]);
     expect(visibleFindings(rows, NO_FILTERS)).toHaveLength(2);
   });
 

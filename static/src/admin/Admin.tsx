@@ -5,8 +5,23 @@ import SectionMessage from '@atlaskit/section-message';
 import { showFlag } from '@forge/bridge';
 import type { ConfigView, ResultError } from '../../../src/shared/contract';
 import { api } from '../api';
-import { errorsUnder, fromForm, toForm, validateConfig, type ConfigForm, type FieldErrors } from '../lib/configForm';
-import { FieldErrorList, LevelsSection, PairsRows, PreviewPanel, RolesSection, RulesSection, Section } from '../settings/sections';
+import {
+  errorsUnder,
+  fromForm,
+  toForm,
+  validateConfig,
+  type ConfigForm,
+  type FieldErrors,
+} from '../lib/configForm';
+import {
+  FieldErrorList,
+  LevelsSection,
+  PairsRows,
+  PreviewPanel,
+  RolesSection,
+  RulesSection,
+  Section,
+} from '../settings/sections';
 import { ErrorMessage, Loading } from '../ui/states';
 import { useResult } from '../ui/useResult';
 
@@ -58,7 +73,12 @@ export function AdminForm({ view, onReload }: { view: ConfigView; onReload: () =
     setRevision(r.data.revision);
     setSaved(true);
     try {
-      showFlag({ id: `popm-saved-${r.data.revision}`, title: 'Configuration saved', type: 'success', isAutoDismiss: true });
+      showFlag({
+        id: `popm-saved-${r.data.revision}`,
+        title: 'Configuration saved',
+        type: 'success',
+        isAutoDismiss: true,
+      });
     } catch {
       // The inline confirmation below is enough without a host flag.
     }
@@ -79,13 +99,27 @@ export function AdminForm({ view, onReload }: { view: ConfigView; onReload: () =
         }}
       >
         <fieldset disabled={!view.canEdit} style={{ border: 'none', padding: 0 }}>
-          <LevelsSection site={view.site} levels={form.levels} errors={errors} onChange={(t, l) => update((f) => ({ ...f, levels: { ...f.levels, [t]: l } }))} />
-          <RolesSection site={view.site} roles={form.roles} errors={errors} onChange={(l, r) => update((f) => ({ ...f, roles: { ...f.roles, [l]: r } }))} />
+          <LevelsSection
+            site={view.site}
+            levels={form.levels}
+            errors={errors}
+            onChange={(t, l) => update((f) => ({ ...f, levels: { ...f.levels, [t]: l } }))}
+          />
+          <RolesSection
+            site={view.site}
+            roles={form.roles}
+            errors={errors}
+            onChange={(l, r) => update((f) => ({ ...f, roles: { ...f.roles, [l]: r } }))}
+          />
           <Section title="Team and acceptance criteria fields">
             <div className="popm-toolbar">
               <div className="popm-field">
                 <label htmlFor={`${id}-team`}>Team field</label>
-                <select id={`${id}-team`} value={form.teamField} onChange={(e) => update((f) => ({ ...f, teamField: e.target.value }))}>
+                <select
+                  id={`${id}-team`}
+                  value={form.teamField}
+                  onChange={(e) => update((f) => ({ ...f, teamField: e.target.value }))}
+                >
                   <option value="">None</option>
                   {view.site.otherFields.map((x) => (
                     <option key={x.id} value={x.id}>
@@ -97,7 +131,11 @@ export function AdminForm({ view, onReload }: { view: ConfigView; onReload: () =
               </div>
               <div className="popm-field">
                 <label htmlFor={`${id}-ac`}>Acceptance criteria field</label>
-                <select id={`${id}-ac`} value={form.acceptanceCriteriaField} onChange={(e) => update((f) => ({ ...f, acceptanceCriteriaField: e.target.value }))}>
+                <select
+                  id={`${id}-ac`}
+                  value={form.acceptanceCriteriaField}
+                  onChange={(e) => update((f) => ({ ...f, acceptanceCriteriaField: e.target.value }))}
+                >
                   <option value="">Find the field named "Acceptance Criteria"</option>
                   {view.site.otherFields.map((x) => (
                     <option key={x.id} value={x.id}>
@@ -110,11 +148,23 @@ export function AdminForm({ view, onReload }: { view: ConfigView; onReload: () =
             </div>
           </Section>
           <Section title="Delegates">
-            <p className="popm-muted">People who may accept stories on an owner's behalf (account ids, separated by commas).</p>
-            <PairsRows label="Delegates" keyLabel="Owner account id" valueLabel="Delegate account ids" pairs={form.delegates} onChange={(p) => update((f) => ({ ...f, delegates: p }))} />
+            <p className="popm-muted">
+              People who may accept stories on an owner's behalf (account ids, separated by commas).
+            </p>
+            <PairsRows
+              label="Delegates"
+              keyLabel="Owner account id"
+              valueLabel="Delegate account ids"
+              pairs={form.delegates}
+              onChange={(p) => update((f) => ({ ...f, delegates: p }))}
+            />
             <FieldErrorList errors={errorsUnder(errors, 'delegates')} />
           </Section>
-          <RulesSection rules={form.rules} errors={errors} onChange={(r, s) => update((f) => ({ ...f, rules: { ...f.rules, [r]: s } }))} />
+          <RulesSection
+            rules={form.rules}
+            errors={errors}
+            onChange={(r, s) => update((f) => ({ ...f, rules: { ...f.rules, [r]: s } }))}
+          />
         </fieldset>
         <PreviewPanel
           projects={view.site.projects}
@@ -125,12 +175,21 @@ export function AdminForm({ view, onReload }: { view: ConfigView; onReload: () =
         />
         <div id={`${id}-summary`} aria-live="polite">
           {errors.length > 0 && (
-            <SectionMessage appearance="error" title={`${errors.length} ${errors.length === 1 ? 'setting needs' : 'settings need'} fixing`}>
+            <SectionMessage
+              appearance="error"
+              title={`${errors.length} ${errors.length === 1 ? 'setting needs' : 'settings need'} fixing`}
+            >
               <FieldErrorList errors={errors} />
             </SectionMessage>
           )}
-          {saveError && <ErrorMessage error={saveError} onRetry={saveError.code === 'CONFLICT' ? onReload : undefined} />}
-          {saved && <p className="popm-ok" role="status">Saved (revision {revision}).</p>}
+          {saveError && (
+            <ErrorMessage error={saveError} onRetry={saveError.code === 'CONFLICT' ? onReload : undefined} />
+          )}
+          {saved && (
+            <p className="popm-ok" role="status">
+              Saved (revision {revision}).
+            </p>
+          )}
         </div>
         {view.canEdit && (
           <div className="popm-row-actions">

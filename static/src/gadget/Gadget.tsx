@@ -2,7 +2,12 @@
 import { useId, useState } from 'react';
 import Button from '@atlaskit/button/new';
 import { view } from '@forge/bridge';
-import { gadgetConfigSchema, type GadgetConfig, type GadgetSummary, type TrendPoint } from '../../../src/shared/contract';
+import {
+  gadgetConfigSchema,
+  type GadgetConfig,
+  type GadgetSummary,
+  type TrendPoint,
+} from '../../../src/shared/contract';
 import { RULE_IDS, type RuleId } from '../../../src/domain/types';
 import { api } from '../api';
 import { age, percent } from '../lib/format';
@@ -30,7 +35,12 @@ export function GadgetView({ config }: { config: GadgetConfig | null }) {
 
 function GadgetFor({ config }: { config: GadgetConfig }) {
   const { value, reload } = useResult(
-    () => api.getGadgetSummary(config.rules ? { projectKey: config.projectKey, rules: config.rules } : { projectKey: config.projectKey }),
+    () =>
+      api.getGadgetSummary(
+        config.rules
+          ? { projectKey: config.projectKey, rules: config.rules }
+          : { projectKey: config.projectKey },
+      ),
     [config.projectKey, (config.rules ?? []).join(',')],
   );
   if (value.state === 'loading') return <Loading label={`Loading ${config.projectKey}`} />;
@@ -58,15 +68,32 @@ export function GadgetSummaryView({ summary }: { summary: GadgetSummary }) {
   );
 }
 
-export function TrendChart({ points, width = 240, height = 60 }: { points: readonly TrendPoint[]; width?: number; height?: number }) {
+export function TrendChart({
+  points,
+  width = 240,
+  height = 60,
+}: {
+  points: readonly TrendPoint[];
+  width?: number;
+  height?: number;
+}) {
   const series = trendPaths(points, width, height);
   const first = points[0]?.date ?? '';
   const last = points[points.length - 1]?.date ?? '';
   const label = `Coverage trend from ${first} to ${last}: features with a PM ${percent(series[0]?.last ?? null)}, done stories accepted ${percent(series[1]?.last ?? null)} most recently`;
   return (
     <figure className="popm-section">
-      <svg className="popm-chart" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label}>
-        {series.map((s) => (s.d ? <path key={s.key} className={`s-${s.key}`} d={s.d} fill="none" strokeWidth={2} /> : null))}
+      <svg
+        className="popm-chart"
+        width={width}
+        height={height}
+        viewBox={`0 0 ${width} ${height}`}
+        role="img"
+        aria-label={label}
+      >
+        {series.map((s) =>
+          s.d ? <path key={s.key} className={`s-${s.key}`} d={s.d} fill="none" strokeWidth={2} /> : null,
+        )}
       </svg>
       <figcaption className="popm-legend">
         <span>
@@ -91,10 +118,13 @@ export function GadgetEdit({ initial }: { initial: GadgetConfig | null }) {
   const [saving, setSaving] = useState(false);
 
   const submit = async () => {
-    const candidate = rules.size > 0 ? { projectKey, rules: RULE_IDS.filter((r) => rules.has(r)) } : { projectKey };
+    const candidate =
+      rules.size > 0 ? { projectKey, rules: RULE_IDS.filter((r) => rules.has(r)) } : { projectKey };
     const parsed = gadgetConfigSchema.safeParse(candidate);
     if (!parsed.success) {
-      setError(projectKey ? 'The project key must look like ART (capital letters and digits).' : 'Choose a project.');
+      setError(
+        projectKey ? 'The project key must look like ART (capital letters and digits).' : 'Choose a project.',
+      );
       return;
     }
     setError(null);
@@ -120,7 +150,13 @@ export function GadgetEdit({ initial }: { initial: GadgetConfig | null }) {
       <div className="popm-field">
         <label htmlFor={`${id}-project`}>Project</label>
         {projectList ? (
-          <select id={`${id}-project`} value={projectKey} onChange={(e) => setProjectKey(e.target.value)} aria-invalid={error ? true : undefined} aria-describedby={`${id}-err`}>
+          <select
+            id={`${id}-project`}
+            value={projectKey}
+            onChange={(e) => setProjectKey(e.target.value)}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={`${id}-err`}
+          >
             <option value="">Choose a project</option>
             {projectList.map((p) => (
               <option key={p.key} value={p.key}>
@@ -129,7 +165,14 @@ export function GadgetEdit({ initial }: { initial: GadgetConfig | null }) {
             ))}
           </select>
         ) : (
-          <input id={`${id}-project`} type="text" value={projectKey} onChange={(e) => setProjectKey(e.target.value.trim().toUpperCase())} aria-invalid={error ? true : undefined} aria-describedby={`${id}-err`} />
+          <input
+            id={`${id}-project`}
+            type="text"
+            value={projectKey}
+            onChange={(e) => setProjectKey(e.target.value.trim().toUpperCase())}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={`${id}-err`}
+          />
         )}
         <span id={`${id}-err`} className="popm-field-error" role={error ? 'alert' : undefined}>
           {error}

@@ -3,5 +3,9 @@ import { GadgetEdit, GadgetView, readGadgetConfig } from './Gadget';
 
 mount((ctx) => {
   const config = readGadgetConfig(ctx.extension.gadgetConfiguration);
-  return ctx.extension.entryPoint === 'edit' ? <GadgetEdit initial={config} /> : <GadgetView config={config} />;
+  return ctx.extension.entryPoint === 'edit' ? (
+    <GadgetEdit initial={config} />
+  ) : (
+    <GadgetView config={config} />
+  );
 });

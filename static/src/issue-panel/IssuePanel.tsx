@@ -20,7 +20,8 @@ function flag(title: string, type: 'success' | 'error' | 'info' = 'success') {
 }
 
 export function IssuePanel({ issueKey }: { issueKey: string | undefined }) {
-  if (!issueKey) return <ErrorMessage error={{ code: 'NOT_FOUND', message: 'This panel was opened without an issue.' }} />;
+  if (!issueKey)
+    return <ErrorMessage error={{ code: 'NOT_FOUND', message: 'This panel was opened without an issue.' }} />;
   return <IssuePanelFor issueKey={issueKey} />;
 }
 
@@ -57,7 +58,10 @@ export function IssuePanelView({ view, onChanged }: { view: IssueView; onChanged
   const act = async (what: 'accept' | 'revoke') => {
     setBusy(true);
     setActionError(null);
-    const r = what === 'accept' ? await api.acceptStory({ issueKey: issue.key }) : await api.revokeAcceptance({ issueKey: issue.key });
+    const r =
+      what === 'accept'
+        ? await api.acceptStory({ issueKey: issue.key })
+        : await api.revokeAcceptance({ issueKey: issue.key });
     setBusy(false);
     if (!r.ok) return setActionError(r.error);
     flag(what === 'accept' ? `${issue.key} accepted` : `Acceptance of ${issue.key} revoked`);
@@ -102,7 +106,12 @@ export function IssuePanelView({ view, onChanged }: { view: IssueView; onChanged
           <div className="popm-section">
             {picking ? (
               <>
-                <UserPicker issueKey={issue.key} label={`New ${issue.role}`} onPick={(u) => void setOwner(u)} busy={busy} />
+                <UserPicker
+                  issueKey={issue.key}
+                  label={`New ${issue.role}`}
+                  onPick={(u) => void setOwner(u)}
+                  busy={busy}
+                />
                 <Button appearance="subtle" onClick={() => setPicking(false)}>
                   Cancel
                 </Button>
@@ -124,12 +133,18 @@ export function IssuePanelView({ view, onChanged }: { view: IssueView; onChanged
           </p>
           {issue.acceptance && (
             <p className="popm-muted" data-acceptance-record>
-              Recorded by {issue.acceptance.acceptedByName ?? issue.acceptance.acceptedBy} on {dateTime(issue.acceptance.acceptedAt)}
+              Recorded by {issue.acceptance.acceptedByName ?? issue.acceptance.acceptedBy} on{' '}
+              {dateTime(issue.acceptance.acceptedAt)}
             </p>
           )}
           <div className="popm-row-actions">
             {view.permissions.accept && (
-              <Button appearance="primary" isDisabled={busy} onClick={() => void act('accept')} data-action="accept">
+              <Button
+                appearance="primary"
+                isDisabled={busy}
+                onClick={() => void act('accept')}
+                data-action="accept"
+              >
                 Accept as {issue.role ?? 'owner'}
               </Button>
             )}
@@ -140,7 +155,9 @@ export function IssuePanelView({ view, onChanged }: { view: IssueView; onChanged
             )}
           </div>
           {view.propertyMismatch && (
-            <p className="popm-muted">The acceptance stored on the issue differs from the app's record; the app's record is shown.</p>
+            <p className="popm-muted">
+              The acceptance stored on the issue differs from the app's record; the app's record is shown.
+            </p>
           )}
         </section>
       )}
@@ -178,7 +195,15 @@ export function IssuePanelView({ view, onChanged }: { view: IssueView; onChanged
                       <Owners issue={c} showSource={false} />
                     </td>
                     <td>
-                      <Lozenge appearance={c.status.category === 'done' ? 'success' : c.status.category === 'indeterminate' ? 'inprogress' : 'default'}>
+                      <Lozenge
+                        appearance={
+                          c.status.category === 'done'
+                            ? 'success'
+                            : c.status.category === 'indeterminate'
+                              ? 'inprogress'
+                              : 'default'
+                        }
+                      >
                         {c.status.name}
                       </Lozenge>
                     </td>

@@ -48,13 +48,24 @@ export interface OverrideForm {
 
 export type FieldErrors = { path: string; message: string }[];
 
-const pairs = (r: Record<string, string> | undefined): Pair[] => Object.entries(r ?? {}).map(([key, value]) => ({ key, value }));
+const pairs = (r: Record<string, string> | undefined): Pair[] =>
+  Object.entries(r ?? {}).map(([key, value]) => ({ key, value }));
 
-function roleForm(r: { fields?: string[]; teamOwners?: Record<string, string>; projectDefaults?: Record<string, string> } | undefined): RoleForm {
-  return { fields: [...(r?.fields ?? [])], teamOwners: pairs(r?.teamOwners), projectDefaults: pairs(r?.projectDefaults) };
+function roleForm(
+  r:
+    | { fields?: string[]; teamOwners?: Record<string, string>; projectDefaults?: Record<string, string> }
+    | undefined,
+): RoleForm {
+  return {
+    fields: [...(r?.fields ?? [])],
+    teamOwners: pairs(r?.teamOwners),
+    projectDefaults: pairs(r?.projectDefaults),
+  };
 }
 
-function rulesForm(rules: Partial<Record<RuleId, { enabled?: boolean; severity?: Severity }>> | undefined): Record<RuleId, RuleForm> {
+function rulesForm(
+  rules: Partial<Record<RuleId, { enabled?: boolean; severity?: Severity }>> | undefined,
+): Record<RuleId, RuleForm> {
   const out = {} as Record<RuleId, RuleForm>;
   for (const id of RULE_IDS) {
     const s = rules?.[id];
@@ -64,7 +75,10 @@ function rulesForm(rules: Partial<Record<RuleId, { enabled?: boolean; severity?:
 }
 
 /** The level configured for one issue type: by id first, then by case-insensitive name. */
-export function configuredLevel(levels: Record<string, Level>, type: { id: string; name: string }): Level | '' {
+export function configuredLevel(
+  levels: Record<string, Level>,
+  type: { id: string; name: string },
+): Level | '' {
   if (levels[type.id]) return levels[type.id] ?? '';
   const byName = Object.entries(levels).find(([k]) => k.toLowerCase() === type.name.toLowerCase());
   return byName ? byName[1] : '';
@@ -82,7 +96,8 @@ export function toForm(config: PopmConfig, site: SiteMeta): ConfigForm {
   const claimed = new Set<string>();
   for (const t of site.issueTypes) {
     levels[t.id] = configuredLevel(config.levels, t);
-    for (const k of Object.keys(config.levels)) if (k === t.id || k.toLowerCase() === t.name.toLowerCase()) claimed.add(k);
+    for (const k of Object.keys(config.levels))
+      if (k === t.id || k.toLowerCase() === t.name.toLowerCase()) claimed.add(k);
   }
   const otherLevels: Record<string, Level> = {};
   for (const [k, v] of Object.entries(config.levels)) if (!claimed.has(k)) otherLevels[k] = v;
@@ -148,7 +163,8 @@ export function fromForm(form: ConfigForm): unknown {
   const levels: Record<string, string> = { ...form.otherLevels };
   for (const [id, l] of Object.entries(form.levels)) if (l) levels[id] = l;
   const delegates: Record<string, string[]> = {};
-  for (const p of form.delegates) if (p.key.trim() || p.value.trim()) delegates[p.key.trim()] = splitList(p.value);
+  for (const p of form.delegates)
+    if (p.key.trim() || p.value.trim()) delegates[p.key.trim()] = splitList(p.value);
   const out: Record<string, unknown> = {
     version: 1,
     levels,
@@ -179,13 +195,17 @@ export function fromOverrideForm(form: OverrideForm): unknown {
   return out;
 }
 
-export function validateConfig(candidate: unknown): { ok: true; config: PopmConfig } | { ok: false; errors: FieldErrors } {
+export function validateConfig(
+  candidate: unknown,
+): { ok: true; config: PopmConfig } | { ok: false; errors: FieldErrors } {
   const r = configSchema.safeParse(candidate);
   if (r.success) return { ok: true, config: r.data };
   return { ok: false, errors: r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })) };
 }
 
-export function validateOverride(candidate: unknown): { ok: true; override: ProjectOverride } | { ok: false; errors: FieldErrors } {
+export function validateOverride(
+  candidate: unknown,
+): { ok: true; override: ProjectOverride } | { ok: false; errors: FieldErrors } {
   const r = projectOverrideSchema.safeParse(candidate);
   if (r.success) return { ok: true, override: r.data };
   return { ok: false, errors: r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })) };
@@ -193,7 +213,9 @@ export function validateOverride(candidate: unknown): { ok: true; override: Proj
 
 /** Errors at `prefix` or below it (`roles.team` matches `roles.team.fields[0]`). */
 export function errorsUnder(errors: FieldErrors, prefix: string): FieldErrors {
-  return errors.filter((e) => e.path === prefix || e.path.startsWith(`${prefix}.`) || e.path.startsWith(`${prefix}[`));
+  return errors.filter(
+    (e) => e.path === prefix || e.path.startsWith(`${prefix}.`) || e.path.startsWith(`${prefix}[`),
+  );
 }
 
 export function levelOrEmpty(v: string): Level | '' {

@@ -10,7 +10,13 @@ export interface TreeFilters {
   onlyProblems: boolean;
 }
 
-export const NO_FILTERS: TreeFilters = { rule: null, severity: null, level: null, owner: null, onlyProblems: false };
+export const NO_FILTERS: TreeFilters = {
+  rule: null,
+  severity: null,
+  level: null,
+  owner: null,
+  onlyProblems: false,
+};
 
 export function isFiltering(f: TreeFilters): boolean {
   return f.rule !== null || f.severity !== null || f.level !== null || f.owner !== null || f.onlyProblems;
@@ -61,7 +67,8 @@ export function visibleFindings(rows: readonly TreeRow[], f: TreeFilters) {
 export function ownersOf(rows: readonly TreeRow[]): { accountId: string; displayName: string }[] {
   const seen = new Map<string, string>();
   for (const r of rows) for (const o of r.owners) seen.set(o.accountId, o.displayName);
-  return [...seen].map(([accountId, displayName]) => ({ accountId, displayName }))
+  return [...seen]
+    .map(([accountId, displayName]) => ({ accountId, displayName }))
     .sort((a, b) => a.displayName.localeCompare(b.displayName));
 }
 

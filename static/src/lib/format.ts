@@ -22,7 +22,12 @@ export function dateTime(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
 
-export const LEVEL_LABEL = { portfolio: 'Epic', program: 'Feature', team: 'Story', subtask: 'Subtask' } as const;
+export const LEVEL_LABEL = {
+  portfolio: 'Epic',
+  program: 'Feature',
+  team: 'Story',
+  subtask: 'Subtask',
+} as const;
 
 export const OWNER_SOURCE_LABEL = {
   field: 'from the owner field',

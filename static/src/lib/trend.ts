@@ -9,7 +9,12 @@ export interface ChartSeries {
 }
 
 /** Lines for both ratios over `width`x`height`, y = 0..1 from bottom to top; gaps for nulls. */
-export function trendPaths(points: readonly TrendPoint[], width: number, height: number, pad = 2): ChartSeries[] {
+export function trendPaths(
+  points: readonly TrendPoint[],
+  width: number,
+  height: number,
+  pad = 2,
+): ChartSeries[] {
   const n = points.length;
   const x = (i: number) => (n <= 1 ? width / 2 : pad + (i * (width - 2 * pad)) / (n - 1));
   const y = (v: number) => pad + (1 - Math.min(1, Math.max(0, v))) * (height - 2 * pad);

@@ -7,7 +7,15 @@ import { LEVELS, RULE_IDS, SEVERITIES } from '../../../src/domain/types';
 import { oneOf } from '../lib/guards';
 import { api } from '../api';
 import { findingsToCsv, sortFindings } from '../lib/csv';
-import { filterTree, isFiltering, NO_FILTERS, ownersOf, visibleFindings, visibleUnderCollapse, type TreeFilters } from '../lib/filters';
+import {
+  filterTree,
+  isFiltering,
+  NO_FILTERS,
+  ownersOf,
+  visibleFindings,
+  visibleUnderCollapse,
+  type TreeFilters,
+} from '../lib/filters';
 import { age, LEVEL_LABEL } from '../lib/format';
 import { RULE_TEXT } from '../lib/rules';
 import { Acceptance, CountsByRule, CoverageFigures, FindingBadges, Owners } from '../ui/findings';
@@ -64,7 +72,8 @@ function useProjectTree(projectKey: string) {
 }
 
 export function ProjectPage({ projectKey }: { projectKey: string | undefined }) {
-  if (!projectKey) return <ErrorMessage error={{ code: 'NOT_FOUND', message: 'This page was opened without a project.' }} />;
+  if (!projectKey)
+    return <ErrorMessage error={{ code: 'NOT_FOUND', message: 'This page was opened without a project.' }} />;
   return <ProjectPageFor projectKey={projectKey} />;
 }
 
@@ -90,7 +99,17 @@ function ProjectPageFor({ projectKey }: { projectKey: string }) {
   );
 }
 
-function ProgressLine({ tree, state, rows, onScan }: { tree: ProjectTree; state: LoadState; rows: number; onScan: () => void }) {
+function ProgressLine({
+  tree,
+  state,
+  rows,
+  onScan,
+}: {
+  tree: ProjectTree;
+  state: LoadState;
+  rows: number;
+  onScan: () => void;
+}) {
   const { scan } = tree;
   if (state.phase === 'loading') {
     const total = state.total;
@@ -121,14 +140,25 @@ function ProgressLine({ tree, state, rows, onScan }: { tree: ProjectTree; state:
   );
 }
 
-export function ProjectTreeView({ tree, rows, complete }: { tree: ProjectTree; rows: readonly TreeRow[]; complete: boolean }) {
+export function ProjectTreeView({
+  tree,
+  rows,
+  complete,
+}: {
+  tree: ProjectTree;
+  rows: readonly TreeRow[];
+  complete: boolean;
+}) {
   const [filters, setFilters] = useState<TreeFilters>(NO_FILTERS);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const id = useId();
   const owners = useMemo(() => ownersOf(rows), [rows]);
   const filtered = useMemo(() => filterTree(rows, filters), [rows, filters]);
   const shown = useMemo(() => visibleUnderCollapse(filtered, collapsed), [filtered, collapsed]);
-  const hasChildren = useMemo(() => new Set(rows.map((r) => r.parentKey).filter((k): k is string => k !== null)), [rows]);
+  const hasChildren = useMemo(
+    () => new Set(rows.map((r) => r.parentKey).filter((k): k is string => k !== null)),
+    [rows],
+  );
 
   const toggle = (key: string) =>
     setCollapsed((c) => {
@@ -139,7 +169,13 @@ export function ProjectTreeView({ tree, rows, complete }: { tree: ProjectTree; r
     });
 
   const exportCsv = () => {
-    const findings = sortFindings(visibleFindings(rows.filter((r) => !r.context), filters), RULE_IDS);
+    const findings = sortFindings(
+      visibleFindings(
+        rows.filter((r) => !r.context),
+        filters,
+      ),
+      RULE_IDS,
+    );
     const blob = new Blob([findingsToCsv(findings)], { type: 'text/csv;charset=utf-8' });
     const url = URL.createObjectURL(blob);
     const a = document.createElement('a');
@@ -160,8 +196,8 @@ export function ProjectTreeView({ tree, rows, complete }: { tree: ProjectTree; r
           <h2>Coverage</h2>
           <CoverageFigures coverage={tree.coverage} />
           <p className="popm-muted">
-            {tree.issues} issues · {tree.countsBySeverity.error} errors · {tree.countsBySeverity.warning} warnings ·{' '}
-            {tree.countsBySeverity.info} info
+            {tree.issues} issues · {tree.countsBySeverity.error} errors · {tree.countsBySeverity.warning}{' '}
+            warnings · {tree.countsBySeverity.info} info
           </p>
         </div>
         <div>
@@ -174,7 +210,11 @@ export function ProjectTreeView({ tree, rows, complete }: { tree: ProjectTree; r
         <div className="popm-toolbar">
           <div className="popm-field">
             <label htmlFor={`${id}-rule`}>Rule</label>
-            <select id={`${id}-rule`} value={filters.rule ?? ''} onChange={(e) => set('rule', oneOf(RULE_IDS, e.target.value))}>
+            <select
+              id={`${id}-rule`}
+              value={filters.rule ?? ''}
+              onChange={(e) => set('rule', oneOf(RULE_IDS, e.target.value))}
+            >
               <option value="">All rules</option>
               {RULE_IDS.map((r) => (
                 <option key={r} value={r}>
@@ -185,7 +225,11 @@ export function ProjectTreeView({ tree, rows, complete }: { tree: ProjectTree; r
           </div>
           <div className="popm-field">
             <label htmlFor={`${id}-sev`}>Severity</label>
-            <select id={`${id}-sev`} value={filters.severity ?? ''} onChange={(e) => set('severity', oneOf(SEVERITIES, e.target.value))}>
+            <select
+              id={`${id}-sev`}
+              value={filters.severity ?? ''}
+              onChange={(e) => set('severity', oneOf(SEVERITIES, e.target.value))}
+            >
               <option value="">All severities</option>
               {SEVERITIES.map((s) => (
                 <option key={s} value={s}>
@@ -196,7 +240,11 @@ export function ProjectTreeView({ tree, rows, complete }: { tree: ProjectTree; r
           </div>
           <div className="popm-field">
             <label htmlFor={`${id}-level`}>Level</label>
-            <select id={`${id}-level`} value={filters.level ?? ''} onChange={(e) => set('level', oneOf(LEVELS, e.target.value))}>
+            <select
+              id={`${id}-level`}
+              value={filters.level ?? ''}
+              onChange={(e) => set('level', oneOf(LEVELS, e.target.value))}
+            >
               <option value="">All levels</option>
               {LEVELS.map((l) => (
                 <option key={l} value={l}>
@@ -207,7 +255,11 @@ export function ProjectTreeView({ tree, rows, complete }: { tree: ProjectTree; r
           </div>
           <div className="popm-field">
             <label htmlFor={`${id}-owner`}>Owner</label>
-            <select id={`${id}-owner`} value={filters.owner ?? ''} onChange={(e) => set('owner', e.target.value || null)}>
+            <select
+              id={`${id}-owner`}
+              value={filters.owner ?? ''}
+              onChange={(e) => set('owner', e.target.value || null)}
+            >
               <option value="">Anyone</option>
               <option value="none">No owner</option>
               {owners.map((o) => (
@@ -219,8 +271,13 @@ export function ProjectTreeView({ tree, rows, complete }: { tree: ProjectTree; r
           </div>
           <div className="popm-field">
             <label htmlFor={`${id}-problems`}>
-              <input id={`${id}-problems`} type="checkbox" checked={filters.onlyProblems} onChange={(e) => set('onlyProblems', e.target.checked)} /> Only
-              problems
+              <input
+                id={`${id}-problems`}
+                type="checkbox"
+                checked={filters.onlyProblems}
+                onChange={(e) => set('onlyProblems', e.target.checked)}
+              />{' '}
+              Only problems
             </label>
           </div>
           {isFiltering(filters) && (
@@ -235,7 +292,9 @@ export function ProjectTreeView({ tree, rows, complete }: { tree: ProjectTree; r
       </section>
 
       {rows.length === 0 ? (
-        <Empty title="No issues in this project yet">Create epics, features or stories, then come back.</Empty>
+        <Empty title="No issues in this project yet">
+          Create epics, features or stories, then come back.
+        </Empty>
       ) : shown.length === 0 ? (
         <Empty title="No issue matches these filters" />
       ) : (
@@ -251,7 +310,12 @@ export function ProjectTreeView({ tree, rows, complete }: { tree: ProjectTree; r
           </thead>
           <tbody>
             {shown.map((r) => (
-              <tr key={r.key} data-row-key={r.key} data-level={r.level} className={r.context ? 'popm-context-issue' : undefined}>
+              <tr
+                key={r.key}
+                data-row-key={r.key}
+                data-level={r.level}
+                className={r.context ? 'popm-context-issue' : undefined}
+              >
                 <td style={{ paddingLeft: `${8 + r.depth * 20}px` }}>
                   {hasChildren.has(r.key) ? (
                     <button
@@ -275,7 +339,15 @@ export function ProjectTreeView({ tree, rows, complete }: { tree: ProjectTree; r
                   <Owners issue={r} showSource={false} />
                 </td>
                 <td>
-                  <Lozenge appearance={r.status.category === 'done' ? 'success' : r.status.category === 'indeterminate' ? 'inprogress' : 'default'}>
+                  <Lozenge
+                    appearance={
+                      r.status.category === 'done'
+                        ? 'success'
+                        : r.status.category === 'indeterminate'
+                          ? 'inprogress'
+                          : 'default'
+                    }
+                  >
                     {r.status.name}
                   </Lozenge>
                 </td>
@@ -283,7 +355,13 @@ export function ProjectTreeView({ tree, rows, complete }: { tree: ProjectTree; r
                   <Acceptance issue={r} />
                 </td>
                 <td>
-                  <FindingBadges findings={r.findings.filter((x) => (!filters.rule || x.rule === filters.rule) && (!filters.severity || x.severity === filters.severity))} />
+                  <FindingBadges
+                    findings={r.findings.filter(
+                      (x) =>
+                        (!filters.rule || x.rule === filters.rule) &&
+                        (!filters.severity || x.severity === filters.severity),
+                    )}
+                  />
                 </td>
               </tr>
             ))}

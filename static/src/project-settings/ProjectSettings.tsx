@@ -5,13 +5,22 @@ import SectionMessage from '@atlaskit/section-message';
 import { showFlag } from '@forge/bridge';
 import type { ConfigView, ProjectConfigView, ResultError } from '../../../src/shared/contract';
 import { api } from '../api';
-import { errorsUnder, fromOverrideForm, toOverrideForm, validateConfig, validateOverride, type FieldErrors, type OverrideForm } from '../lib/configForm';
+import {
+  errorsUnder,
+  fromOverrideForm,
+  toOverrideForm,
+  validateConfig,
+  validateOverride,
+  type FieldErrors,
+  type OverrideForm,
+} from '../lib/configForm';
 import { FieldErrorList, PreviewPanel, RolesSection, RulesSection, Section } from '../settings/sections';
 import { ErrorMessage, Loading } from '../ui/states';
 import { useResult } from '../ui/useResult';
 
 export function ProjectSettings({ projectKey }: { projectKey: string | undefined }) {
-  if (!projectKey) return <ErrorMessage error={{ code: 'NOT_FOUND', message: 'This page was opened without a project.' }} />;
+  if (!projectKey)
+    return <ErrorMessage error={{ code: 'NOT_FOUND', message: 'This page was opened without a project.' }} />;
   return <ProjectSettingsFor projectKey={projectKey} />;
 }
 
@@ -21,10 +30,24 @@ function ProjectSettingsFor({ projectKey }: { projectKey: string }) {
   const site = useResult(() => api.getConfig({}), []);
   if (value.state === 'loading') return <Loading label={`Loading settings of ${projectKey}`} />;
   if (value.state === 'error') return <ErrorMessage error={value.error} onRetry={reload} />;
-  return <ProjectSettingsForm view={value.data} siteConfig={site.value.state === 'ok' ? site.value.data : null} onReload={reload} />;
+  return (
+    <ProjectSettingsForm
+      view={value.data}
+      siteConfig={site.value.state === 'ok' ? site.value.data : null}
+      onReload={reload}
+    />
+  );
 }
 
-export function ProjectSettingsForm({ view, siteConfig, onReload }: { view: ProjectConfigView; siteConfig: ConfigView | null; onReload: () => void }) {
+export function ProjectSettingsForm({
+  view,
+  siteConfig,
+  onReload,
+}: {
+  view: ProjectConfigView;
+  siteConfig: ConfigView | null;
+  onReload: () => void;
+}) {
   const id = useId();
   const [form, setForm] = useState<OverrideForm>(() => toOverrideForm(view.override));
   const [revision, setRevision] = useState(view.revision);
@@ -65,7 +88,12 @@ export function ProjectSettingsForm({ view, siteConfig, onReload }: { view: Proj
     setRevision(r.data.revision);
     setSaved(true);
     try {
-      showFlag({ id: `popm-psaved-${r.data.revision}`, title: `Settings of ${view.projectKey} saved`, type: 'success', isAutoDismiss: true });
+      showFlag({
+        id: `popm-psaved-${r.data.revision}`,
+        title: `Settings of ${view.projectKey} saved`,
+        type: 'success',
+        isAutoDismiss: true,
+      });
     } catch {
       // The inline confirmation is enough without a host flag.
     }
@@ -78,7 +106,10 @@ export function ProjectSettingsForm({ view, siteConfig, onReload }: { view: Proj
           <p>Only administrators of {view.projectKey} can change these settings.</p>
         </SectionMessage>
       )}
-      <p className="popm-muted">These settings apply to {view.projectKey} only, on top of the site settings. Levels and the team field are set site-wide by a Jira admin.</p>
+      <p className="popm-muted">
+        These settings apply to {view.projectKey} only, on top of the site settings. Levels and the team field
+        are set site-wide by a Jira admin.
+      </p>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -86,23 +117,48 @@ export function ProjectSettingsForm({ view, siteConfig, onReload }: { view: Proj
         }}
       >
         <fieldset disabled={!view.canEdit} style={{ border: 'none', padding: 0 }}>
-          <RolesSection site={view.site} roles={form.roles} errors={errors} withProjectDefaults={false} onChange={(l, r) => update((f) => ({ ...f, roles: { ...f.roles, [l]: r } }))} />
+          <RolesSection
+            site={view.site}
+            roles={form.roles}
+            errors={errors}
+            withProjectDefaults={false}
+            onChange={(l, r) => update((f) => ({ ...f, roles: { ...f.roles, [l]: r } }))}
+          />
           <Section title="Delegates">
             <div className="popm-field">
-              <label htmlFor={`${id}-del`}>Accounts that may accept any story of {view.projectKey} (separated by commas)</label>
-              <input id={`${id}-del`} type="text" value={form.delegates} onChange={(e) => update((f) => ({ ...f, delegates: e.target.value }))} />
+              <label htmlFor={`${id}-del`}>
+                Accounts that may accept any story of {view.projectKey} (separated by commas)
+              </label>
+              <input
+                id={`${id}-del`}
+                type="text"
+                value={form.delegates}
+                onChange={(e) => update((f) => ({ ...f, delegates: e.target.value }))}
+              />
               <FieldErrorList errors={errorsUnder(errors, 'delegates')} />
             </div>
           </Section>
-          <RulesSection rules={form.rules} errors={errors} onChange={(r, s) => update((f) => ({ ...f, rules: { ...f.rules, [r]: s } }))} />
+          <RulesSection
+            rules={form.rules}
+            errors={errors}
+            onChange={(r, s) => update((f) => ({ ...f, rules: { ...f.rules, [r]: s } }))}
+          />
         </fieldset>
         {siteConfig && (
           <PreviewPanel
-            projects={[{ key: view.projectKey, name: view.site.projects.find((p) => p.key === view.projectKey)?.name ?? view.projectKey }]}
+            projects={[
+              {
+                key: view.projectKey,
+                name: view.site.projects.find((p) => p.key === view.projectKey)?.name ?? view.projectKey,
+              },
+            ]}
             build={() => {
               const v = check();
               if (!v.ok) return { ok: false };
-              const full = validateConfig({ ...siteConfig.config, projects: { ...siteConfig.config.projects, [view.projectKey]: v.override } });
+              const full = validateConfig({
+                ...siteConfig.config,
+                projects: { ...siteConfig.config.projects, [view.projectKey]: v.override },
+              });
               return full.ok ? { ok: true, config: full.config } : { ok: false };
             }}
           />
@@ -113,8 +169,14 @@ export function ProjectSettingsForm({ view, siteConfig, onReload }: { view: Proj
               <FieldErrorList errors={errors} />
             </SectionMessage>
           )}
-          {saveError && <ErrorMessage error={saveError} onRetry={saveError.code === 'CONFLICT' ? onReload : undefined} />}
-          {saved && <p className="popm-ok" role="status">Saved (revision {revision}).</p>}
+          {saveError && (
+            <ErrorMessage error={saveError} onRetry={saveError.code === 'CONFLICT' ? onReload : undefined} />
+          )}
+          {saved && (
+            <p className="popm-ok" role="status">
+              Saved (revision {revision}).
+            </p>
+          )}
         </div>
         {view.canEdit && (
           <div className="popm-row-actions">

@@ -2,9 +2,25 @@
 import { useId, useState, type ReactNode } from 'react';
 import Button from '@atlaskit/button/new';
 import type { PreviewResult, ResultError, RuleId, SiteMeta } from '../../../src/shared/contract';
-import { LEVELS, ROLE_LEVELS, ROLE_NAMES, RULE_IDS, SEVERITIES, type Level, type RoleLevel } from '../../../src/domain/types';
+import {
+  LEVELS,
+  ROLE_LEVELS,
+  ROLE_NAMES,
+  RULE_IDS,
+  SEVERITIES,
+  type Level,
+  type RoleLevel,
+} from '../../../src/domain/types';
 import { api } from '../api';
-import { defaultLevel, errorsUnder, levelOrEmpty, type FieldErrors, type Pair, type RoleForm, type RuleForm } from '../lib/configForm';
+import {
+  defaultLevel,
+  errorsUnder,
+  levelOrEmpty,
+  type FieldErrors,
+  type Pair,
+  type RoleForm,
+  type RuleForm,
+} from '../lib/configForm';
 import { oneOf } from '../lib/guards';
 import { LEVEL_LABEL, percent } from '../lib/format';
 import { RULE_TEXT } from '../lib/rules';
@@ -13,7 +29,12 @@ import { ErrorMessage } from '../ui/states';
 export function FieldErrorList({ errors, id }: { errors: FieldErrors; id?: string }) {
   if (errors.length === 0) return null;
   return (
-    <ul className="popm-field-error" id={id} role="alert" data-error-paths={errors.map((e) => e.path).join(' ')}>
+    <ul
+      className="popm-field-error"
+      id={id}
+      role="alert"
+      data-error-paths={errors.map((e) => e.path).join(' ')}
+    >
       {errors.map((e) => (
         <li key={e.path + e.message}>
           <code>{e.path || '(root)'}</code>: {e.message}
@@ -38,7 +59,10 @@ export function LevelsSection({
   return (
     <fieldset>
       <legend>Level of each issue type</legend>
-      <p className="popm-muted">By default the level follows Jira's hierarchy level: 2 and above epic (portfolio), 1 feature (program), 0 story (team), -1 subtask.</p>
+      <p className="popm-muted">
+        By default the level follows Jira's hierarchy level: 2 and above epic (portfolio), 1 feature
+        (program), 0 story (team), -1 subtask.
+      </p>
       <table className="popm-table">
         <thead>
           <tr>
@@ -49,7 +73,9 @@ export function LevelsSection({
         </thead>
         <tbody>
           {site.issueTypes.map((t) => {
-            const errs = errors.filter((e) => e.path === `levels.${t.id}` || e.path.toLowerCase() === `levels.${t.name.toLowerCase()}`);
+            const errs = errors.filter(
+              (e) => e.path === `levels.${t.id}` || e.path.toLowerCase() === `levels.${t.name.toLowerCase()}`,
+            );
             return (
               <tr key={t.id}>
                 <td>
@@ -57,8 +83,15 @@ export function LevelsSection({
                 </td>
                 <td>{t.hierarchyLevel}</td>
                 <td className="popm-field">
-                  <select id={`${id}-${t.id}`} data-level-type={t.name} value={levels[t.id] ?? ''} onChange={(e) => onChange(t.id, levelOrEmpty(e.target.value))}>
-                    <option value="">Default ({LEVEL_LABEL[defaultLevel(t.hierarchyLevel, t.subtask)]})</option>
+                  <select
+                    id={`${id}-${t.id}`}
+                    data-level-type={t.name}
+                    value={levels[t.id] ?? ''}
+                    onChange={(e) => onChange(t.id, levelOrEmpty(e.target.value))}
+                  >
+                    <option value="">
+                      Default ({LEVEL_LABEL[defaultLevel(t.hierarchyLevel, t.subtask)]})
+                    </option>
                     {LEVELS.map((l) => (
                       <option key={l} value={l}>
                         {LEVEL_LABEL[l]} ({l})
@@ -111,12 +144,22 @@ export function PairsRows({
                 ))}
               </select>
             ) : (
-              <input id={`${id}-k${i}`} type="text" value={p.key} onChange={(e) => set(i, { key: e.target.value })} />
+              <input
+                id={`${id}-k${i}`}
+                type="text"
+                value={p.key}
+                onChange={(e) => set(i, { key: e.target.value })}
+              />
             )}
           </div>
           <div className="popm-field">
             <label htmlFor={`${id}-v${i}`}>{valueLabel}</label>
-            <input id={`${id}-v${i}`} type="text" value={p.value} onChange={(e) => set(i, { value: e.target.value })} />
+            <input
+              id={`${id}-v${i}`}
+              type="text"
+              value={p.value}
+              onChange={(e) => set(i, { value: e.target.value })}
+            />
           </div>
           <Button appearance="subtle" onClick={() => onChange(pairs.filter((_, j) => j !== i))}>
             Remove
@@ -148,7 +191,10 @@ export function RolesSection({
   return (
     <fieldset>
       <legend>Owners of each level</legend>
-      <p className="popm-muted">Owners come from the first user field that has a value, then the team mapping, then the project default.</p>
+      <p className="popm-muted">
+        Owners come from the first user field that has a value, then the team mapping, then the project
+        default.
+      </p>
       {ROLE_LEVELS.map((l) => {
         const r = roles[l];
         return (
@@ -158,21 +204,36 @@ export function RolesSection({
             </legend>
             <div role="group" aria-label={`${ROLE_NAMES[l]} fields`}>
               <h4>User fields (none checked: the field named "{ROLE_NAMES[l]}")</h4>
-              {site.userFields.length === 0 && <p className="popm-muted">This site has no user picker fields.</p>}
+              {site.userFields.length === 0 && (
+                <p className="popm-muted">This site has no user picker fields.</p>
+              )}
               {site.userFields.map((f) => (
                 <label key={f.id} style={{ display: 'block' }}>
                   <input
                     type="checkbox"
                     checked={r.fields.includes(f.id)}
                     onChange={(e) =>
-                      onChange(l, { ...r, fields: e.target.checked ? [...r.fields, f.id] : r.fields.filter((x) => x !== f.id) })
+                      onChange(l, {
+                        ...r,
+                        fields: e.target.checked ? [...r.fields, f.id] : r.fields.filter((x) => x !== f.id),
+                      })
                     }
                   />{' '}
-                  {f.name} <span className="popm-muted">({f.id}{f.multi ? ', multiple' : ''})</span>
+                  {f.name}{' '}
+                  <span className="popm-muted">
+                    ({f.id}
+                    {f.multi ? ', multiple' : ''})
+                  </span>
                 </label>
               ))}
             </div>
-            <PairsRows label={`Team fallback for ${ROLE_NAMES[l]}`} keyLabel="Team" valueLabel="Owner account id" pairs={r.teamOwners} onChange={(p) => onChange(l, { ...r, teamOwners: p })} />
+            <PairsRows
+              label={`Team fallback for ${ROLE_NAMES[l]}`}
+              keyLabel="Team"
+              valueLabel="Owner account id"
+              pairs={r.teamOwners}
+              onChange={(p) => onChange(l, { ...r, teamOwners: p })}
+            />
             {withProjectDefaults && (
               <PairsRows
                 label={`Project fallback for ${ROLE_NAMES[l]}`}
@@ -224,10 +285,21 @@ export function RulesSection({
                 <FieldErrorList errors={errorsUnder(errors, `${prefix}.${r}`)} />
               </td>
               <td>
-                <input type="checkbox" aria-label={`Enable ${RULE_TEXT[r].title}`} checked={rules[r].enabled} onChange={(e) => onChange(r, { ...rules[r], enabled: e.target.checked })} />
+                <input
+                  type="checkbox"
+                  aria-label={`Enable ${RULE_TEXT[r].title}`}
+                  checked={rules[r].enabled}
+                  onChange={(e) => onChange(r, { ...rules[r], enabled: e.target.checked })}
+                />
               </td>
               <td className="popm-field">
-                <select aria-label={`Severity of ${RULE_TEXT[r].title}`} value={rules[r].severity} onChange={(e) => onChange(r, { ...rules[r], severity: oneOf(SEVERITIES, e.target.value) ?? '' })}>
+                <select
+                  aria-label={`Severity of ${RULE_TEXT[r].title}`}
+                  value={rules[r].severity}
+                  onChange={(e) =>
+                    onChange(r, { ...rules[r], severity: oneOf(SEVERITIES, e.target.value) ?? '' })
+                  }
+                >
                   <option value="">Default</option>
                   {SEVERITIES.map((s) => (
                     <option key={s} value={s}>
@@ -311,7 +383,9 @@ export function PreviewPanel({
 }
 
 export function PreviewTable({ result }: { result: PreviewResult }) {
-  const rules = RULE_IDS.filter((r) => (result.before.countsByRule[r] ?? 0) > 0 || (result.after.countsByRule[r] ?? 0) > 0);
+  const rules = RULE_IDS.filter(
+    (r) => (result.before.countsByRule[r] ?? 0) > 0 || (result.after.countsByRule[r] ?? 0) > 0,
+  );
   return (
     <table className="popm-table" data-preview={result.projectKey}>
       <caption>

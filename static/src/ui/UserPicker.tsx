@@ -68,7 +68,11 @@ export function UserPicker({
         />
       </div>
       <div id={`${id}-status`} role="status" aria-live="polite" className="popm-muted">
-        {loading ? 'Searching…' : results ? `${results.length} ${results.length === 1 ? 'person' : 'people'} found` : ''}
+        {loading
+          ? 'Searching…'
+          : results
+            ? `${results.length} ${results.length === 1 ? 'person' : 'people'} found`
+            : ''}
       </div>
       {error && <ErrorMessage error={error} />}
       {results && results.length > 0 && (

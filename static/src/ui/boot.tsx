@@ -20,14 +20,21 @@ export function mount(render: (context: ForgeContext) => ReactElement): void {
     } catch (e) {
       root.render(
         <ErrorMessage
-          error={{ code: 'INTERNAL', message: `Jira did not give this view its context: ${e instanceof Error ? e.message : String(e)}` }}
+          error={{
+            code: 'INTERNAL',
+            message: `Jira did not give this view its context: ${e instanceof Error ? e.message : String(e)}`,
+          }}
         />,
       );
       return;
     }
     const parsed = parseContext(raw);
     if (!parsed.ok) {
-      root.render(<ErrorMessage error={{ code: 'INTERNAL', message: `Unexpected context from Jira: ${parsed.message}` }} />);
+      root.render(
+        <ErrorMessage
+          error={{ code: 'INTERNAL', message: `Unexpected context from Jira: ${parsed.message}` }}
+        />,
+      );
       return;
     }
     await initTheme(parsed.context.theme?.colorMode).catch(() => undefined);

@@ -1,7 +1,14 @@
 /** Findings, owners, acceptance and counts: the pieces every surface shows. */
 import Avatar from '@atlaskit/avatar';
 import Lozenge from '@atlaskit/lozenge';
-import type { Coverage, Finding, IssueSummary, OwnerView, RuleId, Severity } from '../../../src/shared/contract';
+import type {
+  Coverage,
+  Finding,
+  IssueSummary,
+  OwnerView,
+  RuleId,
+  Severity,
+} from '../../../src/shared/contract';
 import { RULE_IDS } from '../../../src/domain/types';
 import { RULE_TEXT } from '../lib/rules';
 import { dateTime, OWNER_SOURCE_LABEL, percent } from '../lib/format';
@@ -16,7 +23,12 @@ export function SeverityLozenge({ severity }: { severity: Severity }) {
 export function FindingItem({ finding, detailed = true }: { finding: Finding; detailed?: boolean }) {
   const text = RULE_TEXT[finding.rule];
   return (
-    <li className="popm-finding" data-rule={finding.rule} data-issue-key={finding.issueKey} data-severity={finding.severity}>
+    <li
+      className="popm-finding"
+      data-rule={finding.rule}
+      data-issue-key={finding.issueKey}
+      data-severity={finding.severity}
+    >
       <div className="popm-finding-head">
         <SeverityLozenge severity={finding.severity} /> <strong>{text.title}</strong>
       </div>
@@ -30,7 +42,15 @@ export function FindingItem({ finding, detailed = true }: { finding: Finding; de
   );
 }
 
-export function FindingList({ findings, label, detailed = true }: { findings: readonly Finding[]; label: string; detailed?: boolean }) {
+export function FindingList({
+  findings,
+  label,
+  detailed = true,
+}: {
+  findings: readonly Finding[];
+  label: string;
+  detailed?: boolean;
+}) {
   if (findings.length === 0) return <p className="popm-ok">No findings.</p>;
   return (
     <ul className="popm-findings" aria-label={label}>
@@ -47,7 +67,13 @@ export function FindingBadges({ findings }: { findings: readonly Finding[] }) {
   return (
     <ul className="popm-badges" aria-label="Findings">
       {findings.map((f) => (
-        <li key={f.rule} data-rule={f.rule} data-issue-key={f.issueKey} data-severity={f.severity} title={f.message}>
+        <li
+          key={f.rule}
+          data-rule={f.rule}
+          data-issue-key={f.issueKey}
+          data-severity={f.severity}
+          title={f.message}
+        >
           <SeverityLozenge severity={f.severity} /> {RULE_TEXT[f.rule].title}
         </li>
       ))}
@@ -67,7 +93,13 @@ export function OwnerChip({ owner }: { owner: OwnerView }) {
   );
 }
 
-export function Owners({ issue, showSource = true }: { issue: Pick<IssueSummary, 'owners' | 'ownerSource' | 'role'>; showSource?: boolean }) {
+export function Owners({
+  issue,
+  showSource = true,
+}: {
+  issue: Pick<IssueSummary, 'owners' | 'ownerSource' | 'role'>;
+  showSource?: boolean;
+}) {
   if (issue.owners.length === 0) {
     return <span className="popm-missing">{issue.role ? `No ${issue.role}` : 'No owner'}</span>;
   }
@@ -76,7 +108,9 @@ export function Owners({ issue, showSource = true }: { issue: Pick<IssueSummary,
       {issue.owners.map((o) => (
         <OwnerChip key={o.accountId} owner={o} />
       ))}
-      {showSource && issue.ownerSource && <span className="popm-muted"> · {OWNER_SOURCE_LABEL[issue.ownerSource]}</span>}
+      {showSource && issue.ownerSource && (
+        <span className="popm-muted"> · {OWNER_SOURCE_LABEL[issue.ownerSource]}</span>
+      )}
     </span>
   );
 }
@@ -88,7 +122,9 @@ export function Acceptance({ issue }: { issue: Pick<IssueSummary, 'acceptance' |
   const who = a.acceptedByName ?? a.acceptedBy;
   return (
     <span data-acceptance={a.valid ? 'valid' : a.stale ? 'stale' : 'invalid'}>
-      <Lozenge appearance={a.valid ? 'success' : 'moved'}>{a.valid ? 'accepted' : a.stale ? 'stale' : 'not by PO'}</Lozenge>{' '}
+      <Lozenge appearance={a.valid ? 'success' : 'moved'}>
+        {a.valid ? 'accepted' : a.stale ? 'stale' : 'not by PO'}
+      </Lozenge>{' '}
       by {who}, {dateTime(a.acceptedAt)}
     </span>
   );

@@ -18,11 +18,19 @@ export function ErrorMessage({ error, onRetry }: { error: ResultError; onRetry?:
   const d = describeError(error);
   const actions =
     onRetry && isRetryable(error.code)
-      ? [<SectionMessageAction key="retry" onClick={onRetry}>{error.code === 'CONFLICT' ? 'Reload' : 'Try again'}</SectionMessageAction>]
+      ? [
+          <SectionMessageAction key="retry" onClick={onRetry}>
+            {error.code === 'CONFLICT' ? 'Reload' : 'Try again'}
+          </SectionMessageAction>,
+        ]
       : undefined;
   return (
     <div role="alert" data-error-code={error.code}>
-      <SectionMessage appearance={error.code === 'FORBIDDEN' || error.code === 'INVALID_STATE' ? 'warning' : 'error'} title={d.title} actions={actions}>
+      <SectionMessage
+        appearance={error.code === 'FORBIDDEN' || error.code === 'INVALID_STATE' ? 'warning' : 'error'}
+        title={d.title}
+        actions={actions}
+      >
         <p>{d.action}</p>
         <p className="popm-muted">{d.detail}</p>
         {error.details && error.details.length > 0 && (

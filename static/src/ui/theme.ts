@@ -13,7 +13,13 @@ let current: ColorMode | null = null;
 export async function applyColorMode(mode: ColorMode): Promise<void> {
   if (mode === current) return;
   current = mode;
-  await setGlobalTheme({ colorMode: mode, light: 'light', dark: 'dark', spacing: 'spacing', typography: 'typography' });
+  await setGlobalTheme({
+    colorMode: mode,
+    light: 'light',
+    dark: 'dark',
+    spacing: 'spacing',
+    typography: 'typography',
+  });
 }
 
 export function toColorMode(value: unknown): ColorMode {

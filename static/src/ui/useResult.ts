@@ -3,9 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Result, ResultError } from '../../../src/shared/contract';
 
 export type Loadable<T> =
-  | { state: 'loading' }
-  | { state: 'error'; error: ResultError }
-  | { state: 'ok'; data: T };
+  { state: 'loading' } | { state: 'error'; error: ResultError } | { state: 'ok'; data: T };
 
 export function useResult<T>(load: () => Promise<Result<T>>, deps: readonly unknown[]) {
   const [value, setValue] = useState<Loadable<T>>({ state: 'loading' });

@@ -10,7 +10,14 @@ import { startLocalHost, type LocalHost } from '../../../src/localhost/app';
 
 export const ROOT = resolve(__dirname, '../../..');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const AXE_SOURCE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
 /** Known noise that is not a page error: Atlaskit's feature-gate client is not initialised outside Atlassian. */
@@ -32,15 +39,24 @@ export interface Harness {
 }
 
 /** A 1x1 transparent PNG standing in for the site's avatar images (the tests run offline). */
-const PIXEL = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+const PIXEL = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  'base64',
+);
 
 export async function startHarness(snapshotPath?: string): Promise<Harness> {
   await ensureUi();
-  const host = await startLocalHost({ port: 0, buildDir: join(ROOT, 'static', 'build'), ...(snapshotPath ? { snapshotPath } : {}) });
+  const host = await startLocalHost({
+    port: 0,
+    buildDir: join(ROOT, 'static', 'build'),
+    ...(snapshotPath ? { snapshotPath } : {}),
+  });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
   // Anything not on the local host is the remote site (avatars); answer it instead of the internet.
-  await context.route(/^https?:\/\/(?!localhost[:/]|127\.0\.0\.1[:/])/, (route) => route.fulfill({ status: 200, contentType: 'image/png', body: PIXEL }));
+  await context.route(/^https?:\/\/(?!localhost[:/]|127\.0\.0\.1[:/])/, (route) =>
+    route.fulfill({ status: 200, contentType: 'image/png', body: PIXEL }),
+  );
   const errors: string[] = [];
   const pages: Page[] = [];
   return {
@@ -52,13 +68,19 @@ export async function startHarness(snapshotPath?: string): Promise<Harness> {
       pages.push(page);
       page.on('pageerror', (e) => errors.push(`pageerror on ${path}: ${e.message}`));
       page.on('console', (m) => {
-        if (m.type() === 'error' && !IGNORED_CONSOLE.some((r) => r.test(m.text()))) errors.push(`console error on ${path}: ${m.text()}`);
+        if (m.type() === 'error' && !IGNORED_CONSOLE.some((r) => r.test(m.text())))
+          errors.push(`console error on ${path}: ${m.text()}`);
       });
       await page.goto(host.url + path);
       // Each surface's frame is ready when its bundle has replaced the loading state with a <main> or a form.
       const frames = opts.frames ?? 1;
       for (let i = 0; i < frames; i++) {
-        await page.frameLocator('iframe').nth(i).locator('main, form, [role="alert"], .popm-empty').first().waitFor({ timeout: 60000 });
+        await page
+          .frameLocator('iframe')
+          .nth(i)
+          .locator('main, form, [role="alert"], .popm-empty')
+          .first()
+          .waitFor({ timeout: 60000 });
       }
       return page;
     },
@@ -80,11 +102,28 @@ export function frameOf(page: Page, surface: string): Frame {
 export async function seriousViolations(target: Frame | Page): Promise<string[]> {
   await target.evaluate(AXE_SOURCE);
   const result = await target.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const axe = (
+      globalThis as unknown as {
+        axe: {
+          run: (
+            ctx: Document,
+            o: object,
+          ) => Promise<{
+            violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[];
+          }>;
+        };
+      }
+    ).axe;
     const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)) }));
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      targets: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)),
+    }));
   });
-  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}) at ${v.targets.join(' ')}`);
+  return result
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}) at ${v.targets.join(' ')}`);
 }
 
 export interface SampleUsers {
@@ -94,7 +133,11 @@ export interface SampleUsers {
 export function loadSample(): {
   admins: string[];
   users: { accountId: string; displayName: string; active: boolean }[];
-  issues: { key: string; fields: Record<string, unknown> & { project: string; issuetype: string; status: { category: string } }; properties?: Record<string, unknown> }[];
+  issues: {
+    key: string;
+    fields: Record<string, unknown> & { project: string; issuetype: string; status: { category: string } };
+    properties?: Record<string, unknown>;
+  }[];
   issueTypes: { id: string; name: string; hierarchyLevel: number }[];
   fields: { id: string; name: string }[];
 } {

@@ -1,0 +1,618 @@
+/**
+ * Project snapshots in the KeyValueStore: the evaluated tree (rows shaped like the contract's
+ * `TreeRow`) plus the compact facts behind each row (for incremental re-evaluation), chunked under
+ * @forge/kvs's 240 KiB value limit, with a manifest key that names the chunks in tree order.
+ *
+ * Readers never see a half-written snapshot: every write (a full scan or an incremental patch)
+ * puts its chunks under new storage ids first and only then flips the manifest, the one key that
+ * makes them visible; the chunks the old manifest named are deleted after the flip. A reader that
+ * fetched the old manifest just before the flip may find one of its chunks deleted: it retries
+ * once with the new manifest (`readRows`).
+ *
+ * Keys (all within kvs's key alphabet):
+ *   snap:P:manifest       the manifest
+ *   snap:P:c:<id>         a chunk: rows, facts, and the directory of the accounts they name
+ *   snap:P:x:<id>         an index shard: issue key -> chunk slot (for incremental updates)
+ *   snap:P:pending        the generation being written, so a crashed write can be cleaned up
+ *
+ * Slots are stable names of chunk positions; a rewritten chunk keeps its slot and gets a new
+ * storage id, so the key index changes only when issues move between chunks.
+ */
+import { z } from 'zod';
+import type { FieldInfo, IssueTypeInfo, RuleId, Severity } from '../domain/types';
+import { RULE_IDS, SEVERITIES, STATUS_CATEGORIES, LEVELS } from '../domain/types';
+import type { Coverage } from '../domain/types';
+import type { TreeRow } from '../shared/contract';
+import type { KeyValueStore } from '../storage/store';
+import type { Fact, UserDirectory } from './compact';
+
+/** @forge/kvs: "Value size 240 KiB — maximum size of a single persisted value". */
+export const KVS_VALUE_LIMIT = 240 * 1024;
+/** Target chunk size, leaving room for the directory and JSON overhead under the limit. */
+export const CHUNK_TARGET_BYTES = 180_000;
+/** Index entries per shard (an entry is ~20 bytes: far under the limit). */
+const INDEX_ENTRIES_PER_SHARD = 6_000;
+
+export const snapKey = {
+  manifest: (p: string) => `snap:${p}:manifest`,
+  chunk: (p: string, id: string) => `snap:${p}:c:${id}`,
+  shard: (p: string, id: string) => `snap:${p}:x:${id}`,
+  pending: (p: string) => `snap:${p}:pending`,
+  prefixOfGeneration: (p: string, kind: 'c' | 'x', gen: number) => `snap:${p}:${kind}:g${gen}n`,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Stored shapes
+
+const ruleCounts = z.partialRecord(z.enum(RULE_IDS), z.number().int().min(0));
+
+export const totalsSchema = z.object({
+  /** In-scope issues. */
+  issues: z.number().int().min(0),
+  rows: z.number().int().min(0),
+  features: z.number().int().min(0),
+  featuresWithPm: z.number().int().min(0),
+  doneStories: z.number().int().min(0),
+  doneStoriesAccepted: z.number().int().min(0),
+  countsByRule: ruleCounts,
+  countsBySeverity: z.object({ error: z.number(), warning: z.number(), info: z.number() }),
+});
+export type Totals = z.infer<typeof totalsSchema>;
+
+const fieldInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  schema: z.object({ type: z.string(), items: z.string().optional(), custom: z.string().optional() }).optional(),
+});
+const issueTypeSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  hierarchyLevel: z.number(),
+  subtask: z.boolean(),
+});
+
+export const manifestSchema = z.object({
+  v: z.literal(1),
+  projectKey: z.string(),
+  generation: z.number().int().min(0),
+  /** When the last full scan completed. */
+  builtAt: z.string(),
+  /** When the snapshot last changed (scan or incremental update). */
+  updatedAt: z.string(),
+  /** Fingerprint of the configuration the rows were evaluated with; a change needs a rescan. */
+  configHash: z.string(),
+  meta: z.object({ issueTypes: z.array(issueTypeSchema), fields: z.array(fieldInfoSchema) }),
+  chunks: z.array(z.object({ slot: z.number().int().min(0), id: z.string(), n: z.number().int().min(0) })),
+  nextSlot: z.number().int().min(0),
+  shards: z.array(z.string()),
+  totals: totalsSchema,
+});
+export type Manifest = z.infer<typeof manifestSchema>;
+
+export function coverageOf(t: Totals): Coverage {
+  return {
+    featuresWithPm: t.features === 0 ? null : t.featuresWithPm / t.features,
+    doneStoriesAccepted: t.doneStories === 0 ? null : t.doneStoriesAccepted / t.doneStories,
+  };
+}
+
+/** A TreeRow, compactly: owners by account id (details in the chunk's `uo`), role and finding keys implied. */
+const storedRowSchema = z.object({
+  k: z.string(),
+  s: z.string(),
+  pk: z.string(),
+  t: z.string(),
+  l: z.enum(LEVELS),
+  st: z.tuple([z.string(), z.enum(STATUS_CATEGORIES)]),
+  o: z.array(z.string()).optional(),
+  os: z.enum(['field', 'team', 'project']).optional(),
+  ac: z
+    .object({
+      acceptedBy: z.string(),
+      acceptedAt: z.string(),
+      statusCategory: z.enum(STATUS_CATEGORIES).optional(),
+      acceptedByName: z.string().optional(),
+      valid: z.boolean(),
+      stale: z.boolean(),
+    })
+    .optional(),
+  f: z.array(z.tuple([z.enum(RULE_IDS), z.enum(SEVERITIES), z.string()])).optional(),
+  b: ruleCounts.optional(),
+  pa: z.string().optional(),
+  d: z.number().int().min(0),
+  c: z.literal(1).optional(),
+});
+export type StoredRow = z.infer<typeof storedRowSchema>;
+
+const detailsSchema = z.tuple([z.string().nullable(), z.boolean().nullable(), z.string().nullable()]);
+const factSchema: z.ZodType<Fact> = z.object({
+  i: z.string(),
+  k: z.string(),
+  s: z.string(),
+  p: z.string().optional(),
+  t: z.string(),
+  ty: z.object({ name: z.string(), hierarchyLevel: z.number(), subtask: z.boolean() }).optional(),
+  pa: z.string().optional(),
+  st: z.tuple([z.string(), z.enum(STATUS_CATEGORIES)]),
+  sc: z.string().optional(),
+  u: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
+  x: z.record(z.string(), z.unknown()).optional(),
+  ac: z.literal(1).optional(),
+  a: z.unknown().optional(),
+});
+export { factSchema };
+
+const chunkSchema = z.object({
+  /** Facts' accounts (Jira's raw details). */
+  u: z.record(z.string(), detailsSchema),
+  /** Row owners' display details (resolved: displayName, active, avatar). */
+  uo: z.record(z.string(), detailsSchema),
+  r: z.array(storedRowSchema),
+  f: z.array(factSchema),
+});
+export interface Chunk {
+  u: UserDirectory;
+  uo: UserDirectory;
+  r: StoredRow[];
+  f: Fact[];
+}
+
+const shardSchema = z.record(z.string(), z.number().int().min(0));
+
+// ---------------------------------------------------------------------------------------------
+// Rows <-> stored rows
+
+function keyPrefix(key: string): string {
+  const dash = key.lastIndexOf('-');
+  return dash > 0 ? key.slice(0, dash) : key;
+}
+
+export function encodeRow(row: TreeRow, owners: UserDirectory): StoredRow {
+  const out: StoredRow = {
+    k: row.key,
+    s: row.summary,
+    pk: row.projectKey,
+    t: row.issueType,
+    l: row.level,
+    st: [row.status.name, row.status.category],
+    d: row.depth,
+  };
+  if (row.owners.length > 0) {
+    out.o = row.owners.map((o) => {
+      owners[o.accountId] = [o.displayName, o.active, o.avatarUrl ?? null];
+      return o.accountId;
+    });
+  }
+  if (row.ownerSource !== null) out.os = row.ownerSource;
+  if (row.acceptance) out.ac = row.acceptance;
+  if (row.findings.length > 0) out.f = row.findings.map((f) => [f.rule, f.severity, f.message]);
+  if (Object.keys(row.belowCounts).length > 0) out.b = row.belowCounts;
+  if (row.parentKey !== null) out.pa = row.parentKey;
+  if (row.context) out.c = 1;
+  return out;
+}
+
+const ROLE_OF: Record<TreeRow['level'], string | null> = {
+  portfolio: 'Epic Owner',
+  program: 'Product Manager',
+  team: 'Product Owner',
+  subtask: null,
+};
+
+export function decodeRow(s: StoredRow, owners: UserDirectory): TreeRow {
+  return {
+    key: s.k,
+    summary: s.s,
+    projectKey: s.pk,
+    issueType: s.t,
+    level: s.l,
+    status: { name: s.st[0], category: s.st[1] },
+    owners: (s.o ?? []).map((accountId) => {
+      const d = owners[accountId];
+      const view: TreeRow['owners'][number] = {
+        accountId,
+        displayName: d?.[0] ?? accountId,
+        active: d?.[1] ?? true,
+      };
+      if (d?.[2]) view.avatarUrl = d[2];
+      return view;
+    }),
+    ownerSource: s.os ?? null,
+    role: ROLE_OF[s.l],
+    acceptance: s.ac ?? null,
+    findings: (s.f ?? []).map(([rule, severity, message]) => ({ rule, severity, issueKey: s.k, message })),
+    belowCounts: s.b ?? {},
+    parentKey: s.pa ?? null,
+    depth: s.d,
+    context: s.c === 1,
+  };
+}
+
+/** Bumps the totals by one row's contribution (`sign` -1 to take it away). */
+export function addToTotals(t: Totals, row: StoredRow, sign: 1 | -1): void {
+  t.rows += sign;
+  if (row.c === 1) return;
+  t.issues += sign;
+  if (row.l === 'program') {
+    t.features += sign;
+    if (row.o && row.o.length > 0) t.featuresWithPm += sign;
+  } else if (row.l === 'team' && row.st[1] === 'done') {
+    t.doneStories += sign;
+    if (row.ac?.valid) t.doneStoriesAccepted += sign;
+  }
+  for (const [rule, severity] of row.f ?? []) {
+    t.countsByRule[rule] = (t.countsByRule[rule] ?? 0) + sign;
+    if (t.countsByRule[rule] === 0) delete t.countsByRule[rule];
+    t.countsBySeverity[severity] += sign;
+  }
+}
+
+export function emptyTotals(): Totals {
+  return {
+    issues: 0,
+    rows: 0,
+    features: 0,
+    featuresWithPm: 0,
+    doneStories: 0,
+    doneStoriesAccepted: 0,
+    countsByRule: {},
+    countsBySeverity: { error: 0, warning: 0, info: 0 },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chunking
+
+export interface Entry {
+  row: StoredRow;
+  fact: Fact;
+}
+
+/**
+ * Splits entries (tree order) into chunks under the target size. Deterministic, so a write that
+ * resumes after a crash cuts the same chunks again.
+ */
+export function* chunkEntries(
+  entries: Iterable<{ row: TreeRow; fact: Fact }>,
+  factUsers: UserDirectory,
+  target = CHUNK_TARGET_BYTES,
+): Generator<Chunk> {
+  let chunk: Chunk = { u: {}, uo: {}, r: [], f: [] };
+  let bytes = 0;
+  for (const { row, fact } of entries) {
+    const stored = encodeRow(row, chunk.uo);
+    let size = JSON.stringify(stored).length + JSON.stringify(fact).length + 2;
+    if (fact.u) {
+      for (const value of Object.values(fact.u)) {
+        for (const id of Array.isArray(value) ? value : [value]) {
+          if (!chunk.u[id] && factUsers[id]) {
+            chunk.u[id] = factUsers[id];
+            size += 80;
+          }
+        }
+      }
+    }
+    if (stored.o) size += 80 * stored.o.length;
+    if (bytes + size > target && chunk.r.length > 0) {
+      // The row just encoded went into the full chunk's directories too; harmless (a few extra
+      // names). Start the next chunk with it.
+      yield chunk;
+      chunk = { u: {}, uo: {}, r: [], f: [] };
+      bytes = 0;
+      encodeRow(row, chunk.uo);
+      if (fact.u) {
+        for (const value of Object.values(fact.u)) {
+          for (const id of Array.isArray(value) ? value : [value]) {
+            const d = factUsers[id];
+            if (d) chunk.u[id] = d;
+          }
+        }
+      }
+    }
+    chunk.r.push(stored);
+    chunk.f.push(fact);
+    bytes += size;
+  }
+  if (chunk.r.length > 0) yield chunk;
+}
+
+function byteSize(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value), 'utf8');
+}
+
+/** Stores a chunk, splitting it when (non-ASCII text) it turns out over kvs's limit. */
+async function putChunk(
+  store: KeyValueStore,
+  projectKey: string,
+  chunk: Chunk,
+  nextId: () => string,
+  out: { id: string; chunk: Chunk }[],
+): Promise<void> {
+  if (byteSize(chunk) > KVS_VALUE_LIMIT - 1024 && chunk.r.length > 1) {
+    const half = Math.ceil(chunk.r.length / 2);
+    for (const part of [0, 1]) {
+      const r = part === 0 ? chunk.r.slice(0, half) : chunk.r.slice(half);
+      const f = part === 0 ? chunk.f.slice(0, half) : chunk.f.slice(half);
+      await putChunk(store, projectKey, { u: chunk.u, uo: chunk.uo, r, f }, nextId, out);
+    }
+    return;
+  }
+  if (byteSize(chunk) > KVS_VALUE_LIMIT) {
+    throw new Error(`issue ${chunk.r[0]?.k ?? '?'} alone is over the ${KVS_VALUE_LIMIT}-byte storage limit`);
+  }
+  const id = nextId();
+  await store.set(snapKey.chunk(projectKey, id), chunk);
+  out.push({ id, chunk });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+export async function readManifest(store: KeyValueStore, projectKey: string): Promise<Manifest | undefined> {
+  const raw = await store.get(snapKey.manifest(projectKey));
+  if (raw === undefined) return undefined;
+  const parsed = manifestSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`stored snapshot manifest of ${projectKey} is unreadable: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+export async function readChunk(store: KeyValueStore, projectKey: string, id: string): Promise<Chunk | undefined> {
+  const raw = await store.get(snapKey.chunk(projectKey, id));
+  if (raw === undefined) return undefined;
+  const parsed = chunkSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`stored snapshot chunk ${id} of ${projectKey} is unreadable: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+export interface RowsPage {
+  manifest: Manifest;
+  rows: TreeRow[];
+  /** Rows in the whole snapshot (in-scope and context). */
+  total: number;
+}
+
+/**
+ * Rows [offset, offset + limit) of the stored tree: kvs reads only, never Jira. Undefined when the
+ * project has no snapshot yet.
+ */
+export async function readRows(
+  store: KeyValueStore,
+  projectKey: string,
+  offset: number,
+  limit: number,
+): Promise<RowsPage | undefined> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const manifest = await readManifest(store, projectKey);
+    if (!manifest) return undefined;
+    const rows: TreeRow[] = [];
+    let start = 0;
+    let lost = false;
+    for (const ref of manifest.chunks) {
+      const end = start + ref.n;
+      if (end > offset && start < offset + limit) {
+        const chunk = await readChunk(store, projectKey, ref.id);
+        if (!chunk) {
+          // Deleted by a writer that flipped the manifest after we read it: read the new one.
+          lost = true;
+          break;
+        }
+        const from = Math.max(0, offset - start);
+        const to = Math.min(ref.n, offset + limit - start);
+        for (let i = from; i < to; i++) {
+          const stored = chunk.r[i];
+          if (stored) rows.push(decodeRow(stored, chunk.uo));
+        }
+      }
+      start = end;
+      if (start >= offset + limit) break;
+    }
+    if (!lost) return { manifest, rows, total: manifest.totals.rows };
+  }
+  throw new Error(`snapshot of ${projectKey} kept changing while being read`);
+}
+
+/** Every row and fact of a snapshot, in tree order (tests, reconciliation, export). */
+export async function readAll(
+  store: KeyValueStore,
+  projectKey: string,
+): Promise<{ manifest: Manifest; rows: TreeRow[]; facts: Fact[]; users: UserDirectory } | undefined> {
+  const manifest = await readManifest(store, projectKey);
+  if (!manifest) return undefined;
+  const rows: TreeRow[] = [];
+  const facts: Fact[] = [];
+  const users: UserDirectory = {};
+  for (const ref of manifest.chunks) {
+    const chunk = await readChunk(store, projectKey, ref.id);
+    if (!chunk) throw new Error(`snapshot chunk ${ref.id} of ${projectKey} is missing`);
+    for (const r of chunk.r) rows.push(decodeRow(r, chunk.uo));
+    facts.push(...chunk.f);
+    Object.assign(users, chunk.u);
+  }
+  return { manifest, rows, facts, users };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Index
+
+export function shardOf(key: string, shards: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % shards;
+}
+
+export async function readShard(
+  store: KeyValueStore,
+  projectKey: string,
+  id: string,
+): Promise<Record<string, number>> {
+  const raw = await store.get(snapKey.shard(projectKey, id));
+  const parsed = shardSchema.safeParse(raw ?? {});
+  if (!parsed.success) throw new Error(`snapshot index shard ${id} of ${projectKey} is unreadable`);
+  return parsed.data;
+}
+
+/** Slots of the given keys (undefined: not in the snapshot), reading only the shards they hash to. */
+export async function lookupSlots(
+  store: KeyValueStore,
+  manifest: Manifest,
+  keys: readonly string[],
+): Promise<Map<string, number | undefined>> {
+  const out = new Map<string, number | undefined>();
+  const byShard = new Map<number, string[]>();
+  for (const key of keys) {
+    const s = shardOf(key, manifest.shards.length);
+    const list = byShard.get(s) ?? [];
+    list.push(key);
+    byShard.set(s, list);
+  }
+  for (const [s, list] of byShard) {
+    const shard = await readShard(store, manifest.projectKey, manifest.shards[s]!);
+    for (const key of list) out.set(key, Object.hasOwn(shard, key) ? shard[key] : undefined);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+/**
+ * Starts a write of generation `generation`: records it as pending, and deletes what a crashed
+ * earlier write left (chunks and shards of a pending generation that never became current).
+ */
+export async function beginWrite(store: KeyValueStore, projectKey: string, generation: number): Promise<void> {
+  const pending = z.object({ generation: z.number() }).safeParse(await store.get(snapKey.pending(projectKey)));
+  const current = await readManifest(store, projectKey);
+  if (pending.success && pending.data.generation !== generation && pending.data.generation !== current?.generation) {
+    await deleteGeneration(store, projectKey, pending.data.generation);
+  }
+  await store.set(snapKey.pending(projectKey), { generation });
+}
+
+async function deleteGeneration(store: KeyValueStore, projectKey: string, gen: number): Promise<void> {
+  for (const kind of ['c', 'x'] as const) {
+    for (const { key } of await store.list(snapKey.prefixOfGeneration(projectKey, kind, gen))) {
+      await store.delete(key);
+    }
+  }
+}
+
+export interface FullSnapshot {
+  projectKey: string;
+  generation: number;
+  builtAt: string;
+  configHash: string;
+  meta: { issueTypes: IssueTypeInfo[]; fields: FieldInfo[] };
+  /** Rows with their facts, in tree order. */
+  entries: Iterable<{ row: TreeRow; fact: Fact }>;
+  factUsers: UserDirectory;
+}
+
+export interface WriteProgress {
+  /** Chunks already stored by an earlier, interrupted attempt of this same write: skipped. */
+  skipChunks?: number;
+  /** After each chunk stored; return false to stop (time budget) before the flip. */
+  onChunk?: (written: number) => boolean | Promise<boolean>;
+}
+
+export type WriteOutcome = { done: true; manifest: Manifest } | { done: false; chunksWritten: number };
+
+/** Writes a whole snapshot under `generation`, then flips the manifest and drops the old one. */
+export async function writeSnapshot(
+  store: KeyValueStore,
+  snap: FullSnapshot,
+  progress: WriteProgress = {},
+): Promise<WriteOutcome> {
+  const { projectKey, generation } = snap;
+  const skip = progress.skipChunks ?? 0;
+  const totals = emptyTotals();
+  const refs: Manifest['chunks'] = [];
+  const index: Record<string, number>[] = [];
+  const keySlots: [string, number][] = [];
+  let produced = 0;
+  let written = skip;
+  let seq = 0;
+  for (const chunk of chunkEntries(snap.entries, snap.factUsers)) {
+    // Split chunks get ids n<i>, n<i>.1 ...: deterministic, so a resumed write skips the same ones.
+    const base = produced++;
+    const stored: { id: string; chunk: Chunk }[] = [];
+    if (base < skip) {
+      stored.push({ id: `g${generation}n${base}`, chunk });
+      if (byteSize(chunk) > KVS_VALUE_LIMIT - 1024) {
+        // It was split when first written; recompute the split ids without writing.
+        stored.length = 0;
+        await putChunk(nullStore, projectKey, chunk, splitIds(generation, base), stored);
+      }
+    } else {
+      await putChunk(store, projectKey, chunk, splitIds(generation, base), stored);
+      written++;
+    }
+    for (const s of stored) {
+      const slot = seq++;
+      refs.push({ slot, id: s.id, n: s.chunk.r.length });
+      for (const row of s.chunk.r) {
+        addToTotals(totals, row, 1);
+        keySlots.push([row.k, slot]);
+      }
+    }
+    if (base >= skip && progress.onChunk && !(await progress.onChunk(written))) {
+      return { done: false, chunksWritten: written };
+    }
+  }
+  const shardCount = Math.max(1, Math.ceil(keySlots.length / INDEX_ENTRIES_PER_SHARD));
+  for (let s = 0; s < shardCount; s++) index.push({});
+  for (const [key, slot] of keySlots) index[shardOf(key, shardCount)]![key] = slot;
+  const shards: string[] = [];
+  for (let s = 0; s < shardCount; s++) {
+    const id = `g${generation}n${s}`;
+    await store.set(snapKey.shard(projectKey, id), index[s]);
+    shards.push(id);
+  }
+  const manifest: Manifest = {
+    v: 1,
+    projectKey,
+    generation,
+    builtAt: snap.builtAt,
+    updatedAt: snap.builtAt,
+    configHash: snap.configHash,
+    meta: snap.meta,
+    chunks: refs,
+    nextSlot: seq,
+    shards,
+    totals,
+  };
+  await commit(store, projectKey, manifest);
+  return { done: true, manifest };
+}
+
+function splitIds(generation: number, base: number): () => string {
+  let part = 0;
+  return () => (part++ === 0 ? `g${generation}n${base}` : `g${generation}n${base}.${part - 1}`);
+}
+
+const nullStore: KeyValueStore = {
+  get: () => Promise.resolve(undefined),
+  set: () => Promise.resolve(),
+  delete: () => Promise.resolve(),
+  list: () => Promise.resolve([]),
+  update: () => Promise.resolve(undefined),
+};
+
+/**
+ * Makes `manifest` current (the one atomic step), then deletes the chunks and shards only the old
+ * manifest named.
+ */
+export async function commit(store: KeyValueStore, projectKey: string, manifest: Manifest): Promise<void> {
+  const old = await readManifest(store, projectKey);
+  await store.set(snapKey.manifest(projectKey), manifest);
+  await store.delete(snapKey.pending(projectKey));
+  if (!old) return;
+  const keepChunks = new Set(manifest.chunks.map((c) => c.id));
+  const keepShards = new Set(manifest.shards);
+  for (const c of old.chunks) if (!keepChunks.has(c.id)) await store.delete(snapKey.chunk(projectKey, c.id));
+  for (const s of old.shards) if (!keepShards.has(s)) await store.delete(snapKey.shard(projectKey, s));
+}
+
+export type { RuleId, Severity };
