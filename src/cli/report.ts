@@ -14,10 +14,19 @@ export interface JsonReport {
   };
   /** HTTP requests made to the site (0 when auditing a snapshot: no site is contacted). */
   requests: number;
+  /**
+   * Present only when the audit could not read everything it needed (parents deleted or hidden
+   * from the account), so a script never mistakes an incomplete audit for a complete one.
+   */
+  partial?: { missingParents: string[] };
 }
 
-export function jsonReport(result: AuditResult, requests: number): JsonReport {
-  return {
+export function jsonReport(
+  result: AuditResult,
+  requests: number,
+  missingParents: readonly string[] = [],
+): JsonReport {
+  const report: JsonReport = {
     project: result.projectKey,
     findings: result.findings.map((f) => ({
       rule: f.rule,
@@ -34,6 +43,8 @@ export function jsonReport(result: AuditResult, requests: number): JsonReport {
     },
     requests,
   };
+  if (missingParents.length > 0) report.partial = { missingParents: [...missingParents] };
+  return report;
 }
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
@@ -68,6 +79,12 @@ export function formatTable(report: JsonReport): string {
       `done stories accepted by their PO ${percent(report.summary.coverage.doneStoriesAccepted)}`,
   );
   lines.push(`Requests to the site: ${report.requests}`);
+  if (report.partial) {
+    const missing = report.partial.missingParents;
+    lines.push(
+      `PARTIAL: ${plural(missing.length, 'parent issue')} could not be read (deleted or not visible): ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}`,
+    );
+  }
 
   const groups = new Map<string, Finding[]>();
   for (const f of report.findings) {

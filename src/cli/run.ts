@@ -29,6 +29,10 @@ export interface CliIo {
   readFile?(path: string): Promise<string>;
   /** Injected in tests to reach a local server without real network code paths changing. */
   fetch?: FetchLike;
+  /** Waits between retries; injected in tests so retries do not really wait. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Per-request timeout against a site (default DEFAULT_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs?: number;
 }
 
 export const EXIT = { ok: 0, findings: 1, usage: 2, site: 3, bug: 70 } as const;
@@ -89,7 +93,9 @@ function siteApi(creds: SiteCredentials, io: CliIo): JiraApi {
   }
   const options: Parameters<typeof httpTransport>[0] = { site, email: creds.email, apiToken: creds.token };
   if (io.fetch) options.fetch = io.fetch;
+  if (io.requestTimeoutMs !== undefined) options.timeoutMs = io.requestTimeoutMs;
   return new JiraApi(httpTransport(options), {
+    ...(io.sleep ? { sleep: io.sleep } : {}),
     onRetry: ({ waitMs, error }) =>
       io.stderr(
         `popm: ${error.cause} (${error.status ?? 'no answer'}); retrying in ${(waitMs / 1000).toFixed(1)}s\n`,
@@ -129,7 +135,7 @@ async function audit(command: Extract<Command, { command: 'audit' }>, io: CliIo)
     io.stderr(`popm: ${api.requestCount} requests to the site (floor for this data: ${site.report.floor})\n`);
   }
   const result = evaluate(site, config, command.project);
-  const report = jsonReport(result, countRequests());
+  const report = jsonReport(result, countRequests(), site.report.missingParents);
   io.stdout(formatReport(report, command.format));
   return exitCodeFor(report.findings, command.failOn);
 }

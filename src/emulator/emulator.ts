@@ -37,6 +37,11 @@ export interface EmulatorRequest {
 export type FaultHook = (
   request: EmulatorRequest,
   index: number,
+  /**
+   * Runs the later hooks and the site and resolves with their answer, so a hook can alter a real
+   * answer (a repeated page token, issues vanishing between pages) instead of inventing one.
+   */
+  next: () => Promise<TransportResponse>,
 ) => TransportResponse | undefined | Promise<TransportResponse | undefined>;
 
 export interface EmulatorOptions {
@@ -518,16 +523,16 @@ export function createEmulator(snapshot: Snapshot, options: EmulatorOptions = {}
     if (options.latencyMs !== undefined && options.latencyMs > 0) {
       await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
     }
-    for (const hook of [...hooks]) {
-      const injected = await hook(req, index);
-      if (injected !== undefined) {
-        entry.status = injected.status;
-        return injected;
+    const active = [...hooks];
+    const from = async (i: number): Promise<TransportResponse> => {
+      const hook = active[i];
+      if (hook === undefined) {
+        if (req.accountId === null || !site.users.has(req.accountId)) return unauthorized();
+        return route(req, req.accountId);
       }
-    }
-    let res: TransportResponse;
-    if (req.accountId === null || !site.users.has(req.accountId)) res = unauthorized();
-    else res = route(req, req.accountId);
+      return (await hook(req, index, () => from(i + 1))) ?? from(i + 1);
+    };
+    const res = await from(0);
     entry.status = res.status;
     return res;
   }

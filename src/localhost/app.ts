@@ -10,6 +10,10 @@ import { runScan } from '../services/project';
 import type { AppDeps, ScanQueue } from '../services/deps';
 import { loadSnapshotFile } from '../snapshot/load';
 import { MemoryStore } from '../storage/memory';
+import { AcceptanceStore } from '../storage/acceptance-store';
+import { acceptanceRecordSchema } from '../domain/acceptance';
+import { ACCEPTANCE_PROPERTY } from '../domain/types';
+import type { Snapshot } from '../snapshot/format';
 import { fail, RESOLVER_NAMES } from '../shared/contract';
 import { createHost } from './server';
 
@@ -63,6 +67,8 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     queue,
     log: (message, extra) => log(extra ? `${message} ${JSON.stringify(extra)}` : message),
   };
+  const adopted = await adoptSnapshotAcceptances(snapshot, new AcceptanceStore(store));
+  log(`adopted ${adopted} acceptance records from the site's popm.acceptance properties`);
   const definitions = buildResolver(deps).getDefinitions();
 
   const host = createHost({
@@ -91,4 +97,19 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       await Promise.allSettled([...pending]);
     },
   };
+}
+
+/**
+ * The snapshot stands for a site the app has been running on, so its `popm.acceptance` properties
+ * are the mirrors of records the app made: they seed the app's store, which is then the truth as on
+ * Forge. Without this the local app and `popm audit` (which reads the properties) would disagree on
+ * every accepted story. Malformed properties are not adopted, the same as the engine ignores them.
+ */
+async function adoptSnapshotAcceptances(snapshot: Snapshot, acceptances: AcceptanceStore): Promise<number> {
+  let count = 0;
+  for (const issue of snapshot.issues) {
+    const parsed = acceptanceRecordSchema.safeParse(issue.properties?.[ACCEPTANCE_PROPERTY]);
+    if (parsed.success && (await acceptances.adopt(issue.id, issue.key, parsed.data))) count++;
+  }
+  return count;
 }

@@ -2,6 +2,7 @@
  * What the app's use cases need from the outside world, passed in rather than imported, so the
  * same services run on Forge (src/entry/), in the local host (src/localhost/) and in tests.
  */
+import type { JiraClientOptions } from '../jira/client';
 import type { Transport } from '../jira/transport';
 import type { KeyValueStore } from '../storage/store';
 
@@ -18,6 +19,8 @@ export interface AppDeps {
   store: KeyValueStore;
   now(): Date;
   queue?: ScanQueue;
+  /** Retry policy and clock of every Jira client the services build (tests make waits instant). */
+  jiraClient?: JiraClientOptions;
   /** Diagnostics; never given whole payloads or tokens. */
   log?(message: string, extra?: Record<string, unknown>): void;
 }

@@ -19,11 +19,11 @@ export interface SiteMetaData {
 }
 
 export function userApi(deps: AppDeps, accountId: string): JiraApi {
-  return new JiraApi(deps.jiraAsUser(accountId));
+  return new JiraApi(deps.jiraAsUser(accountId), deps.jiraClient);
 }
 
 export function appApi(deps: AppDeps): JiraApi {
-  return new JiraApi(deps.jiraAsApp());
+  return new JiraApi(deps.jiraAsApp(), deps.jiraClient);
 }
 
 export function configStore(deps: AppDeps): ConfigStore {

@@ -89,6 +89,26 @@ export class AcceptanceStore {
   }
 
   /**
+   * Adopts a record the app made before this store existed: the local host starts from a snapshot
+   * whose `popm.acceptance` properties stand for the app's earlier acceptances. Never replaces an
+   * entry the store already holds, so it cannot undo a later accept or revoke.
+   */
+  async adopt(issueId: string, issueKey: string, record: AcceptanceRecord): Promise<boolean> {
+    let adopted = false;
+    await this.store.update<unknown>(acceptanceKey(issueId), (raw) => {
+      if (raw !== undefined) return raw;
+      adopted = true;
+      return storedAcceptanceSchema.parse({
+        issueKey,
+        record,
+        revision: 0,
+        history: [{ action: 'accept', by: record.acceptedBy, at: record.acceptedAt }],
+      });
+    });
+    return adopted;
+  }
+
+  /**
    * Atomic read-modify-write of one issue's entry. `change` sees the current valid entry (or
    * undefined) and returns the next one; it may throw AcceptanceChangeRefused. A corrupt entry is
    * never overwritten here.

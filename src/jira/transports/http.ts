@@ -14,7 +14,14 @@ export interface HttpTransportOptions {
   apiToken: string;
   /** Injected in tests; defaults to the global fetch. */
   fetch?: FetchLike;
+  /**
+   * How long one request may take before it is abandoned as a network failure (and so retried).
+   * Without it a site that accepts the connection and never answers would hang the CLI forever.
+   */
+  timeoutMs?: number;
 }
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
 /**
  * The site's origin, or an Error naming what is wrong. Jira Cloud sites live at the root of their
@@ -47,7 +54,11 @@ export function httpTransport(options: HttpTransportOptions): Transport {
   const doFetch: FetchLike = options.fetch ?? fetch;
   return async (request) => {
     const headers: Record<string, string> = { authorization, accept: 'application/json' };
-    const init: RequestInit = { method: request.method, headers };
+    const init: RequestInit = {
+      method: request.method,
+      headers,
+      signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
+    };
     if (request.body !== undefined) {
       headers['content-type'] = 'application/json';
       init.body = JSON.stringify(request.body);

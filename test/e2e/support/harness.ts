@@ -2,7 +2,7 @@
  * Starts the local host in-process on a free port (building the UI bundles first when stale) and
  * drives Debian's chromium with playwright-core. Never downloads a browser.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { buildUi, isUiStale } from '../../../scripts/build-ui';
@@ -45,6 +45,11 @@ const PIXEL = Buffer.from(
 );
 
 export async function startHarness(snapshotPath?: string): Promise<Harness> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `the browser tests need Debian's chromium at ${CHROMIUM}: run \`apt-get install chromium\` or set CHROMIUM_PATH`,
+    );
+  }
   await ensureUi();
   const host = await startLocalHost({
     port: 0,

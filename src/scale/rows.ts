@@ -1,0 +1,111 @@
+/**
+ * From the engine's result to snapshot rows, and the acceptance sources an evaluation can use.
+ * Shared by the scan job and incremental updates so both produce identical rows.
+ */
+import type { PopmConfig } from '../domain/config';
+import { evaluate } from '../domain/engine';
+import type { AcceptanceRecord, AuditResult, EvaluatedIssue, FieldInfo, IssueTypeInfo, JiraIssue } from '../domain/types';
+import { issueSummary } from '../services/views';
+import type { TreeRow } from '../shared/contract';
+import { ACCEPTANCE_PREFIX, parseStoredAcceptance, type StoredAcceptance } from '../storage/acceptance-store';
+import type { KeyValueStore } from '../storage/store';
+import { FactReader, type Fact, type UserDirectory } from './compact';
+
+/**
+ * Where acceptance records come from. `property`: the popm.acceptance issue property (the CLI's
+ * and the engine's default). `store`: the app's acceptance store, the truth on Forge.
+ */
+export type AcceptanceSource =
+  | { kind: 'property' }
+  | { kind: 'store'; entries: ReadonlyMap<string, StoredAcceptance> };
+
+/**
+ * Every stored acceptance entry, by issue id, in one paged listing (kvs returns 100 per query), so
+ * a 250,000-issue evaluation does not make one storage read per issue.
+ */
+export async function storeAcceptance(store: KeyValueStore): Promise<AcceptanceSource> {
+  const entries = new Map<string, StoredAcceptance>();
+  for (const { key, value } of await store.list(ACCEPTANCE_PREFIX)) {
+    const read = parseStoredAcceptance(value);
+    if (read.state === 'present') entries.set(key.slice(ACCEPTANCE_PREFIX.length), read.entry);
+  }
+  return { kind: 'store', entries };
+}
+
+/** Only the entries of the given issue ids (incremental updates: a handful of reads). */
+export async function storeAcceptanceFor(store: KeyValueStore, issueIds: readonly string[]): Promise<AcceptanceSource> {
+  const entries = new Map<string, StoredAcceptance>();
+  for (const id of issueIds) {
+    const read = parseStoredAcceptance(await store.get(`${ACCEPTANCE_PREFIX}${id}`));
+    if (read.state === 'present') entries.set(id, read.entry);
+  }
+  return { kind: 'store', entries };
+}
+
+function acceptanceOf(source: AcceptanceSource): ((issue: JiraIssue) => AcceptanceRecord | null | undefined) | undefined {
+  if (source.kind === 'property') return undefined;
+  // The store is the truth: an issue without an entry has no acceptance, whatever its property says.
+  return (issue) => source.entries.get(issue.id)?.record ?? null;
+}
+
+export interface Evaluation {
+  result: AuditResult;
+  /** Rows with their facts, in the engine's order (parents before children). */
+  entries: { row: TreeRow; fact: Fact }[];
+}
+
+/** Evaluates facts (first occurrence of a key wins, as in the engine) and builds the rows. */
+export function evaluateFacts(
+  facts: readonly Fact[],
+  users: UserDirectory,
+  meta: { issueTypes: IssueTypeInfo[]; fields: FieldInfo[] },
+  config: PopmConfig,
+  projectKey: string,
+  acceptance: AcceptanceSource,
+): Evaluation {
+  const reader = new FactReader(new Map(meta.issueTypes.map((t) => [t.id, t.name])));
+  const factByKey = new Map<string, Fact>();
+  const issues: JiraIssue[] = [];
+  for (const fact of facts) {
+    if (factByKey.has(fact.k)) continue;
+    factByKey.set(fact.k, fact);
+    issues.push(reader.issue(fact, users));
+  }
+  const lookup = acceptanceOf(acceptance);
+  const result = evaluate(
+    { issueTypes: meta.issueTypes, fields: meta.fields, issues },
+    config,
+    projectKey,
+    lookup ? { acceptanceOf: lookup } : {},
+  );
+  const stored = acceptance.kind === 'store' ? acceptance.entries : undefined;
+  const depth = new Map<string, number>();
+  const entries: { row: TreeRow; fact: Fact }[] = new Array<{ row: TreeRow; fact: Fact }>(result.issues.length);
+  for (let k = 0; k < result.issues.length; k++) {
+    const ev = result.issues[k]!;
+    entries[k] = { row: treeRow(ev, stored?.get(ev.id), depth), fact: factByKey.get(ev.key)! };
+  }
+  return { result, entries };
+}
+
+/**
+ * One row. Depth comes from the engine's order: a parent is always emitted before its children,
+ * so its depth is known; an issue whose parent is not in the tree is at depth 0.
+ */
+export function treeRow(ev: EvaluatedIssue, stored: StoredAcceptance | undefined, depth: Map<string, number>): TreeRow {
+  const parentDepth = ev.parentKey === null ? undefined : depth.get(ev.parentKey);
+  const d = parentDepth === undefined ? 0 : parentDepth + 1;
+  depth.set(ev.key, d);
+  return { ...issueSummary(ev, stored), parentKey: ev.parentKey, depth: d, context: !ev.inScope };
+}
+
+/** A short fingerprint of the configuration, stored with a snapshot to notice it went out of date. */
+export function configHash(config: PopmConfig): string {
+  const s = JSON.stringify(config);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(36);
+}

@@ -1,0 +1,566 @@
+/**
+ * The resumable project scan: a job that runs in steps (Forge async events, up to 900 s each),
+ * keeps a checkpoint in the KeyValueStore after every Jira page, and when its time runs low pushes
+ * a continuation event so a fresh invocation resumes where it stopped. A step that fails (Jira
+ * down, a crash) leaves the last checkpoint intact: the retry resumes from it instead of starting
+ * over. Nothing but compact facts is kept between pages (staged in storage, one key per page), so
+ * memory is bounded by the compact form of the project, never by Jira's responses.
+ *
+ * Phases: metadata -> project (search/jql pages) -> ancestors (bulkfetch, 100 keys a request,
+ * every level) -> children (stories in other projects below the project's features, `parent in`
+ * batches) -> evaluate + store (chunked snapshot, flipped into place atomically) -> done.
+ */
+import { z } from 'zod';
+import type { PopmConfig } from '../domain/config';
+import { levelIndex } from '../domain/levels';
+import { ACCEPTANCE_PROPERTY, type FieldInfo, type IssueTypeInfo } from '../domain/types';
+import { BULK_FETCH_MAX, MAX_SEARCH_PAGE_WITH_FIELDS, type JiraApi } from '../jira/api';
+import { assertProjectKey, jqlParentIn, jqlProjectIssues } from '../jira/jql';
+import type { ScanQueue } from '../services/deps';
+import type { ScanState } from '../shared/contract';
+import type { KeyValueStore } from '../storage/store';
+import { factPlan, projectOfFact, toFact, type Fact, type FactPlan, type UserDirectory } from './compact';
+import { configHash, evaluateFacts, storeAcceptance, type AcceptanceSource } from './rows';
+import { beginWrite, factSchema, readManifest, writeSnapshot } from './snapshot-store';
+
+export const SCAN_PHASES = ['metadata', 'project', 'ancestors', 'children', 'evaluate', 'done'] as const;
+export type ScanJobPhase = (typeof SCAN_PHASES)[number];
+
+/** Forge async event consumers may run up to 900 s. */
+export const FORGE_EVENT_BUDGET_MS = 900_000;
+/** Time kept back for the last request in flight, the checkpoint and the continuation push. */
+export const DEFAULT_RESERVE_MS = 60_000;
+/** Time evaluate + store should have before starting (reading staged pages, the engine, writes). */
+export const DEFAULT_EVALUATE_RESERVE_MS = 240_000;
+export const DEFAULT_CHILD_BATCH = 50;
+/** Attempts of one step before the scan is marked failed. */
+export const MAX_STEP_ATTEMPTS = 5;
+/** Entries per part of a staged key list. */
+const LIST_PART = 5_000;
+
+export const scanKey = {
+  state: (p: string) => `scan:${p}:state`,
+  page: (p: string, gen: number, n: number) => `scan:${p}:g${gen}:p${n}`,
+  listPart: (p: string, gen: number, name: string, n: number) => `scan:${p}:g${gen}:${name}:${n}`,
+  genPrefix: (p: string, gen: number) => `scan:${p}:g${gen}:`,
+};
+
+const stateSchema = z.object({
+  v: z.literal(1),
+  projectKey: z.string(),
+  generation: z.number().int().min(0),
+  status: z.enum(['running', 'complete', 'failed']),
+  phase: z.enum(SCAN_PHASES),
+  startedAt: z.string(),
+  updatedAt: z.string(),
+  finishedAt: z.string().optional(),
+  /** Next page of the search in progress (project or a children batch). */
+  token: z.string().optional(),
+  /** Staged pages so far. */
+  pages: z.number().int().min(0),
+  /** Ancestors phase: how many keys of the `anc` list are fetched. */
+  ancCursor: z.number().int().min(0),
+  /** Children phase: index of the feature batch in progress. */
+  batch: z.number().int().min(0),
+  /** Store phase: chunks already written under `generation`. */
+  storeChunks: z.number().int().min(0),
+  counts: z.object({
+    project: z.number().int().min(0),
+    ancestors: z.number().int().min(0),
+    children: z.number().int().min(0),
+    requests: z.number().int().min(0),
+    steps: z.number().int().min(0),
+  }),
+  lengths: z.object({ anc: z.number().int().min(0), features: z.number().int().min(0) }),
+  meta: z.object({
+    issueTypes: z.array(z.object({ id: z.string(), name: z.string(), hierarchyLevel: z.number(), subtask: z.boolean() })),
+    fields: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        schema: z.object({ type: z.string(), items: z.string().optional(), custom: z.string().optional() }).optional(),
+      }),
+    ),
+  }),
+  configHash: z.string(),
+  attempts: z.number().int().min(0),
+  error: z.string().optional(),
+});
+export type ScanCheckpoint = z.infer<typeof stateSchema>;
+
+const stagedPageSchema = z.object({
+  u: z.record(z.string(), z.tuple([z.string().nullable(), z.boolean().nullable(), z.string().nullable()])),
+  f: z.array(factSchema),
+});
+
+export interface ScanJobDeps {
+  store: KeyValueStore;
+  /** Jira as the app (background work). Its request count is the scan's cost. */
+  api: JiraApi;
+  config: PopmConfig;
+  /** Wall clock for `builtAt` and the checkpoint's timestamps. */
+  now(): Date;
+  /** Milliseconds, for the time budget only; the bench passes a virtual clock. */
+  clock(): number;
+  /** Where continuations go; without one, the job runs every step in this invocation. */
+  queue?: ScanQueue;
+  /** Acceptance records: `store` (Forge: the truth) or `property` (default, as `scanProject`). */
+  acceptance?: 'store' | 'property';
+  log?(message: string, extra?: Record<string, unknown>): void;
+}
+
+export interface ScanJobOptions {
+  /** This invocation's time budget (default: Forge's 900 s). */
+  budgetMs?: number;
+  reserveMs?: number;
+  evaluateReserveMs?: number;
+  pageSize?: number;
+  childBatchSize?: number;
+}
+
+export type ScanStepOutcome =
+  | { status: 'complete'; state: ScanCheckpoint }
+  | { status: 'continued'; state: ScanCheckpoint }
+  | { status: 'retrying'; state: ScanCheckpoint; error: string }
+  | { status: 'failed'; state: ScanCheckpoint; error: string };
+
+/** The continuation event a step pushes; the queue consumer passes it back to `runScanStep`. */
+export interface ScanEvent {
+  projectKey: string;
+  kind: 'scan';
+  /** `start` begins a new scan unless one is running; `continue` resumes the checkpoint. */
+  action: 'start' | 'continue';
+  generation?: number;
+  reason?: string;
+  [key: string]: unknown;
+}
+
+export async function readScanState(store: KeyValueStore, projectKey: string): Promise<ScanCheckpoint | undefined> {
+  const raw = await store.get(scanKey.state(projectKey));
+  if (raw === undefined) return undefined;
+  const parsed = stateSchema.safeParse(raw);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** The contract's ScanState for the UI: progress while running, and when the data was built. */
+export async function scanStateView(store: KeyValueStore, projectKey: string): Promise<ScanState> {
+  const [state, manifest] = await Promise.all([readScanState(store, projectKey), readManifest(store, projectKey)]);
+  const builtAt = manifest?.updatedAt ?? null;
+  if (!state) return manifest ? { status: 'complete', processed: manifest.totals.issues, total: manifest.totals.issues, builtAt } : { status: 'none', processed: 0, total: null, builtAt: null };
+  const processed = state.counts.project + state.counts.ancestors + state.counts.children;
+  if (state.status === 'running') return { status: 'running', processed, total: null, builtAt };
+  if (state.status === 'failed') return { status: 'failed', processed, total: null, builtAt, error: state.error ?? 'the scan failed' };
+  return { status: 'complete', processed: manifest?.totals.issues ?? processed, total: manifest?.totals.issues ?? processed, builtAt };
+}
+
+/**
+ * Asks for a scan: creates a fresh checkpoint (unless one is running and not stuck) and queues its
+ * first step. Returns the state the UI shows.
+ */
+export async function requestScan(
+  deps: Pick<ScanJobDeps, 'store' | 'now' | 'queue'>,
+  projectKey: string,
+  reason = 'requested',
+): Promise<ScanCheckpoint> {
+  assertProjectKey(projectKey);
+  const existing = await readScanState(deps.store, projectKey);
+  if (existing?.status === 'running') return existing;
+  const manifest = await readManifest(deps.store, projectKey);
+  const generation = Math.max(manifest?.generation ?? 0, existing?.generation ?? 0) + 1;
+  const at = deps.now().toISOString();
+  const state: ScanCheckpoint = {
+    v: 1,
+    projectKey,
+    generation,
+    status: 'running',
+    phase: 'metadata',
+    startedAt: at,
+    updatedAt: at,
+    pages: 0,
+    ancCursor: 0,
+    batch: 0,
+    storeChunks: 0,
+    counts: { project: 0, ancestors: 0, children: 0, requests: 0, steps: 0 },
+    lengths: { anc: 0, features: 0 },
+    meta: { issueTypes: [], fields: [] },
+    configHash: '',
+    attempts: 0,
+  };
+  await deps.store.set(scanKey.state(projectKey), state);
+  if (existing) await cleanupStaging(deps.store, projectKey, existing);
+  await deps.queue?.push({ projectKey, kind: 'scan', action: 'continue', generation, reason } satisfies ScanEvent);
+  return state;
+}
+
+class OutOfTime extends Error {}
+
+/**
+ * One invocation's worth of scanning. Resumes the project's checkpoint (creating one if there is
+ * none), works until done or until the budget runs low, and then either completes the snapshot or
+ * pushes a continuation. Without a queue it keeps going in-process until done (local host, CLI).
+ */
+export async function runScanStep(
+  deps: ScanJobDeps,
+  projectKey: string,
+  options: ScanJobOptions = {},
+): Promise<ScanStepOutcome> {
+  assertProjectKey(projectKey);
+  let state = await readScanState(deps.store, projectKey);
+  if (!state || state.status !== 'running') state = await requestScan({ ...deps, queue: undefined }, projectKey, 'step');
+  const job = new Step(deps, state, options);
+  return job.run();
+}
+
+class Step {
+  private readonly started: number;
+  private readonly budget: number;
+  private readonly reserve: number;
+  private readonly evaluateReserve: number;
+  private readonly pageSize: number;
+  private readonly childBatch: number;
+  private readonly requestMark: number;
+  private plan: FactPlan | undefined;
+
+  constructor(
+    private readonly deps: ScanJobDeps,
+    private state: ScanCheckpoint,
+    options: ScanJobOptions,
+  ) {
+    this.started = deps.clock();
+    this.budget = options.budgetMs ?? FORGE_EVENT_BUDGET_MS;
+    this.reserve = options.reserveMs ?? DEFAULT_RESERVE_MS;
+    this.evaluateReserve = options.evaluateReserveMs ?? DEFAULT_EVALUATE_RESERVE_MS;
+    this.pageSize = Math.min(options.pageSize ?? MAX_SEARCH_PAGE_WITH_FIELDS, MAX_SEARCH_PAGE_WITH_FIELDS);
+    this.childBatch = Math.max(1, options.childBatchSize ?? DEFAULT_CHILD_BATCH);
+    this.requestMark = deps.api.requestCount;
+  }
+
+  private get p(): string {
+    return this.state.projectKey;
+  }
+
+  private remaining(): number {
+    return this.budget - (this.deps.clock() - this.started);
+  }
+
+  /** Throws OutOfTime when another request might not finish within the budget. */
+  private checkTime(needed = this.reserve): void {
+    if (this.deps.queue && this.remaining() < needed) throw new OutOfTime();
+  }
+
+  private async save(patch: Partial<ScanCheckpoint> = {}): Promise<void> {
+    const requests = this.state.counts.requests + (this.deps.api.requestCount - this.mark);
+    this.mark = this.deps.api.requestCount;
+    this.state = {
+      ...this.state,
+      ...patch,
+      counts: { ...this.state.counts, ...patch.counts, requests },
+      updatedAt: this.deps.now().toISOString(),
+    };
+    await this.deps.store.set(scanKey.state(this.p), this.state);
+  }
+  private mark = 0;
+
+  async run(): Promise<ScanStepOutcome> {
+    this.mark = this.requestMark;
+    this.state.counts.steps += 1;
+    try {
+      for (;;) {
+        const phase = this.state.phase;
+        if (phase === 'metadata') await this.metadata();
+        else if (phase === 'project') await this.projectPhase();
+        else if (phase === 'ancestors') await this.ancestors();
+        else if (phase === 'children') await this.children();
+        else if (phase === 'evaluate') await this.evaluateAndStore();
+        else break;
+      }
+      await cleanupStaging(this.deps.store, this.p, this.state);
+      await this.save({ status: 'complete', finishedAt: this.deps.now().toISOString(), attempts: 0 });
+      return { status: 'complete', state: this.state };
+    } catch (error) {
+      if (error instanceof OutOfTime) {
+        await this.save({ attempts: 0 });
+        await this.continueLater('budget');
+        return { status: 'continued', state: this.state };
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      const attempts = this.state.attempts + 1;
+      // The checkpoint still holds the last completed page: the retry resumes there.
+      if (attempts < MAX_STEP_ATTEMPTS && this.deps.queue) {
+        await this.save({ attempts, error: message });
+        await this.continueLater('retry');
+        this.deps.log?.('scan step failed; resuming from the checkpoint', { projectKey: this.p, attempts, message });
+        return { status: 'retrying', state: this.state, error: message };
+      }
+      await this.save({ attempts, error: message, status: 'failed' });
+      return { status: 'failed', state: this.state, error: message };
+    }
+  }
+
+  private async continueLater(reason: string): Promise<void> {
+    const event: ScanEvent = { projectKey: this.p, kind: 'scan', action: 'continue', generation: this.state.generation, reason };
+    await this.deps.queue?.push(event);
+  }
+
+  private getPlan(): FactPlan {
+    this.plan ??= factPlan(this.state.meta, this.deps.config, this.p);
+    return this.plan;
+  }
+
+  private async metadata(): Promise<void> {
+    this.checkTime();
+    const issueTypes: IssueTypeInfo[] = await this.deps.api.getIssueTypes();
+    const all = await this.deps.api.getFields();
+    const custom: FieldInfo[] = all.filter((f) => f.custom).map(({ custom: _c, ...info }) => info);
+    // Keep only the fields a scan reads: a site may have thousands, the checkpoint has a size limit.
+    const wanted = new Set(factPlan({ issueTypes, fields: custom }, this.deps.config, this.p).fieldIds);
+    const fields = custom.filter((f) => wanted.has(f.id));
+    this.plan = undefined;
+    await this.save({ phase: 'project', meta: { issueTypes, fields }, configHash: configHash(this.deps.config) });
+  }
+
+  private async stage(facts: Fact[], users: UserDirectory): Promise<void> {
+    await this.deps.store.set(scanKey.page(this.p, this.state.generation, this.state.pages), { u: users, f: facts });
+  }
+
+  private async projectPhase(): Promise<void> {
+    const plan = this.getPlan();
+    const levels = levelIndex(this.state.meta.issueTypes, this.deps.config.levels);
+    const anc = new ListWriter(this.deps.store, this.p, this.state.generation, 'anc', this.state.lengths.anc);
+    const features = new ListWriter(this.deps.store, this.p, this.state.generation, 'features', this.state.lengths.features);
+    await anc.load();
+    await features.load();
+    for (;;) {
+      this.checkTime();
+      const page = await this.deps.api.searchJql({
+        jql: jqlProjectIssues(this.p),
+        fields: plan.fieldIds,
+        properties: [ACCEPTANCE_PROPERTY],
+        maxResults: this.pageSize,
+        ...(this.state.token !== undefined ? { nextPageToken: this.state.token } : {}),
+      });
+      const users: UserDirectory = {};
+      const facts = page.issues.map((issue) => toFact(issue, plan, users));
+      for (const fact of facts) {
+        if (fact.pa !== undefined && keyProject(fact.pa) !== this.p) anc.add(fact.pa);
+        if (levels.get(fact.t) === 'program' && projectOfFact(fact) === this.p) features.add(fact.k);
+      }
+      await this.stage(facts, users);
+      await anc.flush();
+      await features.flush();
+      const last = page.nextPageToken === undefined || page.nextPageToken === this.state.token;
+      const patch: Partial<ScanCheckpoint> = {
+        pages: this.state.pages + 1,
+        counts: { ...this.state.counts, project: this.state.counts.project + facts.length },
+        lengths: { anc: anc.length, features: features.length },
+      };
+      if (last) {
+        await this.save({ ...patch, phase: 'ancestors', token: undefined });
+        return;
+      }
+      await this.save({ ...patch, token: page.nextPageToken });
+    }
+  }
+
+  private async ancestors(): Promise<void> {
+    const plan = this.getPlan();
+    const anc = new ListWriter(this.deps.store, this.p, this.state.generation, 'anc', this.state.lengths.anc);
+    await anc.load();
+    let cursor = this.state.ancCursor;
+    while (cursor < anc.length) {
+      this.checkTime();
+      const batch = anc.slice(cursor, cursor + BULK_FETCH_MAX);
+      const result = await this.deps.api.bulkFetch(batch, plan.fieldIds, [ACCEPTANCE_PROPERTY]);
+      const users: UserDirectory = {};
+      const facts = result.issues.map((issue) => toFact(issue, plan, users));
+      // Their parents too, every level up; the list doubles as the set of keys already asked for,
+      // so a parent cycle ends the walk.
+      for (const fact of facts) if (fact.pa !== undefined && keyProject(fact.pa) !== this.p) anc.add(fact.pa);
+      await this.stage(facts, users);
+      await anc.flush();
+      cursor += batch.length;
+      await this.save({
+        pages: this.state.pages + 1,
+        ancCursor: cursor,
+        counts: { ...this.state.counts, ancestors: this.state.counts.ancestors + facts.length },
+        lengths: { ...this.state.lengths, anc: anc.length },
+      });
+    }
+    await this.save({ phase: 'children' });
+  }
+
+  private async children(): Promise<void> {
+    const plan = this.getPlan();
+    const features = new ListWriter(this.deps.store, this.p, this.state.generation, 'features', this.state.lengths.features);
+    await features.load();
+    while (this.state.batch * this.childBatch < features.length) {
+      const batch = features.slice(this.state.batch * this.childBatch, (this.state.batch + 1) * this.childBatch);
+      this.checkTime();
+      const page = await this.deps.api.searchJql({
+        jql: jqlParentIn(batch, [this.p]),
+        fields: plan.fieldIds,
+        properties: [ACCEPTANCE_PROPERTY],
+        maxResults: this.pageSize,
+        ...(this.state.token !== undefined ? { nextPageToken: this.state.token } : {}),
+      });
+      const users: UserDirectory = {};
+      const facts = page.issues.map((issue) => toFact(issue, plan, users));
+      await this.stage(facts, users);
+      const last = page.nextPageToken === undefined || page.nextPageToken === this.state.token;
+      await this.save({
+        pages: this.state.pages + 1,
+        counts: { ...this.state.counts, children: this.state.counts.children + facts.length },
+        ...(last ? { batch: this.state.batch + 1, token: undefined } : { token: page.nextPageToken }),
+      });
+    }
+    await this.save({ phase: 'evaluate', token: undefined });
+  }
+
+  private async evaluateAndStore(): Promise<void> {
+    this.checkTime(this.evaluateReserve);
+    const facts: Fact[] = [];
+    const users: UserDirectory = {};
+    for (let n = 0; n < this.state.pages; n++) {
+      const raw = await this.deps.store.get(scanKey.page(this.p, this.state.generation, n));
+      const parsed = stagedPageSchema.safeParse(raw);
+      if (!parsed.success) throw new Error(`staged scan page ${n} of ${this.p} is missing or unreadable; rescan needed`);
+      for (const f of parsed.data.f) facts.push(f);
+      Object.assign(users, parsed.data.u);
+    }
+    const acceptance: AcceptanceSource =
+      this.deps.acceptance === 'store' ? await storeAcceptance(this.deps.store) : { kind: 'property' };
+    const { entries } = evaluateFacts(facts, users, this.state.meta, this.deps.config, this.p, acceptance);
+    facts.length = 0;
+    if (this.state.storeChunks === 0) await beginWrite(this.deps.store, this.p, this.state.generation);
+    const outcome = await writeSnapshot(
+      this.deps.store,
+      {
+        projectKey: this.p,
+        generation: this.state.generation,
+        builtAt: this.deps.now().toISOString(),
+        configHash: this.state.configHash,
+        meta: this.state.meta,
+        entries,
+        factUsers: users,
+      },
+      {
+        skipChunks: this.state.storeChunks,
+        onChunk: async (written) => {
+          if (this.deps.queue && this.remaining() < this.reserve) {
+            await this.save({ storeChunks: written });
+            return false;
+          }
+          return true;
+        },
+      },
+    );
+    if (!outcome.done) throw new OutOfTime();
+    await this.save({ phase: 'done', storeChunks: 0 });
+  }
+}
+
+function keyProject(key: string): string {
+  const dash = key.lastIndexOf('-');
+  return dash > 0 ? key.slice(0, dash) : key;
+}
+
+/**
+ * An append-only list of keys staged in parts of LIST_PART entries, deduplicated. Only the last
+ * part is rewritten when it grows, so a 20,000-entry list costs one small write per change.
+ */
+class ListWriter {
+  private items: string[] = [];
+  private seen = new Set<string>();
+  private dirtyFrom: number;
+
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly projectKey: string,
+    private readonly generation: number,
+    private readonly name: string,
+    private readonly storedLength: number,
+  ) {
+    this.dirtyFrom = storedLength;
+  }
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  async load(): Promise<void> {
+    const parts = Math.ceil(this.storedLength / LIST_PART);
+    for (let n = 0; n < parts; n++) {
+      const raw = await this.store.get(scanKey.listPart(this.projectKey, this.generation, this.name, n));
+      const parsed = z.array(z.string()).safeParse(raw);
+      if (!parsed.success) throw new Error(`staged list ${this.name} part ${n} of ${this.projectKey} is unreadable`);
+      for (const item of parsed.data) {
+        if (this.items.length >= this.storedLength) break;
+        if (!this.seen.has(item)) {
+          this.seen.add(item);
+          this.items.push(item);
+        }
+      }
+    }
+    this.dirtyFrom = this.items.length;
+  }
+
+  add(item: string): void {
+    if (this.seen.has(item)) return;
+    this.seen.add(item);
+    this.items.push(item);
+  }
+
+  slice(from: number, to: number): string[] {
+    return this.items.slice(from, to);
+  }
+
+  async flush(): Promise<void> {
+    if (this.dirtyFrom >= this.items.length) return;
+    const first = Math.floor(this.dirtyFrom / LIST_PART);
+    const last = Math.floor((this.items.length - 1) / LIST_PART);
+    for (let n = first; n <= last; n++) {
+      await this.store.set(
+        scanKey.listPart(this.projectKey, this.generation, this.name, n),
+        this.items.slice(n * LIST_PART, (n + 1) * LIST_PART),
+      );
+    }
+    this.dirtyFrom = this.items.length;
+  }
+}
+
+/** Deletes a scan's staged pages and lists (after completion, or when a new scan replaces it). */
+export async function cleanupStaging(store: KeyValueStore, projectKey: string, state: ScanCheckpoint): Promise<void> {
+  for (let n = 0; n < state.pages; n++) await store.delete(scanKey.page(projectKey, state.generation, n));
+  for (const name of ['anc', 'features']) {
+    const len = name === 'anc' ? state.lengths.anc : state.lengths.features;
+    for (let n = 0; n * LIST_PART < len; n++) await store.delete(scanKey.listPart(projectKey, state.generation, name, n));
+  }
+}
+
+/**
+ * Runs a scan to completion in-process: the first step, then every continuation it queues. For the
+ * local host, the CLI-ish bench and tests; on Forge each step is its own queue event.
+ */
+export async function runScanToCompletion(
+  deps: Omit<ScanJobDeps, 'queue'>,
+  projectKey: string,
+  options: ScanJobOptions & { onStep?: (outcome: ScanStepOutcome) => void | Promise<void>; maxSteps?: number } = {},
+): Promise<ScanStepOutcome> {
+  const pending: ScanEvent[] = [];
+  const queue: ScanQueue = {
+    push: (event) => {
+      pending.push({ kind: 'scan', action: 'continue', ...event });
+      return Promise.resolve();
+    },
+  };
+  await requestScan({ ...deps, queue }, projectKey, 'run');
+  let outcome: ScanStepOutcome | undefined;
+  for (let steps = 0; pending.length > 0; steps++) {
+    if (steps >= (options.maxSteps ?? 10_000)) throw new Error(`scan of ${projectKey} did not finish in ${steps} steps`);
+    pending.shift();
+    outcome = await runScanStep({ ...deps, queue }, projectKey, options);
+    await options.onStep?.(outcome);
+  }
+  if (!outcome) throw new Error(`scan of ${projectKey} never ran`);
+  return outcome;
+}
