@@ -203,9 +203,16 @@ export async function runScanStep(
   deps: ScanJobDeps,
   projectKey: string,
   options: ScanJobOptions = {},
+  event: Partial<Pick<ScanEvent, 'generation' | 'action'>> = {},
 ): Promise<ScanStepOutcome> {
   assertProjectKey(projectKey);
   let state = await readScanState(deps.store, projectKey);
+  // A continuation delivered twice, or after its scan finished: nothing left to do.
+  if (state && state.status !== 'running' && event.action === 'continue' && event.generation === state.generation) {
+    return state.status === 'failed'
+      ? { status: 'failed', state, error: state.error ?? 'the scan failed' }
+      : { status: 'complete', state };
+  }
   if (!state || state.status !== 'running') state = await requestScan({ ...deps, queue: undefined }, projectKey, 'step');
   const job = new Step(deps, state, options);
   return job.run();
@@ -557,8 +564,8 @@ export async function runScanToCompletion(
   let outcome: ScanStepOutcome | undefined;
   for (let steps = 0; pending.length > 0; steps++) {
     if (steps >= (options.maxSteps ?? 10_000)) throw new Error(`scan of ${projectKey} did not finish in ${steps} steps`);
-    pending.shift();
-    outcome = await runScanStep({ ...deps, queue }, projectKey, options);
+    const event = pending.shift();
+    outcome = await runScanStep({ ...deps, queue }, projectKey, options, event);
     await options.onStep?.(outcome);
   }
   if (!outcome) throw new Error(`scan of ${projectKey} never ran`);

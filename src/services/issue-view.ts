@@ -1,8 +1,8 @@
 /** The issue panel / issue context: ownership chain, findings, children, what the user may do. */
 import { mayAccept, parseAcceptance } from '../domain/acceptance';
 import { effectiveConfig, type PopmConfig } from '../domain/config';
-import { evaluate } from '../domain/engine';
-import { ACCEPTANCE_PROPERTY, type AuditResult, type EvaluatedIssue, type JiraIssue } from '../domain/types';
+import { evaluateNeighbourhood } from '../domain/scoped';
+import { ACCEPTANCE_PROPERTY, type EvaluatedIssue, type JiraIssue } from '../domain/types';
 import type { IssueSummary, IssueView } from '../shared/contract';
 import type { StoredAcceptance } from '../storage/acceptance-store';
 import type { AppDeps } from './deps';
@@ -12,7 +12,6 @@ import {
   configStore,
   loadIssueContext,
   loadMeta,
-  projectKeyOf,
   userApi,
   CHILD_PAGE,
   type IssueContext,
@@ -25,7 +24,6 @@ import { neededFieldIds } from '../domain/fields';
 
 export interface EvaluatedContext {
   ctx: IssueContext;
-  result: AuditResult;
   byKey: Map<string, EvaluatedIssue>;
   entries: Map<string, StoredAcceptance>;
   config: PopmConfig;
@@ -44,9 +42,11 @@ export async function evaluateIssue(
   const ctx = await loadIssueContext(api, config, meta, issueKey, options);
   const all = [...ctx.ancestors, ctx.issue, ...ctx.children];
   const { entries, acceptanceOf } = await acceptanceLookup(deps, all);
-  const result = evaluate({ ...meta, issues: all }, config, projectKeyOf(ctx.issue), { acceptanceOf });
-  const byKey = new Map(result.issues.map((i) => [i.key, i]));
-  return { ctx, result, byKey, entries, config, meta };
+  const byKey = evaluateNeighbourhood({ ...meta, issues: all }, config, {
+    acceptanceOf,
+    complete: new Set(ctx.allChildrenLoaded ? [ctx.issue.key] : []),
+  });
+  return { ctx, byKey, entries, config, meta };
 }
 
 function summaryOf(ec: EvaluatedContext, issue: JiraIssue): IssueSummary | undefined {
@@ -112,17 +112,21 @@ export async function getChildren(
   const api = userApi(deps, accountId);
   const config = (await configStore(deps).current()).config;
   const meta = await loadMeta(api);
-  const parent = await api.getIssue(issueKey, { fields: ['project'] });
+  // The parent's chain is read too: a child's rules (story-without-feature) look upwards.
+  const ctx = await loadIssueContext(api, config, meta, issueKey, { children: false });
   const page = await api.searchJql({
-    jql: `parent = ${jqlString(parent.key)} ORDER BY key ASC`,
+    jql: `parent = ${jqlString(ctx.issue.key)} ORDER BY key ASC`,
     fields: neededFieldIds(meta.fields, config),
     properties: [ACCEPTANCE_PROPERTY],
     maxResults: CHILD_PAGE,
     ...(cursor !== undefined ? { nextPageToken: cursor } : {}),
   });
   const { entries, acceptanceOf } = await acceptanceLookup(deps, page.issues);
-  const result = evaluate({ ...meta, issues: page.issues }, config, projectKeyOf(parent), { acceptanceOf });
-  const byKey = new Map(result.issues.map((i) => [i.key, i]));
+  const byKey = evaluateNeighbourhood(
+    { ...meta, issues: [...ctx.ancestors, ctx.issue, ...page.issues] },
+    config,
+    { acceptanceOf, complete: new Set() },
+  );
   const children: IssueSummary[] = [];
   for (const issue of page.issues) {
     const ev = byKey.get(issue.key);

@@ -57,6 +57,8 @@ export interface IssueContext {
   /** Keys of the first page of children, and the token after it. */
   firstPageKeys: string[];
   firstPageToken: string | null;
+  /** True when every child was read (descendant rules can be judged on the issue itself). */
+  allChildrenLoaded: boolean;
 }
 
 export const CHILD_PAGE = 50;
@@ -92,6 +94,7 @@ export async function loadIssueContext(
   const children: JiraIssue[] = [];
   let firstPageKeys: string[] = [];
   let firstPageToken: string | null = null;
+  let allChildrenLoaded = false;
   if (options.children !== false) {
     let token: string | undefined;
     for (let page = 0; page < MAX_CHILD_PAGES; page++) {
@@ -108,10 +111,13 @@ export async function loadIssueContext(
         firstPageToken = result.nextPageToken ?? null;
       }
       token = result.nextPageToken;
-      if (token === undefined) break;
+      if (token === undefined) {
+        allChildrenLoaded = true;
+        break;
+      }
     }
   }
-  return { issue, ancestors, children, firstPageKeys, firstPageToken };
+  return { issue, ancestors, children, firstPageKeys, firstPageToken, allChildrenLoaded };
 }
 
 /** Stored acceptance entries of the given issues, and the engine's `acceptanceOf` over them. */

@@ -39,6 +39,9 @@ describe('acceptance records', () => {
       expect(isStale(accepted('u', at, 'done'), 'done', after)).toBe(true);
       expect(isStale(accepted('u', at), 'done', after)).toBe(true); // missing category = done
     });
+    it('is fresh when the change is at the very instant of acceptance', () => {
+      expect(isStale(accepted('u', at), 'new', '2026-02-01T10:00:00.000+0000')).toBe(false);
+    });
     it('is fresh when accepted in progress and then moved to done', () => {
       expect(isStale(accepted('u', at, 'indeterminate'), 'done', after)).toBe(false);
     });
