@@ -56,8 +56,10 @@ export function fault(
   const hook = async (...args: Parameters<FaultHook>): Promise<TransportResponse | undefined> => {
     const [request] = args;
     if (fired >= limit || !matches(request, options.match)) return undefined;
+    // Counted before answering: a fault that throws (no answer) or stalls has fired all the same.
+    fired += 1;
     const answer = await respond(...args);
-    if (answer !== undefined) fired += 1;
+    if (answer === undefined) fired -= 1;
     return answer;
   };
   Object.defineProperty(hook, 'fired', { get: () => fired });
@@ -232,20 +234,17 @@ function withBody(response: TransportResponse, body: Record<string, unknown>): T
 }
 
 /**
- * Search pages whose `nextPageToken` comes back the same: from the second page on, the answer
- * names the first page's token again, so a client following tokens blindly would loop forever.
+ * Search pages whose `nextPageToken` comes back the same: every page asked for with a token
+ * answers with that very token again (and not as the last page), so a client following tokens
+ * blindly would loop forever. First pages are left alone.
  */
 export function repeatedPageToken(options: { match?: RequestMatch } = {}): CountingFault {
-  let first: string | undefined;
-  return fault({ match: options.match ?? SEARCH }, async (_request, _index, next) => {
+  return fault({ match: options.match ?? SEARCH }, async (request, _index, next) => {
+    const asked = isRecord(request.body) ? request.body.nextPageToken : undefined;
+    if (typeof asked !== 'string') return undefined;
     const answer = await next();
     const body = answer.status === 200 ? readJson(answer) : undefined;
-    if (!body || typeof body.nextPageToken !== 'string') return answer;
-    if (first === undefined) {
-      first = body.nextPageToken;
-      return answer;
-    }
-    return withBody(answer, { ...body, nextPageToken: first, isLast: false });
+    return body ? withBody(answer, { ...body, nextPageToken: asked, isLast: false }) : answer;
   });
 }
 

@@ -102,8 +102,17 @@ export class Site {
 
   /** Whether an account may see an issue (browse permission, issue-level restrictions). */
   canSee(rec: IssueRecord, accountId: string): boolean {
-    const allowed = this.restrictions.get(rec.issue.key);
-    return allowed === undefined || allowed.has(accountId);
+    // Jira gives a subtask its parent's security level: whoever cannot see the parent cannot see
+    // its subtasks either. Bounded, so a (malformed) loop of subtasks cannot recurse forever.
+    let current: IssueRecord | undefined = rec;
+    for (let depth = 0; current !== undefined && depth < 4; depth++) {
+      const allowed = this.restrictions.get(current.issue.key);
+      if (allowed !== undefined && !allowed.has(accountId)) return false;
+      if (this.issueTypesById.get(current.issue.fields.issuetype)?.subtask !== true) break;
+      const parentKey = current.issue.fields.parent;
+      current = parentKey == null ? undefined : this.byKey.get(parentKey);
+    }
+    return true;
   }
 
   /** An issue by key or id, or undefined when it does not exist or the account may not see it. */

@@ -1,0 +1,602 @@
+/**
+ * Incremental snapshot updates from issue events: refetch the touched issue (one request), take its
+ * neighbourhood from the stored snapshot (its old and new parent chains, and the whole subtree of
+ * the topmost feature above each position, since feature rules count every story below), evaluate
+ * that small site with the engine, and write back only the chunks that changed, flipping the
+ * manifest as a full write does.
+ *
+ * Why the topmost feature's subtree: a feature's findings depend on every story below it
+ * (feature-without-stories, feature-done-with-unaccepted-stories, pm-po-same-person), a story's on
+ * its ancestors (story-without-feature), everything else on the issue alone. Above the topmost
+ * feature only roll-ups change, and those are patched by the difference in findings.
+ *
+ * Known divergences from a full rescan, fixed by the daily reconcile: an issue that moves to the
+ * top level or under a non-feature parent is placed at the end of its new parent's subtree rather
+ * than in key order; a context ancestor no longer referenced stays as a row. Deleting an issue
+ * that has children, or a change whose neighbourhood is unexpectedly large, queues a full rescan.
+ */
+import type { PopmConfig } from '../domain/config';
+import { levelIndex, levelOf } from '../domain/levels';
+import { ACCEPTANCE_PROPERTY, RULE_IDS, type Level, type RuleId } from '../domain/types';
+import type { JiraApi } from '../jira/api';
+import type { KeyValueStore } from '../storage/store';
+import { directoryFor, factPlan, projectOfFact, toFact, type Fact, type UserDirectory } from './compact';
+import { configHash, evaluateFacts, storeAcceptanceFor, type AcceptanceSource } from './rows';
+import {
+  addToTotals,
+  beginWrite,
+  CHUNK_TARGET_BYTES,
+  encodeRow,
+  lookupSlots,
+  readChunk,
+  readManifest,
+  readShard,
+  shardOf,
+  snapKey,
+  type Chunk,
+  type Manifest,
+  type StoredRow,
+} from './snapshot-store';
+import { readScanState } from './scan-job';
+
+export type IssueEventKind = 'created' | 'updated' | 'deleted';
+
+export interface IssueChange {
+  kind: IssueEventKind;
+  issueKey: string;
+}
+
+export interface IncrementalDeps {
+  store: KeyValueStore;
+  /** Jira as the app. */
+  api: JiraApi;
+  config: PopmConfig;
+  now(): Date;
+  acceptance?: 'store' | 'property';
+}
+
+export type IncrementalOutcome =
+  | { status: 'updated'; requests: number; rowsRewritten: number; chunksWritten: number }
+  | { status: 'unchanged'; requests: number }
+  | { status: 'no-snapshot' }
+  /** A scan is running: the caller should note the key (`noteDirty`) and let the scan replay it. */
+  | { status: 'scan-running' }
+  /** The change cannot be patched safely; the caller should request a full scan. */
+  | { status: 'needs-rescan'; reason: string; requests: number };
+
+/** Neighbourhoods larger than this are rescanned instead (an epic moved with its whole tree). */
+const MAX_NEIGHBOURHOOD = 20_000;
+const MAX_CHAIN = 12;
+
+interface Pos {
+  slot: number;
+  index: number;
+}
+
+/** Lazily loaded chunks and index shards of one manifest, with global row positions. */
+class Working {
+  readonly chunks = new Map<number, Chunk>();
+  readonly order: number[];
+  readonly orderOf = new Map<number, number>();
+  private readonly shards = new Map<number, Record<string, number>>();
+
+  constructor(
+    private readonly store: KeyValueStore,
+    readonly manifest: Manifest,
+  ) {
+    this.order = manifest.chunks.map((c) => c.slot);
+    this.order.forEach((slot, i) => this.orderOf.set(slot, i));
+  }
+
+  async chunk(slot: number): Promise<Chunk> {
+    let c = this.chunks.get(slot);
+    if (!c) {
+      const ref = this.manifest.chunks[this.orderOf.get(slot) ?? -1];
+      if (!ref) throw new Error(`snapshot slot ${slot} is not in the manifest`);
+      c = await readChunk(this.store, this.manifest.projectKey, ref.id);
+      if (!c) throw new Error(`snapshot chunk ${ref.id} is missing`);
+      this.chunks.set(slot, c);
+    }
+    return c;
+  }
+
+  async locate(key: string): Promise<Pos | undefined> {
+    const s = shardOf(key, this.manifest.shards.length);
+    let shard = this.shards.get(s);
+    if (!shard) {
+      shard = await readShard(this.store, this.manifest.projectKey, this.manifest.shards[s]!);
+      this.shards.set(s, shard);
+    }
+    const slot = Object.hasOwn(shard, key) ? shard[key] : undefined;
+    if (slot === undefined || !this.orderOf.has(slot)) return undefined;
+    const chunk = await this.chunk(slot);
+    const index = chunk.r.findIndex((r) => r.k === key);
+    return index < 0 ? undefined : { slot, index };
+  }
+
+  /** The row at `pos` and every row after it deeper than it: its subtree, in order. */
+  async subtree(pos: Pos): Promise<Pos[]> {
+    const root = (await this.chunk(pos.slot)).r[pos.index]!;
+    const out: Pos[] = [pos];
+    let o = this.orderOf.get(pos.slot)!;
+    let i = pos.index + 1;
+    for (;;) {
+      const slot = this.order[o];
+      if (slot === undefined) return out;
+      const chunk = await this.chunk(slot);
+      for (; i < chunk.r.length; i++) {
+        if (chunk.r[i]!.d <= root.d) return out;
+        out.push({ slot, index: i });
+        if (out.length > MAX_NEIGHBOURHOOD) throw new TooLarge();
+      }
+      o += 1;
+      i = 0;
+    }
+  }
+
+  async row(pos: Pos): Promise<{ row: StoredRow; fact: Fact }> {
+    const c = await this.chunk(pos.slot);
+    return { row: c.r[pos.index]!, fact: c.f[pos.index]! };
+  }
+
+  /** Global index of a position (for containment checks). */
+  global(pos: Pos): number {
+    let n = 0;
+    const o = this.orderOf.get(pos.slot)!;
+    for (let k = 0; k < o; k++) n += this.manifest.chunks[k]!.n;
+    return n + pos.index;
+  }
+}
+
+class TooLarge extends Error {}
+
+function ownCounts(row: StoredRow, into: Partial<Record<RuleId, number>>, sign: 1 | -1): void {
+  if (row.c === 1) return;
+  for (const [rule] of row.f ?? []) into[rule] = (into[rule] ?? 0) + sign;
+}
+
+/**
+ * Applies one issue event to the project's stored snapshot. Requests: one to refetch the issue,
+ * plus one per level of a new parent chain that the snapshot does not hold yet.
+ */
+export async function applyIssueChange(
+  deps: IncrementalDeps,
+  projectKey: string,
+  change: IssueChange,
+): Promise<IncrementalOutcome> {
+  const manifest = await readManifest(deps.store, projectKey);
+  if (!manifest) return { status: 'no-snapshot' };
+  const scan = await readScanState(deps.store, projectKey);
+  if (scan?.status === 'running') return { status: 'scan-running' };
+  const mark = deps.api.requestCount;
+  const requests = () => deps.api.requestCount - mark;
+  if (manifest.configHash !== configHash(deps.config)) {
+    return { status: 'needs-rescan', reason: 'the configuration changed since the snapshot was built', requests: 0 };
+  }
+  try {
+    return await patch(deps, manifest, change, requests);
+  } catch (error) {
+    if (error instanceof TooLarge) return { status: 'needs-rescan', reason: 'the change touches too much of the tree', requests: requests() };
+    throw error;
+  }
+}
+
+async function patch(
+  deps: IncrementalDeps,
+  manifest: Manifest,
+  change: IssueChange,
+  requests: () => number,
+): Promise<IncrementalOutcome> {
+  const P = manifest.projectKey;
+  const w = new Working(deps.store, manifest);
+  const plan = factPlan(manifest.meta, deps.config, P);
+  const levels = levelIndex(manifest.meta.issueTypes, deps.config.levels);
+  const levelOfFact = (f: Fact): Level =>
+    levels.get(f.t) ?? (f.ty ? levelOf({ id: f.t, ...f.ty }, deps.config.levels) : 'team');
+  const users: UserDirectory = {};
+
+  // ---- The issue now (one request), and where it was.
+  let fresh: Fact | undefined;
+  if (change.kind !== 'deleted') {
+    const { issues } = await deps.api.bulkFetch([change.issueKey], plan.fieldIds, [ACCEPTANCE_PROPERTY]);
+    const issue = issues[0];
+    if (issue) fresh = toFact(issue, plan, users);
+  }
+  const oldPos = await w.locate(change.issueKey);
+  const old = oldPos ? await w.row(oldPos) : undefined;
+  const oldSubtree = oldPos ? await w.subtree(oldPos) : [];
+  // An issue of another project belongs in this snapshot only as an ancestor of its issues or as
+  // a story below one of its features (what a full scan reads); otherwise it leaves (or never
+  // joins) the snapshot, like a deletion.
+  if (fresh && projectOfFact(fresh) !== P) {
+    let keeps = false;
+    for (const pos of oldSubtree.slice(1)) if ((await w.row(pos)).row.c !== 1) keeps = true;
+    const parentPos = fresh.pa !== undefined ? await w.locate(fresh.pa) : undefined;
+    const parentRow = parentPos ? (await w.row(parentPos)).row : undefined;
+    if (!keeps && !(parentRow && parentRow.c !== 1 && parentRow.l === 'program')) fresh = undefined;
+  }
+  if (!fresh && !oldPos) return { status: 'unchanged', requests: requests() };
+  if (!fresh && oldSubtree.length > 1) {
+    return { status: 'needs-rescan', reason: `${change.issueKey} left the snapshot with issues below it`, requests: requests() };
+  }
+  if (fresh && old && JSON.stringify(fresh) === JSON.stringify(old.fact)) return { status: 'unchanged', requests: requests() };
+
+  // ---- Chains: from the snapshot, or (new parents it lacks) from Jira, one level per request.
+  const chainOf = async (start: string | undefined, fetch: boolean): Promise<{ key: string; pos?: Pos; fact: Fact }[]> => {
+    const chain: { key: string; pos?: Pos; fact: Fact }[] = [];
+    const seen = new Set([change.issueKey]);
+    let key = start;
+    while (key !== undefined && !seen.has(key) && chain.length < MAX_CHAIN) {
+      seen.add(key);
+      const pos = await w.locate(key);
+      if (pos) {
+        const { fact } = await w.row(pos);
+        chain.push({ key, pos, fact });
+        key = fact.pa;
+        continue;
+      }
+      if (!fetch) break;
+      const { issues } = await deps.api.bulkFetch([key], plan.fieldIds, [ACCEPTANCE_PROPERTY]);
+      const issue = issues[0];
+      if (!issue) break;
+      const fact = toFact(issue, plan, users);
+      chain.push({ key: fact.k, fact });
+      key = fact.pa;
+    }
+    return chain;
+  };
+  const oldChain = old ? await chainOf(old.fact.pa, false) : [];
+  const newChain = fresh ? await chainOf(fresh.pa, true) : [];
+
+  // ---- Block roots: the topmost feature above (or at) each position; else the issue itself. A
+  // new ancestor the snapshot lacks joins the new block (it becomes a row too).
+  const topRoot = (self: { key: string; pos?: Pos; fact: Fact }, chain: { key: string; pos?: Pos; fact: Fact }[]) => {
+    let root = self;
+    let i = -1;
+    for (let k = 0; k < chain.length; k++) {
+      const c = chain[k]!;
+      if (levelOfFact(c.fact) === 'program' || !c.pos) {
+        root = c;
+        i = k;
+      }
+    }
+    if (levelOfFact(self.fact) !== 'program' && i === -1) root = self;
+    return { root, above: chain.slice(i + 1) };
+  };
+  const oldTop = old && oldPos ? topRoot({ key: change.issueKey, pos: oldPos, fact: old.fact }, oldChain) : undefined;
+  const newTop = fresh ? topRoot({ key: fresh.k, ...(oldPos ? { pos: oldPos } : {}), fact: fresh }, newChain) : undefined;
+
+  // Ranges the update replaces (subtrees are nested or disjoint in tree order: keep outer ones).
+  const ranges: { root: string; positions: Pos[]; start: number }[] = [];
+  const addRange = async (key: string, pos: Pos | undefined): Promise<void> => {
+    if (!pos) return;
+    const positions = key === change.issueKey && oldPos ? oldSubtree : await w.subtree(pos);
+    const start = w.global(pos);
+    const end = start + positions.length;
+    for (const r of ranges) if (start >= r.start && end <= r.start + r.positions.length) return;
+    for (let k = ranges.length - 1; k >= 0; k--) {
+      const r = ranges[k]!;
+      if (r.start >= start && r.start + r.positions.length <= end) ranges.splice(k, 1);
+    }
+    ranges.push({ root: key, positions, start });
+  };
+  if (oldTop) await addRange(oldTop.root.key, oldTop.root.pos);
+  if (newTop && newTop.root.pos && newTop.root.key !== change.issueKey) await addRange(newTop.root.key, newTop.root.pos);
+
+  // ---- The small site: removed blocks (with the issue's new fact), the new block's missing parts,
+  // and both chains above as context.
+  const removed = new Set<string>();
+  const facts: Fact[] = [];
+  for (const r of ranges) {
+    for (const pos of r.positions) {
+      const { row, fact } = await w.row(pos);
+      removed.add(row.k);
+      if (row.k === change.issueKey) {
+        if (fresh) facts.push(fresh);
+      } else facts.push(fact);
+    }
+    if (facts.length > MAX_NEIGHBOURHOOD) throw new TooLarge();
+  }
+  if (fresh && !removed.has(fresh.k)) facts.push(fresh);
+  for (const pos of oldSubtree) {
+    const { row, fact } = await w.row(pos);
+    if (!removed.has(row.k)) {
+      removed.add(row.k);
+      facts.push(fact);
+    }
+  }
+  const context = new Map<string, Fact>();
+  for (const c of [...oldChain, ...newChain]) if (!removed.has(c.key)) context.set(c.key, c.fact);
+  for (const fact of context.values()) facts.push(fact);
+  for (const c of newChain) if (!c.pos) removed.add(c.key); // new rows: placed with the new block
+
+  const freshUsers = { ...users };
+  for (const chunk of w.chunks.values()) Object.assign(users, chunk.u);
+  Object.assign(users, freshUsers);
+  const acceptance: AcceptanceSource =
+    deps.acceptance === 'store' ? await storeAcceptanceFor(deps.store, facts.map((f) => f.i)) : { kind: 'property' };
+  const { entries } = evaluateFacts(facts, users, manifest.meta, deps.config, P, acceptance);
+
+  // ---- New blocks: the evaluated subtrees of the roots now in place, each with its anchor.
+  const indexOf = new Map(entries.map((e, k) => [e.row.key, k]));
+  const roots: string[] = [];
+  for (const r of ranges) if (indexOf.has(r.root)) roots.push(r.root);
+  if (newTop && !roots.includes(newTop.root.key)) roots.push(newTop.root.key);
+  // Outer blocks first (tree order puts ancestors first), so a root inside another block is
+  // placed with it rather than at its old position.
+  roots.sort((a, b) => (indexOf.get(a) ?? 0) - (indexOf.get(b) ?? 0));
+  const newBlocks: { root: string; rows: { row: StoredRow; fact: Fact }[] }[] = [];
+  const placed = new Set<string>();
+  for (const root of roots) {
+    const at = entries.findIndex((e) => e.row.key === root);
+    if (at < 0 || placed.has(root)) continue;
+    const depth = entries[at]!.row.depth;
+    const block: { row: StoredRow; fact: Fact }[] = [];
+    for (let k = at; k < entries.length; k++) {
+      const e = entries[k]!;
+      if (k > at && e.row.depth <= depth) break;
+      if (placed.has(e.row.key)) continue;
+      placed.add(e.row.key);
+      block.push({ row: encodeRow(e.row, {}), fact: e.fact });
+    }
+    if (block.length > 0) newBlocks.push({ root, rows: block });
+  }
+  // Everything removed must be placed again unless it is gone from Jira.
+  for (const key of removed) {
+    if (!placed.has(key) && !(key === change.issueKey && !fresh) && entries.some((e) => e.row.key === key)) {
+      return { status: 'needs-rescan', reason: `could not place ${key} in the updated tree`, requests: requests() };
+    }
+  }
+
+  // ---- Roll-ups above the blocks: subtract what the old blocks contributed, add the new.
+  const delta = new Map<string, Partial<Record<RuleId, number>>>();
+  const bump = (key: string, row: StoredRow, sign: 1 | -1): void => {
+    const d = delta.get(key) ?? {};
+    ownCounts(row, d, sign);
+    delta.set(key, d);
+  };
+  // Each block's ancestors in the snapshot, walking up from the block root's parent (old parent
+  // for a removed range, new parent for a placed block).
+  const above = async (parentKey: string | undefined): Promise<string[]> => {
+    const out: string[] = [];
+    const seen = new Set<string>();
+    let key = parentKey;
+    while (key !== undefined && !seen.has(key) && out.length < MAX_CHAIN) {
+      seen.add(key);
+      const pos = await w.locate(key);
+      if (!pos) break;
+      if (!removed.has(key)) out.push(key);
+      key = (await w.row(pos)).fact.pa;
+    }
+    return out;
+  };
+  const aboveKeys = new Set<string>();
+  for (const r of ranges) {
+    const rootRow = await w.row(r.positions[0]!);
+    const keys = await above(rootRow.fact.pa);
+    for (const pos of r.positions) {
+      const { row } = await w.row(pos);
+      for (const key of keys) bump(key, row, -1);
+    }
+    keys.forEach((k) => aboveKeys.add(k));
+  }
+  for (const block of newBlocks) {
+    const keys = await above(block.rows[0]?.fact.pa);
+    for (const { row } of block.rows) for (const key of keys) bump(key, row, 1);
+    keys.forEach((k) => aboveKeys.add(k));
+  }
+  // ---- Anchors: a block replaces its old range in place; a block without one goes after its
+  // parent's subtree (or at the very end).
+  const insertBefore = new Map<string, { row: StoredRow; fact: Fact }[]>();
+  const insertAtEnd = new Map<number, { row: StoredRow; fact: Fact }[]>();
+  for (const block of newBlocks) {
+    const range = ranges.find((r) => r.root === block.root);
+    if (range) {
+      const first = await w.row(range.positions[0]!);
+      insertBefore.set(first.row.k, [...(insertBefore.get(first.row.k) ?? []), ...block.rows]);
+      continue;
+    }
+    const parentKey = block.rows[0]?.row.pa;
+    const parentPos = parentKey !== undefined ? await w.locate(parentKey) : undefined;
+    let anchor: Pos | undefined;
+    if (parentPos) {
+      const sub = await w.subtree(parentPos);
+      const lastPos = sub[sub.length - 1]!;
+      const lastChunk = await w.chunk(lastPos.slot);
+      if (lastPos.index + 1 < lastChunk.r.length) anchor = { slot: lastPos.slot, index: lastPos.index + 1 };
+      else {
+        insertAtEnd.set(lastPos.slot, [...(insertAtEnd.get(lastPos.slot) ?? []), ...block.rows]);
+        continue;
+      }
+    }
+    if (anchor) {
+      const k = (await w.row(anchor)).row.k;
+      insertBefore.set(k, [...(insertBefore.get(k) ?? []), ...block.rows]);
+    } else {
+      const lastSlot = w.order[w.order.length - 1]!;
+      await w.chunk(lastSlot);
+      insertAtEnd.set(lastSlot, [...(insertAtEnd.get(lastSlot) ?? []), ...block.rows]);
+    }
+  }
+  for (const key of aboveKeys) await w.locate(key); // load their chunks
+
+  // ---- Rewrite the loaded chunks that change.
+  const totals = structuredClone(manifest.totals);
+  const ownerDir: UserDirectory = {};
+  for (const c of w.chunks.values()) Object.assign(ownerDir, c.uo);
+  for (const e of entries) for (const o of e.row.owners) ownerDir[o.accountId] = [o.displayName, o.active, o.avatarUrl ?? null];
+  const generation = manifest.generation + 1;
+  const rewritten = new Map<number, { r: StoredRow[]; f: Fact[] }>();
+  let rowsRewritten = 0;
+  for (const [slot, chunk] of w.chunks) {
+    const r: StoredRow[] = [];
+    const f: Fact[] = [];
+    let changed = false;
+    for (let i = 0; i < chunk.r.length; i++) {
+      const row = chunk.r[i]!;
+      const before = insertBefore.get(row.k);
+      if (before) {
+        for (const e of before) {
+          r.push(e.row);
+          f.push(e.fact);
+          addToTotals(totals, e.row, 1);
+        }
+        rowsRewritten += before.length;
+        changed = true;
+      }
+      if (removed.has(row.k)) {
+        addToTotals(totals, row, -1);
+        changed = true;
+        continue;
+      }
+      const d = delta.get(row.k);
+      if (d && RULE_IDS.some((rule) => (d[rule] ?? 0) !== 0)) {
+        const b: Partial<Record<RuleId, number>> = { ...row.b };
+        for (const rule of RULE_IDS) {
+          const v = (b[rule] ?? 0) + (d[rule] ?? 0);
+          if (v > 0) b[rule] = v;
+          else delete b[rule];
+        }
+        const next: StoredRow = { ...row };
+        if (Object.keys(b).length > 0) next.b = b;
+        else delete next.b;
+        r.push(next);
+        changed = true;
+        rowsRewritten += 1;
+      } else r.push(row);
+      f.push(chunk.f[i]!);
+    }
+    const end = insertAtEnd.get(slot);
+    if (end) {
+      for (const e of end) {
+        r.push(e.row);
+        f.push(e.fact);
+        addToTotals(totals, e.row, 1);
+      }
+      rowsRewritten += end.length;
+      changed = true;
+    }
+    if (changed) rewritten.set(slot, { r, f });
+  }
+  if (rewritten.size === 0) return { status: 'unchanged', requests: requests() };
+
+  // ---- Store: new chunk ids (split when grown), index entries of keys that moved, then the flip.
+  await beginWrite(deps.store, P, generation);
+  const chunks: Manifest['chunks'] = [];
+  let nextSlot = manifest.nextSlot;
+  const slotOf = new Map<string, number | null>();
+  for (const slot of rewritten.keys()) for (const row of w.chunks.get(slot)!.r) slotOf.set(row.k, null);
+  let chunksWritten = 0;
+  for (const ref of manifest.chunks) {
+    const edit = rewritten.get(ref.slot);
+    if (!edit) {
+      chunks.push(ref);
+      continue;
+    }
+    const parts = splitRows(edit.r, edit.f);
+    for (let k = 0; k < parts.length; k++) {
+      const part = parts[k]!;
+      if (part.r.length === 0) continue;
+      const slot = k === 0 ? ref.slot : nextSlot++;
+      const uo: UserDirectory = {};
+      for (const row of part.r) for (const id of row.o ?? []) if (ownerDir[id]) uo[id] = ownerDir[id];
+      const stored: Chunk = { u: directoryFor(part.f, users), uo, r: part.r, f: part.f };
+      const id = `g${generation}n${slot}`;
+      await deps.store.set(snapKey.chunk(P, id), stored);
+      chunksWritten++;
+      chunks.push({ slot, id, n: part.r.length });
+      for (const row of part.r) slotOf.set(row.k, slot);
+    }
+  }
+  // Index: only shards holding keys whose slot changed (or that left the snapshot).
+  const shardEdits = new Map<number, Map<string, number | null>>();
+  const known = await lookupSlots(deps.store, manifest, [...slotOf.keys()]);
+  for (const [key, slot] of slotOf) {
+    if ((known.get(key) ?? null) === slot) continue;
+    const s = shardOf(key, manifest.shards.length);
+    const m = shardEdits.get(s) ?? new Map<string, number | null>();
+    m.set(key, slot);
+    shardEdits.set(s, m);
+  }
+  const shards = [...manifest.shards];
+  for (const [s, edits] of shardEdits) {
+    const shard = await readShard(deps.store, P, manifest.shards[s]!);
+    for (const [key, slot] of edits) {
+      if (slot === null) delete shard[key];
+      else shard[key] = slot;
+    }
+    const id = `g${generation}n${s}`;
+    await deps.store.set(snapKey.shard(P, id), shard);
+    shards[s] = id;
+  }
+  const next: Manifest = {
+    ...manifest,
+    generation,
+    updatedAt: deps.now().toISOString(),
+    chunks,
+    nextSlot,
+    shards,
+    totals,
+  };
+  await commitIfCurrent(deps.store, manifest, next);
+  return { status: 'updated', requests: requests(), rowsRewritten, chunksWritten };
+}
+
+function splitRows(r: StoredRow[], f: Fact[]): { r: StoredRow[]; f: Fact[] }[] {
+  const size = JSON.stringify(r).length + JSON.stringify(f).length;
+  if (size <= CHUNK_TARGET_BYTES * 1.25 || r.length < 2) return [{ r, f }];
+  const half = Math.ceil(r.length / 2);
+  return [...splitRows(r.slice(0, half), f.slice(0, half)), ...splitRows(r.slice(half), f.slice(half))];
+}
+
+export class SnapshotChangedError extends Error {
+  constructor(projectKey: string) {
+    super(`the snapshot of ${projectKey} changed during an incremental update; apply the event again`);
+    this.name = 'SnapshotChangedError';
+  }
+}
+
+/** Flips the manifest only if nobody flipped it since we read it; then drops replaced chunks. */
+async function commitIfCurrent(store: KeyValueStore, base: Manifest, next: Manifest): Promise<void> {
+  const P = base.projectKey;
+  let lost = false;
+  await store.update<unknown>(snapKey.manifest(P), (current) => {
+    const gen = typeof current === 'object' && current !== null && 'generation' in current ? current.generation : undefined;
+    lost = gen !== base.generation;
+    return lost ? current : next;
+  });
+  if (lost) {
+    for (const c of next.chunks) if (c.id.startsWith(`g${next.generation}n`)) await store.delete(snapKey.chunk(P, c.id));
+    for (const s of next.shards) if (s.startsWith(`g${next.generation}n`)) await store.delete(snapKey.shard(P, s));
+    throw new SnapshotChangedError(P);
+  }
+  await store.delete(snapKey.pending(P));
+  const keep = new Set(next.chunks.map((c) => c.id));
+  for (const c of base.chunks) if (!keep.has(c.id)) await store.delete(snapKey.chunk(P, c.id));
+  const keepShards = new Set(next.shards);
+  for (const s of base.shards) if (!keepShards.has(s)) await store.delete(snapKey.shard(P, s));
+}
+
+/** Project keys an issue event concerns: its own project, and the snapshots that hold it. */
+export async function projectsHolding(
+  store: KeyValueStore,
+  issueKey: string,
+  candidates: readonly string[],
+  /** The issue's parents before and after the change (from the event): a new story below a
+   * feature of another project belongs to that project's snapshot too. */
+  parentKeys: readonly string[] = [],
+): Promise<string[]> {
+  const out: string[] = [];
+  const own = issueKey.slice(0, issueKey.lastIndexOf('-'));
+  for (const p of candidates) {
+    if (p === own) {
+      out.push(p);
+      continue;
+    }
+    const manifest = await readManifest(store, p);
+    if (!manifest) continue;
+    const slots = await lookupSlots(store, manifest, [issueKey, ...parentKeys]);
+    if ([...slots.values()].some((slot) => slot !== undefined)) out.push(p);
+  }
+  return out;
+}
