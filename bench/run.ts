@@ -3,9 +3,10 @@
  * write `bench/NAME.ts` exporting a `BenchSection` and append it to `SECTIONS` below.
  */
 import { engineBench } from './engine';
+import { scanBench } from './scan';
 import type { BenchSection } from './section';
 
-const SECTIONS: BenchSection[] = [engineBench];
+const SECTIONS: BenchSection[] = [engineBench, scanBench];
 
 function parseArgs(argv: string[]): { only: string | undefined } {
   let only: string | undefined;

@@ -37,7 +37,8 @@ export function matches(request: EmulatorRequest, match: RequestMatch | undefine
   if (match.method !== undefined && request.method.toUpperCase() !== match.method.toUpperCase()) return false;
   if (match.accountId !== undefined && request.accountId !== match.accountId) return false;
   if (match.path !== undefined) {
-    const ok = typeof match.path === 'string' ? request.path.includes(match.path) : match.path.test(request.path);
+    const ok =
+      typeof match.path === 'string' ? request.path.includes(match.path) : match.path.test(request.path);
     if (!ok) return false;
   }
   return true;
@@ -77,7 +78,11 @@ export function composeFaults(...hooks: FaultHook[]): FaultHook {
   };
 }
 
-function jsonError(status: number, messages: string[], headers: Record<string, string> = {}): TransportResponse {
+function jsonError(
+  status: number,
+  messages: string[],
+  headers: Record<string, string> = {},
+): TransportResponse {
   return {
     status,
     headers: { 'content-type': 'application/json;charset=UTF-8', ...headers },
@@ -87,10 +92,7 @@ function jsonError(status: number, messages: string[], headers: Record<string, s
 
 /** Jira Cloud's rate-limit reasons (`RateLimit-Reason`). */
 export type RateLimitReason =
-  | 'jira-burst-based'
-  | 'jira-quota-global-based'
-  | 'jira-quota-tenant-based'
-  | 'jira-per-issue-on-write';
+  'jira-burst-based' | 'jira-quota-global-based' | 'jira-quota-tenant-based' | 'jira-per-issue-on-write';
 
 /**
  * 429 Too Many Requests with the headers Jira Cloud sends (developer.atlassian.com, "Rate
@@ -271,7 +273,13 @@ export function vanishingIssues(
       ...body,
       issues: issues.filter(
         (i) =>
-          !(typeof i === 'object' && i !== null && 'key' in i && typeof i.key === 'string' && doomed.has(i.key)),
+          !(
+            typeof i === 'object' &&
+            i !== null &&
+            'key' in i &&
+            typeof i.key === 'string' &&
+            doomed.has(i.key)
+          ),
       ),
     };
   };
@@ -316,7 +324,10 @@ function issueOf(snapshot: Snapshot, key: string): SnapshotIssue {
 }
 
 /** `childKey`'s parent is deleted: the issue is removed, its children keep pointing at it. */
-export function withDeletedParent(snapshot: Snapshot, childKey: string): { snapshot: Snapshot; parentKey: string } {
+export function withDeletedParent(
+  snapshot: Snapshot,
+  childKey: string,
+): { snapshot: Snapshot; parentKey: string } {
   const out = cloneSnapshot(snapshot);
   const parentKey = issueOf(out, childKey).fields.parent;
   if (typeof parentKey !== 'string') throw new Error(`${childKey} has no parent to delete`);

@@ -109,7 +109,7 @@ export class Site {
       const allowed = this.restrictions.get(current.issue.key);
       if (allowed !== undefined && !allowed.has(accountId)) return false;
       if (this.issueTypesById.get(current.issue.fields.issuetype)?.subtask !== true) break;
-      const parentKey = current.issue.fields.parent;
+      const parentKey: string | null | undefined = current.issue.fields.parent;
       current = parentKey == null ? undefined : this.byKey.get(parentKey);
     }
     return true;

@@ -56,6 +56,12 @@ export const handlers: { [N in ResolverName]: Handler<N> } = {
   previewConfig: (deps, me, p) => previewConfig(deps, me, p.projectKey, p.config),
 };
 
+const MAX_DETAILS = 20;
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 const requestSchema = z.looseObject({
   payload: z.unknown(),
   context: z.looseObject({ accountId: z.unknown() }).optional(),
@@ -76,13 +82,17 @@ export async function runResolver<N extends ResolverName>(
     const schema = payloadSchemas[name];
     const payload = schema.safeParse(req.data.payload ?? {});
     if (!payload.success) {
-      const details = payload.error.issues.map((i) => ({
+      // Bounded: a hostile payload can produce thousands of issues, and each message may list
+      // every allowed value; the person reading needs the first few, the details the rest.
+      const details = payload.error.issues.slice(0, MAX_DETAILS).map((i) => ({
         path: formatPath(i.path) || '(payload)',
-        message: i.message,
+        message: clip(i.message, 200),
       }));
+      const shown = details.slice(0, 3).map((d) => `${d.path}: ${d.message}`);
+      const more = payload.error.issues.length - shown.length;
       return fail(
         'BAD_REQUEST',
-        `invalid ${name} payload: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
+        `invalid ${name} payload: ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`,
         details,
       );
     }

@@ -103,7 +103,8 @@ export function toFact(issue: JiraIssue, plan: FactPlan, users: UserDirectory): 
   };
   const project = refValue(f.project, 'key');
   const dash = issue.key.lastIndexOf('-');
-  if (project !== undefined && project !== (dash > 0 ? issue.key.slice(0, dash) : issue.key)) fact.p = project;
+  if (project !== undefined && project !== (dash > 0 ? issue.key.slice(0, dash) : issue.key))
+    fact.p = project;
   if (!plan.knownTypes.has(fact.t) && isRecord(f.issuetype)) {
     fact.ty = {
       name: typeof f.issuetype.name === 'string' ? f.issuetype.name : '',
@@ -163,7 +164,9 @@ export class FactReader {
 
   private user(accountId: string, directory: UserDirectory): unknown {
     const d = directory[accountId];
-    const cacheKey = d ? `${accountId}\u0000${d[0] ?? ''}\u0000${String(d[1])}\u0000${d[2] ?? ''}` : accountId;
+    const cacheKey = d
+      ? `${accountId}\u0000${d[0] ?? ''}\u0000${String(d[1])}\u0000${d[2] ?? ''}`
+      : accountId;
     let user = this.users.get(cacheKey);
     if (!user) {
       const u: Record<string, unknown> = { accountId };
@@ -201,7 +204,9 @@ export class FactReader {
     if (fact.sc !== undefined) fields.statuscategorychangedate = fact.sc;
     if (fact.u) {
       for (const [id, value] of Object.entries(fact.u)) {
-        fields[id] = Array.isArray(value) ? value.map((a) => this.user(a, directory)) : this.user(value, directory);
+        fields[id] = Array.isArray(value)
+          ? value.map((a) => this.user(a, directory))
+          : this.user(value, directory);
       }
     }
     if (fact.x) for (const [id, value] of Object.entries(fact.x)) fields[id] = value;
@@ -219,7 +224,11 @@ export function projectOfFact(fact: Fact): string {
 }
 
 /** The accounts a set of facts names, from a larger directory (to store with a chunk). */
-export function directoryFor(facts: readonly Fact[], from: UserDirectory, into: UserDirectory = {}): UserDirectory {
+export function directoryFor(
+  facts: readonly Fact[],
+  from: UserDirectory,
+  into: UserDirectory = {},
+): UserDirectory {
   for (const fact of facts) {
     if (!fact.u) continue;
     for (const value of Object.values(fact.u)) {

@@ -171,12 +171,21 @@ export async function applyIssueChange(
   const mark = deps.api.requestCount;
   const requests = () => deps.api.requestCount - mark;
   if (manifest.configHash !== configHash(deps.config)) {
-    return { status: 'needs-rescan', reason: 'the configuration changed since the snapshot was built', requests: 0 };
+    return {
+      status: 'needs-rescan',
+      reason: 'the configuration changed since the snapshot was built',
+      requests: 0,
+    };
   }
   try {
     return await patch(deps, manifest, change, requests);
   } catch (error) {
-    if (error instanceof TooLarge) return { status: 'needs-rescan', reason: 'the change touches too much of the tree', requests: requests() };
+    if (error instanceof TooLarge)
+      return {
+        status: 'needs-rescan',
+        reason: 'the change touches too much of the tree',
+        requests: requests(),
+      };
     throw error;
   }
 }
@@ -217,12 +226,20 @@ async function patch(
   }
   if (!fresh && !oldPos) return { status: 'unchanged', requests: requests() };
   if (!fresh && oldSubtree.length > 1) {
-    return { status: 'needs-rescan', reason: `${change.issueKey} left the snapshot with issues below it`, requests: requests() };
+    return {
+      status: 'needs-rescan',
+      reason: `${change.issueKey} left the snapshot with issues below it`,
+      requests: requests(),
+    };
   }
-  if (fresh && old && JSON.stringify(fresh) === JSON.stringify(old.fact)) return { status: 'unchanged', requests: requests() };
+  if (fresh && old && JSON.stringify(fresh) === JSON.stringify(old.fact))
+    return { status: 'unchanged', requests: requests() };
 
   // ---- Chains: from the snapshot, or (new parents it lacks) from Jira, one level per request.
-  const chainOf = async (start: string | undefined, fetch: boolean): Promise<{ key: string; pos?: Pos; fact: Fact }[]> => {
+  const chainOf = async (
+    start: string | undefined,
+    fetch: boolean,
+  ): Promise<{ key: string; pos?: Pos; fact: Fact }[]> => {
     const chain: { key: string; pos?: Pos; fact: Fact }[] = [];
     const seen = new Set([change.issueKey]);
     let key = start;
@@ -250,7 +267,10 @@ async function patch(
 
   // ---- Block roots: the topmost feature above (or at) each position; else the issue itself. A
   // new ancestor the snapshot lacks joins the new block (it becomes a row too).
-  const topRoot = (self: { key: string; pos?: Pos; fact: Fact }, chain: { key: string; pos?: Pos; fact: Fact }[]) => {
+  const topRoot = (
+    self: { key: string; pos?: Pos; fact: Fact },
+    chain: { key: string; pos?: Pos; fact: Fact }[],
+  ) => {
     let root = self;
     let i = -1;
     for (let k = 0; k < chain.length; k++) {
@@ -263,8 +283,11 @@ async function patch(
     if (levelOfFact(self.fact) !== 'program' && i === -1) root = self;
     return { root, above: chain.slice(i + 1) };
   };
-  const oldTop = old && oldPos ? topRoot({ key: change.issueKey, pos: oldPos, fact: old.fact }, oldChain) : undefined;
-  const newTop = fresh ? topRoot({ key: fresh.k, ...(oldPos ? { pos: oldPos } : {}), fact: fresh }, newChain) : undefined;
+  const oldTop =
+    old && oldPos ? topRoot({ key: change.issueKey, pos: oldPos, fact: old.fact }, oldChain) : undefined;
+  const newTop = fresh
+    ? topRoot({ key: fresh.k, ...(oldPos ? { pos: oldPos } : {}), fact: fresh }, newChain)
+    : undefined;
 
   // Ranges the update replaces (subtrees are nested or disjoint in tree order: keep outer ones).
   const ranges: { root: string; positions: Pos[]; start: number }[] = [];
@@ -281,7 +304,8 @@ async function patch(
     ranges.push({ root: key, positions, start });
   };
   if (oldTop) await addRange(oldTop.root.key, oldTop.root.pos);
-  if (newTop && newTop.root.pos && newTop.root.key !== change.issueKey) await addRange(newTop.root.key, newTop.root.pos);
+  if (newTop && newTop.root.pos && newTop.root.key !== change.issueKey)
+    await addRange(newTop.root.key, newTop.root.pos);
 
   // ---- The small site: removed blocks (with the issue's new fact), the new block's missing parts,
   // and both chains above as context.
@@ -314,7 +338,12 @@ async function patch(
   for (const chunk of w.chunks.values()) Object.assign(users, chunk.u);
   Object.assign(users, freshUsers);
   const acceptance: AcceptanceSource =
-    deps.acceptance === 'store' ? await storeAcceptanceFor(deps.store, facts.map((f) => f.i)) : { kind: 'property' };
+    deps.acceptance === 'store'
+      ? await storeAcceptanceFor(
+          deps.store,
+          facts.map((f) => f.i),
+        )
+      : { kind: 'property' };
   const { entries } = evaluateFacts(facts, users, manifest.meta, deps.config, P, acceptance);
 
   // ---- New blocks: the evaluated subtrees of the roots now in place, each with its anchor.
@@ -344,7 +373,11 @@ async function patch(
   // Everything removed must be placed again unless it is gone from Jira.
   for (const key of removed) {
     if (!placed.has(key) && !(key === change.issueKey && !fresh) && entries.some((e) => e.row.key === key)) {
-      return { status: 'needs-rescan', reason: `could not place ${key} in the updated tree`, requests: requests() };
+      return {
+        status: 'needs-rescan',
+        reason: `could not place ${key} in the updated tree`,
+        requests: requests(),
+      };
     }
   }
 
@@ -424,7 +457,8 @@ async function patch(
   const totals = structuredClone(manifest.totals);
   const ownerDir: UserDirectory = {};
   for (const c of w.chunks.values()) Object.assign(ownerDir, c.uo);
-  for (const e of entries) for (const o of e.row.owners) ownerDir[o.accountId] = [o.displayName, o.active, o.avatarUrl ?? null];
+  for (const e of entries)
+    for (const o of e.row.owners) ownerDir[o.accountId] = [o.displayName, o.active, o.avatarUrl ?? null];
   const generation = manifest.generation + 1;
   const rewritten = new Map<number, { r: StoredRow[]; f: Fact[] }>();
   let rowsRewritten = 0;
@@ -561,13 +595,18 @@ async function commitIfCurrent(store: KeyValueStore, base: Manifest, next: Manif
   const P = base.projectKey;
   let lost = false;
   await store.update<unknown>(snapKey.manifest(P), (current) => {
-    const gen = typeof current === 'object' && current !== null && 'generation' in current ? current.generation : undefined;
+    const gen =
+      typeof current === 'object' && current !== null && 'generation' in current
+        ? current.generation
+        : undefined;
     lost = gen !== base.generation;
     return lost ? current : next;
   });
   if (lost) {
-    for (const c of next.chunks) if (c.id.startsWith(`g${next.generation}n`)) await store.delete(snapKey.chunk(P, c.id));
-    for (const s of next.shards) if (s.startsWith(`g${next.generation}n`)) await store.delete(snapKey.shard(P, s));
+    for (const c of next.chunks)
+      if (c.id.startsWith(`g${next.generation}n`)) await store.delete(snapKey.chunk(P, c.id));
+    for (const s of next.shards)
+      if (s.startsWith(`g${next.generation}n`)) await store.delete(snapKey.shard(P, s));
     throw new SnapshotChangedError(P);
   }
   await store.delete(snapKey.pending(P));

@@ -4,7 +4,14 @@
  */
 import type { PopmConfig } from '../domain/config';
 import { evaluate } from '../domain/engine';
-import type { AcceptanceRecord, AuditResult, EvaluatedIssue, FieldInfo, IssueTypeInfo, JiraIssue } from '../domain/types';
+import type {
+  AcceptanceRecord,
+  AuditResult,
+  EvaluatedIssue,
+  FieldInfo,
+  IssueTypeInfo,
+  JiraIssue,
+} from '../domain/types';
 import { issueSummary } from '../services/views';
 import type { TreeRow } from '../shared/contract';
 import { ACCEPTANCE_PREFIX, parseStoredAcceptance, type StoredAcceptance } from '../storage/acceptance-store';
@@ -16,8 +23,7 @@ import { FactReader, type Fact, type UserDirectory } from './compact';
  * and the engine's default). `store`: the app's acceptance store, the truth on Forge.
  */
 export type AcceptanceSource =
-  | { kind: 'property' }
-  | { kind: 'store'; entries: ReadonlyMap<string, StoredAcceptance> };
+  { kind: 'property' } | { kind: 'store'; entries: ReadonlyMap<string, StoredAcceptance> };
 
 /**
  * Every stored acceptance entry, by issue id, in one paged listing (kvs returns 100 per query), so
@@ -33,7 +39,10 @@ export async function storeAcceptance(store: KeyValueStore): Promise<AcceptanceS
 }
 
 /** Only the entries of the given issue ids (incremental updates: a handful of reads). */
-export async function storeAcceptanceFor(store: KeyValueStore, issueIds: readonly string[]): Promise<AcceptanceSource> {
+export async function storeAcceptanceFor(
+  store: KeyValueStore,
+  issueIds: readonly string[],
+): Promise<AcceptanceSource> {
   const entries = new Map<string, StoredAcceptance>();
   for (const id of issueIds) {
     const read = parseStoredAcceptance(await store.get(`${ACCEPTANCE_PREFIX}${id}`));
@@ -42,7 +51,9 @@ export async function storeAcceptanceFor(store: KeyValueStore, issueIds: readonl
   return { kind: 'store', entries };
 }
 
-function acceptanceOf(source: AcceptanceSource): ((issue: JiraIssue) => AcceptanceRecord | null | undefined) | undefined {
+function acceptanceOf(
+  source: AcceptanceSource,
+): ((issue: JiraIssue) => AcceptanceRecord | null | undefined) | undefined {
   if (source.kind === 'property') return undefined;
   // The store is the truth: an issue without an entry has no acceptance, whatever its property says.
   return (issue) => source.entries.get(issue.id)?.record ?? null;
@@ -80,7 +91,9 @@ export function evaluateFacts(
   );
   const stored = acceptance.kind === 'store' ? acceptance.entries : undefined;
   const depth = new Map<string, number>();
-  const entries: { row: TreeRow; fact: Fact }[] = new Array<{ row: TreeRow; fact: Fact }>(result.issues.length);
+  const entries: { row: TreeRow; fact: Fact }[] = new Array<{ row: TreeRow; fact: Fact }>(
+    result.issues.length,
+  );
   for (let k = 0; k < result.issues.length; k++) {
     const ev = result.issues[k]!;
     entries[k] = { row: treeRow(ev, stored?.get(ev.id), depth), fact: factByKey.get(ev.key)! };
@@ -92,7 +105,11 @@ export function evaluateFacts(
  * One row. Depth comes from the engine's order: a parent is always emitted before its children,
  * so its depth is known; an issue whose parent is not in the tree is at depth 0.
  */
-export function treeRow(ev: EvaluatedIssue, stored: StoredAcceptance | undefined, depth: Map<string, number>): TreeRow {
+export function treeRow(
+  ev: EvaluatedIssue,
+  stored: StoredAcceptance | undefined,
+  depth: Map<string, number>,
+): TreeRow {
   const parentDepth = ev.parentKey === null ? undefined : depth.get(ev.parentKey);
   const d = parentDepth === undefined ? 0 : parentDepth + 1;
   depth.set(ev.key, d);

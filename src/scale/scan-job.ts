@@ -21,6 +21,7 @@ import type { ScanState } from '../shared/contract';
 import type { KeyValueStore } from '../storage/store';
 import { factPlan, projectOfFact, toFact, type Fact, type FactPlan, type UserDirectory } from './compact';
 import { configHash, evaluateFacts, storeAcceptance, type AcceptanceSource } from './rows';
+import { registerProject } from './daily';
 import { beginWrite, factSchema, readManifest, writeSnapshot } from './snapshot-store';
 
 export const SCAN_PHASES = ['metadata', 'project', 'ancestors', 'children', 'evaluate', 'done'] as const;
@@ -73,12 +74,16 @@ const stateSchema = z.object({
   }),
   lengths: z.object({ anc: z.number().int().min(0), features: z.number().int().min(0) }),
   meta: z.object({
-    issueTypes: z.array(z.object({ id: z.string(), name: z.string(), hierarchyLevel: z.number(), subtask: z.boolean() })),
+    issueTypes: z.array(
+      z.object({ id: z.string(), name: z.string(), hierarchyLevel: z.number(), subtask: z.boolean() }),
+    ),
     fields: z.array(
       z.object({
         id: z.string(),
         name: z.string(),
-        schema: z.object({ type: z.string(), items: z.string().optional(), custom: z.string().optional() }).optional(),
+        schema: z
+          .object({ type: z.string(), items: z.string().optional(), custom: z.string().optional() })
+          .optional(),
       }),
     ),
   }),
@@ -135,7 +140,10 @@ export interface ScanEvent {
   [key: string]: unknown;
 }
 
-export async function readScanState(store: KeyValueStore, projectKey: string): Promise<ScanCheckpoint | undefined> {
+export async function readScanState(
+  store: KeyValueStore,
+  projectKey: string,
+): Promise<ScanCheckpoint | undefined> {
   const raw = await store.get(scanKey.state(projectKey));
   if (raw === undefined) return undefined;
   const parsed = stateSchema.safeParse(raw);
@@ -144,13 +152,25 @@ export async function readScanState(store: KeyValueStore, projectKey: string): P
 
 /** The contract's ScanState for the UI: progress while running, and when the data was built. */
 export async function scanStateView(store: KeyValueStore, projectKey: string): Promise<ScanState> {
-  const [state, manifest] = await Promise.all([readScanState(store, projectKey), readManifest(store, projectKey)]);
+  const [state, manifest] = await Promise.all([
+    readScanState(store, projectKey),
+    readManifest(store, projectKey),
+  ]);
   const builtAt = manifest?.updatedAt ?? null;
-  if (!state) return manifest ? { status: 'complete', processed: manifest.totals.issues, total: manifest.totals.issues, builtAt } : { status: 'none', processed: 0, total: null, builtAt: null };
+  if (!state)
+    return manifest
+      ? { status: 'complete', processed: manifest.totals.issues, total: manifest.totals.issues, builtAt }
+      : { status: 'none', processed: 0, total: null, builtAt: null };
   const processed = state.counts.project + state.counts.ancestors + state.counts.children;
   if (state.status === 'running') return { status: 'running', processed, total: null, builtAt };
-  if (state.status === 'failed') return { status: 'failed', processed, total: null, builtAt, error: state.error ?? 'the scan failed' };
-  return { status: 'complete', processed: manifest?.totals.issues ?? processed, total: manifest?.totals.issues ?? processed, builtAt };
+  if (state.status === 'failed')
+    return { status: 'failed', processed, total: null, builtAt, error: state.error ?? 'the scan failed' };
+  return {
+    status: 'complete',
+    processed: manifest?.totals.issues ?? processed,
+    total: manifest?.totals.issues ?? processed,
+    builtAt,
+  };
 }
 
 /**
@@ -188,7 +208,13 @@ export async function requestScan(
   };
   await deps.store.set(scanKey.state(projectKey), state);
   if (existing) await cleanupStaging(deps.store, projectKey, existing);
-  await deps.queue?.push({ projectKey, kind: 'scan', action: 'continue', generation, reason } satisfies ScanEvent);
+  await deps.queue?.push({
+    projectKey,
+    kind: 'scan',
+    action: 'continue',
+    generation,
+    reason,
+  } satisfies ScanEvent);
   return state;
 }
 
@@ -208,12 +234,18 @@ export async function runScanStep(
   assertProjectKey(projectKey);
   let state = await readScanState(deps.store, projectKey);
   // A continuation delivered twice, or after its scan finished: nothing left to do.
-  if (state && state.status !== 'running' && event.action === 'continue' && event.generation === state.generation) {
+  if (
+    state &&
+    state.status !== 'running' &&
+    event.action === 'continue' &&
+    event.generation === state.generation
+  ) {
     return state.status === 'failed'
       ? { status: 'failed', state, error: state.error ?? 'the scan failed' }
       : { status: 'complete', state };
   }
-  if (!state || state.status !== 'running') state = await requestScan({ ...deps, queue: undefined }, projectKey, 'step');
+  if (!state || state.status !== 'running')
+    state = await requestScan({ ...deps, queue: undefined }, projectKey, 'step');
   const job = new Step(deps, state, options);
   return job.run();
 }
@@ -282,6 +314,7 @@ class Step {
         else break;
       }
       await cleanupStaging(this.deps.store, this.p, this.state);
+      await registerProject(this.deps.store, this.p);
       await this.save({ status: 'complete', finishedAt: this.deps.now().toISOString(), attempts: 0 });
       return { status: 'complete', state: this.state };
     } catch (error) {
@@ -296,7 +329,11 @@ class Step {
       if (attempts < MAX_STEP_ATTEMPTS && this.deps.queue) {
         await this.save({ attempts, error: message });
         await this.continueLater('retry');
-        this.deps.log?.('scan step failed; resuming from the checkpoint', { projectKey: this.p, attempts, message });
+        this.deps.log?.('scan step failed; resuming from the checkpoint', {
+          projectKey: this.p,
+          attempts,
+          message,
+        });
         return { status: 'retrying', state: this.state, error: message };
       }
       await this.save({ attempts, error: message, status: 'failed' });
@@ -305,7 +342,13 @@ class Step {
   }
 
   private async continueLater(reason: string): Promise<void> {
-    const event: ScanEvent = { projectKey: this.p, kind: 'scan', action: 'continue', generation: this.state.generation, reason };
+    const event: ScanEvent = {
+      projectKey: this.p,
+      kind: 'scan',
+      action: 'continue',
+      generation: this.state.generation,
+      reason,
+    };
     await this.deps.queue?.push(event);
   }
 
@@ -323,18 +366,31 @@ class Step {
     const wanted = new Set(factPlan({ issueTypes, fields: custom }, this.deps.config, this.p).fieldIds);
     const fields = custom.filter((f) => wanted.has(f.id));
     this.plan = undefined;
-    await this.save({ phase: 'project', meta: { issueTypes, fields }, configHash: configHash(this.deps.config) });
+    await this.save({
+      phase: 'project',
+      meta: { issueTypes, fields },
+      configHash: configHash(this.deps.config),
+    });
   }
 
   private async stage(facts: Fact[], users: UserDirectory): Promise<void> {
-    await this.deps.store.set(scanKey.page(this.p, this.state.generation, this.state.pages), { u: users, f: facts });
+    await this.deps.store.set(scanKey.page(this.p, this.state.generation, this.state.pages), {
+      u: users,
+      f: facts,
+    });
   }
 
   private async projectPhase(): Promise<void> {
     const plan = this.getPlan();
     const levels = levelIndex(this.state.meta.issueTypes, this.deps.config.levels);
     const anc = new ListWriter(this.deps.store, this.p, this.state.generation, 'anc', this.state.lengths.anc);
-    const features = new ListWriter(this.deps.store, this.p, this.state.generation, 'features', this.state.lengths.features);
+    const features = new ListWriter(
+      this.deps.store,
+      this.p,
+      this.state.generation,
+      'features',
+      this.state.lengths.features,
+    );
     await anc.load();
     await features.load();
     for (;;) {
@@ -398,10 +454,19 @@ class Step {
 
   private async children(): Promise<void> {
     const plan = this.getPlan();
-    const features = new ListWriter(this.deps.store, this.p, this.state.generation, 'features', this.state.lengths.features);
+    const features = new ListWriter(
+      this.deps.store,
+      this.p,
+      this.state.generation,
+      'features',
+      this.state.lengths.features,
+    );
     await features.load();
     while (this.state.batch * this.childBatch < features.length) {
-      const batch = features.slice(this.state.batch * this.childBatch, (this.state.batch + 1) * this.childBatch);
+      const batch = features.slice(
+        this.state.batch * this.childBatch,
+        (this.state.batch + 1) * this.childBatch,
+      );
       this.checkTime();
       const page = await this.deps.api.searchJql({
         jql: jqlParentIn(batch, [this.p]),
@@ -430,7 +495,8 @@ class Step {
     for (let n = 0; n < this.state.pages; n++) {
       const raw = await this.deps.store.get(scanKey.page(this.p, this.state.generation, n));
       const parsed = stagedPageSchema.safeParse(raw);
-      if (!parsed.success) throw new Error(`staged scan page ${n} of ${this.p} is missing or unreadable; rescan needed`);
+      if (!parsed.success)
+        throw new Error(`staged scan page ${n} of ${this.p} is missing or unreadable; rescan needed`);
       for (const f of parsed.data.f) facts.push(f);
       Object.assign(users, parsed.data.u);
     }
@@ -499,7 +565,8 @@ class ListWriter {
     for (let n = 0; n < parts; n++) {
       const raw = await this.store.get(scanKey.listPart(this.projectKey, this.generation, this.name, n));
       const parsed = z.array(z.string()).safeParse(raw);
-      if (!parsed.success) throw new Error(`staged list ${this.name} part ${n} of ${this.projectKey} is unreadable`);
+      if (!parsed.success)
+        throw new Error(`staged list ${this.name} part ${n} of ${this.projectKey} is unreadable`);
       for (const item of parsed.data) {
         if (this.items.length >= this.storedLength) break;
         if (!this.seen.has(item)) {
@@ -536,11 +603,16 @@ class ListWriter {
 }
 
 /** Deletes a scan's staged pages and lists (after completion, or when a new scan replaces it). */
-export async function cleanupStaging(store: KeyValueStore, projectKey: string, state: ScanCheckpoint): Promise<void> {
+export async function cleanupStaging(
+  store: KeyValueStore,
+  projectKey: string,
+  state: ScanCheckpoint,
+): Promise<void> {
   for (let n = 0; n < state.pages; n++) await store.delete(scanKey.page(projectKey, state.generation, n));
   for (const name of ['anc', 'features']) {
     const len = name === 'anc' ? state.lengths.anc : state.lengths.features;
-    for (let n = 0; n * LIST_PART < len; n++) await store.delete(scanKey.listPart(projectKey, state.generation, name, n));
+    for (let n = 0; n * LIST_PART < len; n++)
+      await store.delete(scanKey.listPart(projectKey, state.generation, name, n));
   }
 }
 
@@ -551,7 +623,10 @@ export async function cleanupStaging(store: KeyValueStore, projectKey: string, s
 export async function runScanToCompletion(
   deps: Omit<ScanJobDeps, 'queue'>,
   projectKey: string,
-  options: ScanJobOptions & { onStep?: (outcome: ScanStepOutcome) => void | Promise<void>; maxSteps?: number } = {},
+  options: ScanJobOptions & {
+    onStep?: (outcome: ScanStepOutcome) => void | Promise<void>;
+    maxSteps?: number;
+  } = {},
 ): Promise<ScanStepOutcome> {
   const pending: ScanEvent[] = [];
   const queue: ScanQueue = {
@@ -560,10 +635,14 @@ export async function runScanToCompletion(
       return Promise.resolve();
     },
   };
-  await requestScan({ ...deps, queue }, projectKey, 'run');
+  const started = await requestScan({ ...deps, queue }, projectKey, 'run');
+  // A scan already running (queued elsewhere) is resumed rather than left waiting.
+  if (pending.length === 0)
+    pending.push({ projectKey, kind: 'scan', action: 'continue', generation: started.generation });
   let outcome: ScanStepOutcome | undefined;
   for (let steps = 0; pending.length > 0; steps++) {
-    if (steps >= (options.maxSteps ?? 10_000)) throw new Error(`scan of ${projectKey} did not finish in ${steps} steps`);
+    if (steps >= (options.maxSteps ?? 10_000))
+      throw new Error(`scan of ${projectKey} did not finish in ${steps} steps`);
     const event = pending.shift();
     outcome = await runScanStep({ ...deps, queue }, projectKey, options, event);
     await options.onStep?.(outcome);

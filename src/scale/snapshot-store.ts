@@ -62,7 +62,9 @@ export type Totals = z.infer<typeof totalsSchema>;
 const fieldInfoSchema = z.object({
   id: z.string(),
   name: z.string(),
-  schema: z.object({ type: z.string(), items: z.string().optional(), custom: z.string().optional() }).optional(),
+  schema: z
+    .object({ type: z.string(), items: z.string().optional(), custom: z.string().optional() })
+    .optional(),
 });
 const issueTypeSchema = z.object({
   id: z.string(),
@@ -161,11 +163,6 @@ const shardSchema = z.record(z.string(), z.number().int().min(0));
 
 // ---------------------------------------------------------------------------------------------
 // Rows <-> stored rows
-
-function keyPrefix(key: string): string {
-  const dash = key.lastIndexOf('-');
-  return dash > 0 ? key.slice(0, dash) : key;
-}
 
 export function encodeRow(row: TreeRow, owners: UserDirectory): StoredRow {
   const out: StoredRow = {
@@ -352,15 +349,21 @@ export async function readManifest(store: KeyValueStore, projectKey: string): Pr
   const raw = await store.get(snapKey.manifest(projectKey));
   if (raw === undefined) return undefined;
   const parsed = manifestSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`stored snapshot manifest of ${projectKey} is unreadable: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new Error(`stored snapshot manifest of ${projectKey} is unreadable: ${parsed.error.message}`);
   return parsed.data;
 }
 
-export async function readChunk(store: KeyValueStore, projectKey: string, id: string): Promise<Chunk | undefined> {
+export async function readChunk(
+  store: KeyValueStore,
+  projectKey: string,
+  id: string,
+): Promise<Chunk | undefined> {
   const raw = await store.get(snapKey.chunk(projectKey, id));
   if (raw === undefined) return undefined;
   const parsed = chunkSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`stored snapshot chunk ${id} of ${projectKey} is unreadable: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new Error(`stored snapshot chunk ${id} of ${projectKey} is unreadable: ${parsed.error.message}`);
   return parsed.data;
 }
 
@@ -482,10 +485,20 @@ export async function lookupSlots(
  * Starts a write of generation `generation`: records it as pending, and deletes what a crashed
  * earlier write left (chunks and shards of a pending generation that never became current).
  */
-export async function beginWrite(store: KeyValueStore, projectKey: string, generation: number): Promise<void> {
-  const pending = z.object({ generation: z.number() }).safeParse(await store.get(snapKey.pending(projectKey)));
+export async function beginWrite(
+  store: KeyValueStore,
+  projectKey: string,
+  generation: number,
+): Promise<void> {
+  const pending = z
+    .object({ generation: z.number() })
+    .safeParse(await store.get(snapKey.pending(projectKey)));
   const current = await readManifest(store, projectKey);
-  if (pending.success && pending.data.generation !== generation && pending.data.generation !== current?.generation) {
+  if (
+    pending.success &&
+    pending.data.generation !== generation &&
+    pending.data.generation !== current?.generation
+  ) {
     await deleteGeneration(store, projectKey, pending.data.generation);
   }
   await store.set(snapKey.pending(projectKey), { generation });
@@ -539,12 +552,8 @@ export async function writeSnapshot(
     const base = produced++;
     const stored: { id: string; chunk: Chunk }[] = [];
     if (base < skip) {
-      stored.push({ id: `g${generation}n${base}`, chunk });
-      if (byteSize(chunk) > KVS_VALUE_LIMIT - 1024) {
-        // It was split when first written; recompute the split ids without writing.
-        stored.length = 0;
-        await putChunk(nullStore, projectKey, chunk, splitIds(generation, base), stored);
-      }
+      // Written by the interrupted attempt: recompute its ids (and any split) without writing.
+      await putChunk(nullStore, projectKey, chunk, splitIds(generation, base), stored);
     } else {
       await putChunk(store, projectKey, chunk, splitIds(generation, base), stored);
       written++;

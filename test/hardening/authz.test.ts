@@ -232,7 +232,9 @@ describe('reads Jira hides stay hidden', () => {
       expect(result).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     }
     expect(await h.dump()).toEqual({});
-    expect(h.emulator.snapshot().issues.find((i) => i.key === STORY)?.properties?.[ACCEPTANCE_PROPERTY]).toBeUndefined();
+    expect(
+      h.emulator.snapshot().issues.find((i) => i.key === STORY)?.properties?.[ACCEPTANCE_PROPERTY],
+    ).toBeUndefined();
     expect(await h.store.get(`acceptance:${STORY_ID}`)).toBeUndefined();
   });
 

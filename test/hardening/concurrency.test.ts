@@ -33,7 +33,11 @@ async function property(h: Harness): Promise<unknown> {
 }
 
 async function withDelegate(h: Harness): Promise<void> {
-  const saved = await h.call('saveConfig', { config: { version: 1, delegates: { [PO]: [DELEGATE] } }, revision: 0 }, ADMIN);
+  const saved = await h.call(
+    'saveConfig',
+    { config: { version: 1, delegates: { [PO]: [DELEGATE] } }, revision: 0 },
+    ADMIN,
+  );
   if (!saved.ok) throw new Error(saved.error.message);
 }
 
@@ -44,13 +48,20 @@ describe('configuration saves', () => {
     const N = 8;
     const results = await Promise.all(
       Array.from({ length: N }, (_, i) =>
-        h.call('saveConfig', { config: { version: 1, delegates: { [PO]: [`u-delegate-${i}`] } }, revision: 0 }, ADMIN),
+        h.call(
+          'saveConfig',
+          { config: { version: 1, delegates: { [PO]: [`u-delegate-${i}`] } }, revision: 0 },
+          ADMIN,
+        ),
       ),
     );
     const winners = results.flatMap((r, i) => (r.ok ? [i] : []));
     expect(winners).toHaveLength(1);
-    expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.error.code)).toEqual(Array(N - 1).fill('CONFLICT'));
-    for (const r of results) if (!r.ok) expect(r.error.message).toMatch(/changed by someone else.*reload and retry/);
+    expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.error.code)).toEqual(
+      Array(N - 1).fill('CONFLICT'),
+    );
+    for (const r of results)
+      if (!r.ok) expect(r.error.message).toMatch(/changed by someone else.*reload and retry/);
 
     const stored = await h.store.get<{ revision: number; config: { delegates: unknown } }>(CONFIG_KEY);
     expect(stored?.revision).toBe(1);
@@ -62,7 +73,9 @@ describe('configuration saves', () => {
     const h = harness();
     const projects = ['PORT', 'ART', 'ORB', 'NEB', 'COM'];
     const racing = await Promise.all(
-      projects.map((p) => h.call('saveProjectConfig', { projectKey: p, override: { delegates: [PO] }, revision: 0 }, ADMIN)),
+      projects.map((p) =>
+        h.call('saveProjectConfig', { projectKey: p, override: { delegates: [PO] }, revision: 0 }, ADMIN),
+      ),
     );
     expect(racing.filter((r) => r.ok)).toHaveLength(1);
     expect(racing.filter((r) => !r.ok && r.error.code === 'CONFLICT')).toHaveLength(projects.length - 1);
@@ -82,7 +95,9 @@ describe('configuration saves', () => {
         expect(r.error.code).toBe('CONFLICT');
       }
     }
-    const stored = await h.store.get<{ revision: number; config: { projects: Record<string, unknown> } }>(CONFIG_KEY);
+    const stored = await h.store.get<{ revision: number; config: { projects: Record<string, unknown> } }>(
+      CONFIG_KEY,
+    );
     expect(Object.keys(stored?.config.projects ?? {}).sort()).toEqual([...projects].sort());
     expect(stored?.revision).toBe(projects.length);
   });
@@ -91,7 +106,11 @@ describe('configuration saves', () => {
     const h = harness();
     const results = await Promise.all([
       h.call('saveConfig', { config: { version: 1 }, revision: 0 }, ADMIN),
-      h.call('saveProjectConfig', { projectKey: 'ORB', override: { delegates: [DELEGATE] }, revision: 0 }, ADMIN),
+      h.call(
+        'saveProjectConfig',
+        { projectKey: 'ORB', override: { delegates: [DELEGATE] }, revision: 0 },
+        ADMIN,
+      ),
       h.call('saveConfig', { config: { version: 1, delegates: { [PO]: [DELEGATE] } }, revision: 0 }, ADMIN),
     ]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
@@ -114,6 +133,8 @@ describe('acceptances', () => {
         : h.call('acceptStory', { issueKey: STORY }, i % 3 === 0 ? DELEGATE : PO),
     );
     const results = await Promise.all(calls);
+    // The writers really raced: some compare-and-swap lost and was retried.
+    expect(h.store.stats.conflicts).toBeGreaterThan(0);
     // Every call either succeeded or failed with a typed, expected code.
     for (const r of results) if (!r.ok) expect(['INVALID_STATE', 'CONFLICT']).toContain(r.error.code);
 

@@ -24,17 +24,7 @@ import { DEFAULT_RETRY_POLICY, type RetryEvent } from '../../src/jira/client';
 import { isJiraError, type JiraError } from '../../src/jira/errors';
 import { scanProject } from '../../src/jira/scan';
 import { runCli } from '../../src/cli/run';
-import {
-  ADMIN,
-  answered,
-  cliAudit,
-  harness,
-  OTHER,
-  PO,
-  sample,
-  STORY,
-  STORY_ID,
-} from './support';
+import { ADMIN, answered, cliAudit, harness, OTHER, PO, sample, STORY, STORY_ID } from './support';
 
 const SEARCH = { method: 'POST', path: '/rest/api/3/search/jql' };
 const MAX = DEFAULT_RETRY_POLICY.maxAttempts;
@@ -117,7 +107,9 @@ describe('429 rate limiting', () => {
   it('does not wait when Retry-After exceeds the total wait budget', async () => {
     const emulator = createEmulator(sample, { faults: rateLimited(Infinity, 600) });
     const retries: RetryEvent[] = [];
-    const error: unknown = await api(emulator, retries).getMyself().catch((e: unknown) => e);
+    const error: unknown = await api(emulator, retries)
+      .getMyself()
+      .catch((e: unknown) => e);
     expect(isJiraError(error, 'rate-limit')).toBe(true);
     expect(retries).toEqual([]);
     expect(emulator.requests.count).toBe(1);
@@ -182,7 +174,19 @@ describe('no answer at all', () => {
     let stderr = '';
     try {
       const code = await runCli(
-        ['audit', '--project', 'ORB', '--site', server.url, '--email', 'a@b', '--token', 't', '--format', 'json'],
+        [
+          'audit',
+          '--project',
+          'ORB',
+          '--site',
+          server.url,
+          '--email',
+          'a@b',
+          '--token',
+          't',
+          '--format',
+          'json',
+        ],
         {},
         {
           stdout: (t) => (stdout += t),
@@ -223,7 +227,9 @@ describe('malformed JSON', () => {
     const out = await cliAudit(emulator, 'ORB');
     expect(out.code).toBe(3);
     expect(out.stdout).toBe('');
-    expect(out.stderr).toMatch(/popm: Jira answered POST \/rest\/api\/3\/search\/jql \(200\) with a body we could not read/);
+    expect(out.stderr).toMatch(
+      /popm: Jira answered POST \/rest\/api\/3\/search\/jql \(200\) with a body we could not read/,
+    );
   });
 });
 
@@ -295,7 +301,9 @@ describe('parents deleted, hidden or looping', () => {
     const { snapshot, parentKey } = withHiddenParent(sample, STORY, [PO]);
     const out = await cliAudit(createEmulator(snapshot), 'ORB', ['--format', 'json', '--fail-on', 'never']);
     expect(out.code).toBe(0);
-    expect(out.stderr).toContain(`1 parent issue(s) could not be read (deleted or not visible): ${parentKey}`);
+    expect(out.stderr).toContain(
+      `1 parent issue(s) could not be read (deleted or not visible): ${parentKey}`,
+    );
     const report = JSON.parse(out.stdout) as { partial?: { missingParents: string[] } };
     expect(report.partial).toEqual({ missingParents: [parentKey] });
 
@@ -330,7 +338,9 @@ describe('parents deleted, hidden or looping', () => {
     if (tree.ok) {
       expect(tree.data.rows.map((r) => r.key)).not.toContain(parentKey);
       const row = tree.data.rows.find((r) => r.key === STORY);
-      expect(row?.findings.map((f) => f.message).join(' ')).toContain(`its parent ${parentKey} could not be read`);
+      expect(row?.findings.map((f) => f.message).join(' ')).toContain(
+        `its parent ${parentKey} could not be read`,
+      );
     }
   });
 
@@ -365,7 +375,9 @@ describe('a write that fails half-way', () => {
     );
     const failed = await h.call('acceptStory', { issueKey: STORY }, PO);
     expect(failed).toMatchObject({ ok: false, error: { code: 'JIRA_UNAVAILABLE' } });
-    const stored = await h.store.get<{ record: { acceptedBy: string }; revision: number }>(`acceptance:${STORY_ID}`);
+    const stored = await h.store.get<{ record: { acceptedBy: string }; revision: number }>(
+      `acceptance:${STORY_ID}`,
+    );
     expect(stored).toMatchObject({ record: { acceptedBy: PO }, revision: 1 });
     expect(h.retries.length).toBe(MAX - 1);
 

@@ -34,12 +34,18 @@ export interface Harness {
   definitions: Definitions;
   retries: RetryEvent[];
   logs: { message: string; extra?: Record<string, unknown> }[];
-  call<N extends ResolverName>(name: N, payload: unknown, accountId?: string): Promise<Result<ResultTypes[N]>>;
+  call<N extends ResolverName>(
+    name: N,
+    payload: unknown,
+    accountId?: string,
+  ): Promise<Result<ResultTypes[N]>>;
   /** Every stored key and value, for before/after comparisons. */
   dump(): Promise<Record<string, unknown>>;
 }
 
-export function harness(options: { snapshot?: Snapshot; queue?: boolean; initial?: Record<string, unknown> } = {}): Harness {
+export function harness(
+  options: { snapshot?: Snapshot; queue?: boolean; initial?: Record<string, unknown> } = {},
+): Harness {
   const emulator = createEmulator(options.snapshot ?? sample);
   const store = new MemoryStore(options.initial ?? {});
   const retries: RetryEvent[] = [];
@@ -109,7 +115,18 @@ export async function cliAudit(
   let stderr = '';
   const waits: number[] = [];
   const code = await runCli(
-    ['audit', '--project', project, '--site', 'https://popm.example.net', '--email', 'e@x', '--token', 't', ...extra],
+    [
+      'audit',
+      '--project',
+      project,
+      '--site',
+      'https://popm.example.net',
+      '--email',
+      'e@x',
+      '--token',
+      't',
+      ...extra,
+    ],
     {},
     {
       stdout: (t) => (stdout += t),

@@ -15,7 +15,12 @@ import { ADMIN, cliAudit, harness, OTHER, PO, sample, STORY, STORY_ID } from './
 /** ORB-119: a done story of Lena's, never accepted (no property, no record). */
 const DONE_STORY = 'ORB-119';
 
-async function writeProperty(emulator: JiraEmulator, as: string, key: string, value: unknown): Promise<number> {
+async function writeProperty(
+  emulator: JiraEmulator,
+  as: string,
+  key: string,
+  value: unknown,
+): Promise<number> {
   const res = await emulator.transportFor(as)({
     method: 'PUT',
     path: `/rest/api/3/issue/${key}/properties/${ACCEPTANCE_PROPERTY}`,
@@ -94,11 +99,19 @@ describe('a forged acceptance property', () => {
 
 describe('a genuine acceptance whose property is tampered with', () => {
   it.each([
-    ['rewritten to another account', (e: JiraEmulator) => writeProperty(e, OTHER, STORY, { ...forged('indeterminate'), acceptedBy: OTHER })],
+    [
+      'rewritten to another account',
+      (e: JiraEmulator) => writeProperty(e, OTHER, STORY, { ...forged('indeterminate'), acceptedBy: OTHER }),
+    ],
     [
       'deleted',
       (e: JiraEmulator) =>
-        e.transportFor(OTHER)({ method: 'DELETE', path: `/rest/api/3/issue/${STORY}/properties/${ACCEPTANCE_PROPERTY}` }).then((r) => r.status),
+        e
+          .transportFor(OTHER)({
+            method: 'DELETE',
+            path: `/rest/api/3/issue/${STORY}/properties/${ACCEPTANCE_PROPERTY}`,
+          })
+          .then((r) => r.status),
     ],
   ])('%s: still valid in the app, and shown as a mismatch', async (_what, tamper) => {
     const h = harness();

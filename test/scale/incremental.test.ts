@@ -66,7 +66,10 @@ describe.each(['ART', 'T1'])('incremental updates of %s', (projectKey) => {
     const key = mutate(after);
     const emulator = createEmulator(after);
     emulator.requests.reset();
-    const outcome = await applyIssueChange({ store, api: apiFor(emulator), config, now }, projectKey, { kind: 'updated', issueKey: key });
+    const outcome = await applyIssueChange({ store, api: apiFor(emulator), config, now }, projectKey, {
+      kind: 'updated',
+      issueKey: key,
+    });
     const expected = (await fullSnapshot(after, projectKey)).all;
     const got = (await readAll(store, projectKey))!;
     if (outcome.status === 'unchanged') {
@@ -78,7 +81,8 @@ describe.each(['ART', 'T1'])('incremental updates of %s', (projectKey) => {
     const byKey = (rows: typeof got.rows) => new Map(rows.map((r) => [r.key, r]));
     // Same rows (order may differ only for an issue moved to the top level: see incremental.ts).
     expect(byKey(got.rows)).toEqual(byKey(expected.rows));
-    if (!_name.includes('out from under')) expect(got.rows.map((r) => r.key)).toEqual(expected.rows.map((r) => r.key));
+    if (!_name.includes('out from under'))
+      expect(got.rows.map((r) => r.key)).toEqual(expected.rows.map((r) => r.key));
     expect(got.manifest.totals).toEqual(expected.manifest.totals);
   });
 });
@@ -91,15 +95,28 @@ describe('incremental updates: created and deleted issues', () => {
     after.issues.push({
       id: '99999',
       key: 'T2-999',
-      fields: { summary: 'New story', project: 'T2', issuetype: '10002', parent: 'ART-2', status: STATUSES.inProgress!, [FIELD_IDS.productOwner]: ['u-5'] },
+      fields: {
+        summary: 'New story',
+        project: 'T2',
+        issuetype: '10002',
+        parent: 'ART-2',
+        status: STATUSES.inProgress!,
+        [FIELD_IDS.productOwner]: ['u-5'],
+      },
     });
     let emulator = createEmulator(after);
-    const created = await applyIssueChange({ store, api: apiFor(emulator), config, now }, 'ART', { kind: 'created', issueKey: 'T2-999' });
+    const created = await applyIssueChange({ store, api: apiFor(emulator), config, now }, 'ART', {
+      kind: 'created',
+      issueKey: 'T2-999',
+    });
     expect(created).toMatchObject({ status: 'updated', requests: 1 });
     expect((await readAll(store, 'ART'))!.rows).toEqual((await fullSnapshot(after, 'ART')).all.rows);
 
     emulator = createEmulator(before);
-    const deleted = await applyIssueChange({ store, api: apiFor(emulator), config, now }, 'ART', { kind: 'deleted', issueKey: 'T2-999' });
+    const deleted = await applyIssueChange({ store, api: apiFor(emulator), config, now }, 'ART', {
+      kind: 'deleted',
+      issueKey: 'T2-999',
+    });
     expect(deleted).toMatchObject({ status: 'updated', requests: 0 });
     expect((await readAll(store, 'ART'))!.rows).toEqual((await fullSnapshot(before, 'ART')).all.rows);
   });

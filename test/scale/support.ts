@@ -13,16 +13,31 @@ import type { AuditResult } from '../../src/domain/types';
 
 export const config: PopmConfig = DEFAULT_CONFIG;
 
-export function site(features: number, storiesPerFeature: number, extra: { teamProjects?: number; subtasksPerStory?: number } = {}): Snapshot {
-  return generateSite({ features, storiesPerFeature, seed: 7, teamProjects: extra.teamProjects ?? 3, subtasksPerStory: extra.subtasksPerStory ?? 0 });
+export function site(
+  features: number,
+  storiesPerFeature: number,
+  extra: { teamProjects?: number; subtasksPerStory?: number } = {},
+): Snapshot {
+  return generateSite({
+    features,
+    storiesPerFeature,
+    seed: 7,
+    teamProjects: extra.teamProjects ?? 3,
+    subtasksPerStory: extra.subtasksPerStory ?? 0,
+  });
 }
 
 export function apiFor(emulator: JiraEmulator): JiraApi {
-  return new JiraApi(emulator.transportFor(emulator.defaultAccountId ?? 'u-0'), { sleep: () => Promise.resolve() });
+  return new JiraApi(emulator.transportFor(emulator.defaultAccountId ?? 'u-0'), {
+    sleep: () => Promise.resolve(),
+  });
 }
 
 /** The reference: the one-shot `scanProject` + `evaluate`, rows built the same way as snapshots. */
-export async function directAudit(emulator: JiraEmulator, projectKey: string): Promise<{ result: AuditResult; rows: TreeRow[] }> {
+export async function directAudit(
+  emulator: JiraEmulator,
+  projectKey: string,
+): Promise<{ result: AuditResult; rows: TreeRow[] }> {
   const data = await scanProject(apiFor(emulator), projectKey, config);
   const result = evaluate(data, config, projectKey);
   const depth = new Map<string, number>();
@@ -35,7 +50,9 @@ export async function directViaFacts(emulator: JiraEmulator, projectKey: string)
   const plan = factPlan(data, config, projectKey);
   const users: UserDirectory = {};
   const facts: Fact[] = data.issues.map((i) => toFact(i, plan, users));
-  return evaluateFacts(facts, users, data, config, projectKey, { kind: 'property' }).entries.map((e) => e.row);
+  return evaluateFacts(facts, users, data, config, projectKey, { kind: 'property' }).entries.map(
+    (e) => e.row,
+  );
 }
 
 export { createEmulator };

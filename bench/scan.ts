@@ -1,0 +1,288 @@
+/**
+ * Scale: the resumable scan, incremental updates and snapshot views, against the in-process Jira
+ * emulator with a per-request latency (150 ms stands for Jira Cloud).
+ *
+ * Latency is ADDED TO A VIRTUAL CLOCK, not slept: every request advances the clock the scan job
+ * budgets against (Forge's 900 s per async event), so a 250,000-issue scan takes its real CPU
+ * time here while its checkpoints, continuations and "wall time at 150 ms/request" are those of
+ * the real thing.
+ *
+ * Options (environment): SCAN_SIZES=1000,10000 (default 1k,10k,100k,250k), SCAN_LATENCY_MS=150.
+ * `npm run bench -- --only scan` scans a 250,000-issue project to a complete snapshot.
+ */
+import { DEFAULT_CONFIG } from '../src/domain/config';
+import { createEmulator, generateSite, type JiraEmulator } from '../src/emulator';
+import { FIELD_IDS } from '../src/emulator/generate';
+import { JiraApi } from '../src/jira/api';
+import { jqlProjectIssues } from '../src/jira/jql';
+import { applyIssueChange } from '../src/scale/incremental';
+import { requestScan, runScanStep, type ScanEvent, type ScanStepOutcome } from '../src/scale/scan-job';
+import { KVS_VALUE_LIMIT, readManifest, readRows } from '../src/scale/snapshot-store';
+import type { ScanQueue } from '../src/services/deps';
+import type { Transport } from '../src/jira/transport';
+import type { Snapshot } from '../src/snapshot/format';
+import { MemoryStore } from '../src/storage/memory';
+import { mib, type BenchSection } from './section';
+
+const PROJECT = 'T1';
+const config = DEFAULT_CONFIG;
+const now = () => new Date('2026-03-01T10:00:00.000Z');
+
+function sizes(): number[] {
+  const raw = process.env.SCAN_SIZES;
+  if (!raw) return [1_000, 10_000, 100_000, 250_000];
+  return raw
+    .split(',')
+    .map((s) => Number(s.trim()))
+    .filter((n) => Number.isInteger(n) && n >= 100);
+}
+const latency = (): number => Number(process.env.SCAN_LATENCY_MS ?? 150);
+
+/** A SAFe site whose team project T1 holds `n` stories under features (in ART) and epics (in PORT). */
+function siteOf(n: number): Snapshot {
+  return generateSite({
+    features: Math.max(1, Math.round(n / 100)),
+    storiesPerFeature: 100,
+    teamProjects: 1,
+    seed: 11,
+  });
+}
+
+class Meter {
+  virtualMs = 0;
+  emulatorMs = 0;
+  peakRss = 0;
+  sample(): void {
+    const rss = process.memoryUsage().rss;
+    if (rss > this.peakRss) this.peakRss = rss;
+  }
+  transport(inner: Transport, latencyMs: number): Transport {
+    return async (req) => {
+      this.virtualMs += latencyMs;
+      const t = performance.now();
+      try {
+        return await inner(req);
+      } finally {
+        this.emulatorMs += performance.now() - t;
+        this.sample();
+      }
+    };
+  }
+}
+
+const row = (cells: (string | number)[]): string => cells.map((c) => String(c).padStart(13)).join('');
+const count = (x: number): string => Math.round(x).toLocaleString('en-US');
+const ratio = (x: number): string => `${x.toFixed(2)}x`;
+const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+interface ScanRun {
+  store: MemoryStore;
+  emulator: JiraEmulator;
+  requests: number;
+  objects: number;
+  inScope: number;
+  floor: number;
+  steps: number;
+  virtualMs: number;
+  cpuMs: number;
+  appMs: number;
+  peakRss: number;
+  chunks: number;
+  storedBytes: number;
+}
+
+/** Scans the project to a complete snapshot, one Forge-sized step (900 virtual seconds) at a time. */
+async function scanRun(snapshot: Snapshot, latencyMs: number): Promise<ScanRun> {
+  const emulator = createEmulator(snapshot);
+  const meter = new Meter();
+  const api = new JiraApi(meter.transport(emulator.transportFor('u-0'), latencyMs));
+  const store = new MemoryStore();
+  const events: ScanEvent[] = [];
+  const queue: ScanQueue = {
+    push: (e) => (events.push({ kind: 'scan', action: 'continue', ...e }), Promise.resolve()),
+  };
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
+  await requestScan({ store, now, queue }, PROJECT);
+  let last: ScanStepOutcome | undefined;
+  let steps = 0;
+  while (events.length > 0) {
+    const event = events.shift()!;
+    const start = meter.virtualMs;
+    steps++;
+    last = await runScanStep(
+      { store, api, config, now, queue, clock: () => meter.virtualMs - start },
+      PROJECT,
+      {},
+      event,
+    );
+    meter.sample();
+  }
+  const cpu = process.cpuUsage(cpu0);
+  const wall = performance.now() - wall0;
+  if (last?.status !== 'complete') throw new Error(`scan ended ${last?.status ?? 'without running'}`);
+  const manifest = (await readManifest(store, PROJECT))!;
+  const c = last.state.counts;
+  const ancestorsAndChildren = c.ancestors + c.children;
+  const floor =
+    2 +
+    Math.ceil(c.project / 100) +
+    Math.ceil(c.ancestors / 100) +
+    (c.children > 0 ? Math.ceil(c.children / 100) : 0);
+  let storedBytes = 0;
+  for (const { value } of await store.list(`snap:${PROJECT}:`))
+    storedBytes += Buffer.byteLength(JSON.stringify(value));
+  return {
+    store,
+    emulator,
+    requests: api.requestCount,
+    objects: c.project + ancestorsAndChildren,
+    inScope: manifest.totals.issues,
+    floor,
+    steps,
+    virtualMs: meter.virtualMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    appMs: wall - meter.emulatorMs,
+    peakRss: meter.peakRss,
+    chunks: manifest.chunks.length,
+    storedBytes,
+  };
+}
+
+/** The naive way: list the project's ids (5,000 a page), then GET every issue and every parent. */
+async function naiveRun(snapshot: Snapshot): Promise<{ requests: number; objects: number }> {
+  const emulator = createEmulator(snapshot);
+  const api = new JiraApi(emulator.transportFor('u-0'));
+  const keys: string[] = [];
+  for await (const page of api.searchJqlPages({
+    jql: jqlProjectIssues(PROJECT),
+    fields: ['key'],
+    maxResults: 5000,
+  })) {
+    for (const issue of page) keys.push(issue.key);
+  }
+  const seen = new Set<string>();
+  let objects = 0;
+  const queue = [...keys];
+  while (queue.length > 0) {
+    const key = queue.pop()!;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const issue = await api.getIssue(key);
+    objects++;
+    const parent = issue.fields.parent;
+    if (typeof parent === 'object' && parent !== null && 'key' in parent && typeof parent.key === 'string')
+      queue.push(parent.key);
+  }
+  return { requests: api.requestCount, objects };
+}
+
+export const scanBench: BenchSection = {
+  name: 'scan',
+  description: `resumable scan, incremental updates and snapshot views (project ${PROJECT}, emulator, virtual latency)`,
+  async run() {
+    const lat = latency();
+    console.log(`latency ${lat} ms/request added to a virtual clock; Forge step budget 900 s (virtual)`);
+    console.log(
+      row([
+        'issues',
+        'requests',
+        'floor',
+        'req/floor',
+        'naive req',
+        'req/naive',
+        'objects/iss',
+        'steps',
+        `wall@${lat}ms`,
+        'naive wall',
+        'cpu',
+        'app cpu',
+        'peak RSS',
+        'chunks',
+        'stored',
+        'kvs w units',
+      ]),
+    );
+    let mid: ScanRun | undefined;
+    let midSnapshot: Snapshot | undefined;
+    for (const n of sizes()) {
+      const snapshot = siteOf(n);
+      const run = await scanRun(snapshot, lat);
+      const naive = n <= 10_000 ? await naiveRun(snapshot) : undefined;
+      console.log(
+        row([
+          count(run.inScope),
+          count(run.requests),
+          count(run.floor),
+          ratio(run.requests / run.floor),
+          naive ? count(naive.requests) : 'not run',
+          naive ? ratio(run.requests / naive.requests) : '-',
+          (run.objects / run.inScope).toFixed(3),
+          run.steps,
+          secs(run.virtualMs),
+          naive ? secs(naive.requests * lat) : '-',
+          secs(run.cpuMs),
+          secs(run.appMs),
+          mib(run.peakRss),
+          run.chunks,
+          mib(run.storedBytes),
+          count(Math.ceil(run.storedBytes / 10_240)),
+        ]),
+      );
+      if (n === 10_000 || (!mid && n >= 1_000)) {
+        mid = run;
+        midSnapshot = snapshot;
+      }
+    }
+    if (!mid || !midSnapshot) return;
+
+    // Incremental: requests per event on the mid-size snapshot; naive = rescan the project.
+    console.log(
+      `\nincremental updates (snapshot of ${count(mid.inScope)} issues; naive = full rescan, ${count(mid.requests)} requests)`,
+    );
+    console.log(row(['event', 'requests', 'req/naive', 'rows rewr.', 'chunks wr.']));
+    const story = midSnapshot.issues.find(
+      (i) => i.key.startsWith(`${PROJECT}-`) && i.fields.parent === 'ART-2',
+    )!;
+    const events: [string, (s: Snapshot) => void][] = [
+      [
+        'story edit',
+        (s) => void (s.issues.find((i) => i.key === story.key)!.fields[FIELD_IDS.productOwner] = ['u-9']),
+      ],
+      ['parent change', (s) => void (s.issues.find((i) => i.key === story.key)!.fields.parent = 'ART-5')],
+      [
+        'owner change',
+        (s) => void (s.issues.find((i) => i.key === 'ART-5')!.fields[FIELD_IDS.productManager] = 'u-4'),
+      ],
+    ];
+    let current = midSnapshot;
+    for (const [name, mutate] of events) {
+      current = structuredClone(current);
+      mutate(current);
+      const emulator = createEmulator(current);
+      const api = new JiraApi(emulator.transportFor('u-0'));
+      const key = name === 'owner change' ? 'ART-5' : story.key;
+      const outcome = await applyIssueChange({ store: mid.store, api, config, now }, PROJECT, {
+        kind: 'updated',
+        issueKey: key,
+      });
+      const req = api.requestCount;
+      const rows = outcome.status === 'updated' ? outcome.rowsRewritten : 0;
+      const chunks = outcome.status === 'updated' ? outcome.chunksWritten : 0;
+      console.log(
+        row([name, req, ratio(req / mid.requests), rows, chunks]) +
+          (outcome.status === 'updated' ? '' : `  (${outcome.status})`),
+      );
+    }
+
+    // Views: a project-page view (first page of 200 rows) from the fresh snapshot.
+    mid.emulator.requests.reset();
+    const page = await readRows(mid.store, PROJECT, 0, 200);
+    console.log(
+      `\nviews: project page of ${page?.rows.length ?? 0} rows from the snapshot: ${mid.emulator.requests.count} Jira requests (naive: rescan on every view = ${count(mid.requests)}; ratio 0)`,
+    );
+    console.log(
+      `chunk values stay under kvs's ${KVS_VALUE_LIMIT.toLocaleString('en-US')}-byte limit (checked on every write)`,
+    );
+  },
+};

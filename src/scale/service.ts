@@ -1,0 +1,244 @@
+/**
+ * The scale machinery behind the app's use cases, in the shapes the services and Forge entries
+ * need (AppDeps in, contract views out), so wiring it in is a few calls:
+ *
+ *   getProjectTree   -> snapshotTree(deps, projectKey, cursor)   (undefined: no snapshot yet)
+ *   startScan        -> startSnapshotScan(deps, projectKey)
+ *   scan consumer    -> handleScanEvent(deps, event.body)
+ *   issue events     -> handleIssueEventForSnapshots(deps, event)
+ *   daily trigger    -> dailySnapshots(deps)
+ *   gadget summary   -> snapshotSummary(deps, projectKey)          (coverage, counts, trend, scan)
+ */
+import { z } from 'zod';
+import { JiraApi } from '../jira/api';
+import type { AppDeps } from '../services/deps';
+import type { ProjectTree, ScanState, TrendPoint } from '../shared/contract';
+import { projectKeySchema } from '../shared/contract';
+import { ConfigStore } from '../storage/config-store';
+import { dailyReconcile, knownProjects, readTrend, type ReconcileOutcome } from './daily';
+import { applyIssueChange, projectsHolding, type IncrementalOutcome } from './incremental';
+import {
+  requestScan,
+  runScanStep,
+  runScanToCompletion,
+  scanStateView,
+  type ScanStepOutcome,
+} from './scan-job';
+import { coverageOf, readManifest, readRows } from './snapshot-store';
+
+export const SNAPSHOT_TREE_PAGE = 200;
+
+function appApi(deps: AppDeps): JiraApi {
+  return new JiraApi(deps.jiraAsApp());
+}
+
+async function config(deps: AppDeps) {
+  return (await new ConfigStore(deps.store, () => deps.now()).current()).config;
+}
+
+const cursorSchema = z.object({ o: z.number().int().min(0) });
+
+export function encodeTreeCursor(offset: number): string {
+  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
+}
+
+export function decodeTreeCursor(cursor: string | undefined): number | undefined {
+  if (cursor === undefined) return 0;
+  try {
+    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))).o;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A page of the project tree from the stored snapshot: storage reads only, zero Jira requests.
+ * Undefined when the project has no snapshot (the caller starts a scan and shows progress).
+ * Throws RangeError for a cursor this module did not issue. The caller checks that the user may
+ * see the project (the snapshot was built as the app).
+ */
+export async function snapshotTree(
+  deps: Pick<AppDeps, 'store'>,
+  projectKey: string,
+  cursor: string | undefined,
+  pageSize = SNAPSHOT_TREE_PAGE,
+): Promise<ProjectTree | undefined> {
+  const offset = decodeTreeCursor(cursor);
+  if (offset === undefined) throw new RangeError('the tree cursor is not one this app issued');
+  const page = await readRows(deps.store, projectKey, offset, pageSize);
+  if (!page) return undefined;
+  const t = page.manifest.totals;
+  const next = offset + pageSize;
+  return {
+    projectKey,
+    rows: page.rows,
+    nextCursor: next < page.total ? encodeTreeCursor(next) : null,
+    coverage: coverageOf(t),
+    countsByRule: t.countsByRule,
+    countsBySeverity: t.countsBySeverity,
+    issues: t.issues,
+    scan: await scanStateView(deps.store, projectKey),
+  };
+}
+
+/** Coverage, counts, trend and scan state for the gadget, from storage only. */
+export async function snapshotSummary(
+  deps: Pick<AppDeps, 'store'>,
+  projectKey: string,
+): Promise<
+  | {
+      coverage: ProjectTree['coverage'];
+      countsByRule: ProjectTree['countsByRule'];
+      trend: TrendPoint[];
+      scan: ScanState;
+    }
+  | undefined
+> {
+  const manifest = await readManifest(deps.store, projectKey);
+  if (!manifest) return undefined;
+  return {
+    coverage: coverageOf(manifest.totals),
+    countsByRule: manifest.totals.countsByRule,
+    trend: await readTrend(deps.store, projectKey),
+    scan: await scanStateView(deps.store, projectKey),
+  };
+}
+
+/**
+ * Starts a scan (or reports the one running). With a queue (Forge) the first step is queued;
+ * without one (local host) the scan runs to completion here.
+ */
+export async function startSnapshotScan(deps: AppDeps, projectKey: string): Promise<ScanState> {
+  if (deps.queue) {
+    await requestScan(
+      { store: deps.store, now: () => deps.now(), queue: deps.queue },
+      projectKey,
+      'requested',
+    );
+  } else {
+    await runScanToCompletion(
+      {
+        store: deps.store,
+        api: appApi(deps),
+        config: await config(deps),
+        now: () => deps.now(),
+        clock: () => Date.now(),
+        acceptance: 'store',
+      },
+      projectKey,
+    );
+  }
+  return scanStateView(deps.store, projectKey);
+}
+
+const scanEventSchema = z.looseObject({
+  projectKey: projectKeySchema,
+  action: z.enum(['start', 'continue']).optional(),
+  generation: z.number().int().optional(),
+});
+
+/** The queue consumer's work: one step of the project's scan (900 s budget). */
+export async function handleScanEvent(
+  deps: AppDeps,
+  body: unknown,
+  budgetMs?: number,
+): Promise<ScanStepOutcome | undefined> {
+  const parsed = scanEventSchema.safeParse(body);
+  if (!parsed.success) {
+    deps.log?.('scan event ignored: no valid projectKey');
+    return undefined;
+  }
+  const { projectKey, action, generation } = parsed.data;
+  const start = Date.now();
+  const outcome = await runScanStep(
+    {
+      store: deps.store,
+      api: appApi(deps),
+      config: await config(deps),
+      now: () => deps.now(),
+      clock: () => Date.now() - start,
+      acceptance: 'store',
+      ...(deps.queue ? { queue: deps.queue } : {}),
+      log: (message: string, extra?: Record<string, unknown>) => deps.log?.(message, extra),
+    },
+    projectKey,
+    budgetMs !== undefined ? { budgetMs } : {},
+    { ...(action ? { action } : {}), ...(generation !== undefined ? { generation } : {}) },
+  );
+  deps.log?.('scan step', { projectKey, status: outcome.status, phase: outcome.state.phase });
+  return outcome;
+}
+
+const issueEventSchema = z.looseObject({
+  eventType: z.string().optional(),
+  issue: z.looseObject({
+    key: z.string().min(1),
+    fields: z.looseObject({ parent: z.looseObject({ key: z.string() }).nullable().optional() }).optional(),
+  }),
+  changelog: z
+    .looseObject({
+      items: z
+        .array(z.looseObject({ field: z.string().optional(), fromString: z.string().nullable().optional() }))
+        .default([]),
+    })
+    .nullable()
+    .optional(),
+});
+
+/**
+ * Applies an issue event to every snapshot that holds the issue (its own project's, and those of
+ * projects whose features it sits below). Changes it cannot patch queue a full scan.
+ */
+export async function handleIssueEventForSnapshots(
+  deps: AppDeps,
+  input: unknown,
+): Promise<{ projectKey: string; outcome: IncrementalOutcome }[]> {
+  const parsed = issueEventSchema.safeParse(input);
+  if (!parsed.success) return [];
+  const event = parsed.data;
+  const kind =
+    event.eventType === 'avi:jira:deleted:issue'
+      ? 'deleted'
+      : event.eventType === 'avi:jira:created:issue'
+        ? 'created'
+        : 'updated';
+  const parents: string[] = [];
+  if (event.issue.fields?.parent?.key) parents.push(event.issue.fields.parent.key);
+  for (const item of event.changelog?.items ?? []) {
+    if ((item.field ?? '').toLowerCase() === 'parent' && item.fromString) parents.push(item.fromString);
+  }
+  const projects = await projectsHolding(
+    deps.store,
+    event.issue.key,
+    await knownProjects(deps.store),
+    parents,
+  );
+  const out: { projectKey: string; outcome: IncrementalOutcome }[] = [];
+  const cfg = await config(deps);
+  for (const projectKey of projects) {
+    const outcome = await applyIssueChange(
+      { store: deps.store, api: appApi(deps), config: cfg, now: () => deps.now(), acceptance: 'store' },
+      projectKey,
+      { kind, issueKey: event.issue.key },
+    );
+    // A running scan will see the change when it pages past it, or the daily scan will; a change
+    // that cannot be patched gets a fresh scan now.
+    if (outcome.status === 'needs-rescan' && deps.queue)
+      await requestScan(
+        { store: deps.store, now: () => deps.now(), queue: deps.queue },
+        projectKey,
+        outcome.reason,
+      );
+    out.push({ projectKey, outcome });
+  }
+  return out;
+}
+
+/** The scheduled trigger's work: today's trend point per project, and a reconciling scan. */
+export async function dailySnapshots(deps: AppDeps): Promise<ReconcileOutcome> {
+  return dailyReconcile({
+    store: deps.store,
+    now: () => deps.now(),
+    ...(deps.queue ? { queue: deps.queue } : {}),
+  });
+}

@@ -1,0 +1,62 @@
+import { FIELD_IDS } from '../../src/emulator/generate';
+import {
+  handleIssueEventForSnapshots,
+  handleScanEvent,
+  snapshotTree,
+  startSnapshotScan,
+} from '../../src/scale/service';
+import type { AppDeps } from '../../src/services/deps';
+import { MemoryStore } from '../../src/storage/memory';
+import { createEmulator, site } from './support';
+
+function depsFor(
+  emulator: ReturnType<typeof createEmulator>,
+  store: MemoryStore,
+  queued: unknown[],
+): AppDeps {
+  return {
+    jiraAsUser: (id) => emulator.transportFor(id),
+    jiraAsApp: () => emulator.transportFor('u-0'),
+    store,
+    now: () => new Date('2026-03-01T10:00:00.000Z'),
+    queue: { push: (e) => (queued.push(e), Promise.resolve()) },
+  };
+}
+
+describe('scale service entry points', () => {
+  it('queues a scan, runs its steps from queue events, serves pages with zero Jira requests, applies issue events', async () => {
+    const snapshot = site(8, 30);
+    let emulator = createEmulator(snapshot);
+    const store = new MemoryStore();
+    const queued: unknown[] = [];
+    let deps = depsFor(emulator, store, queued);
+    expect(await snapshotTree(deps, 'ART', undefined)).toBeUndefined();
+    expect((await startSnapshotScan(deps, 'ART')).status).toBe('running');
+    while (queued.length > 0) await handleScanEvent(deps, queued.shift());
+    emulator.requests.reset();
+    const first = (await snapshotTree(deps, 'ART', undefined))!;
+    expect(first.scan.status).toBe('complete');
+    expect(first.rows).toHaveLength(200);
+    const second = (await snapshotTree(deps, 'ART', first.nextCursor!))!;
+    expect(second.rows[0]!.key).not.toBe(first.rows[0]!.key);
+    expect(emulator.requests.count).toBe(0);
+    await expect(snapshotTree(deps, 'ART', 'not-a-cursor')).rejects.toThrow(RangeError);
+
+    // A feature loses its Product Manager: the event updates the snapshot with one request.
+    const after = structuredClone(snapshot);
+    delete after.issues.find((i) => i.key === 'ART-2')!.fields[FIELD_IDS.productManager];
+    emulator = createEmulator(after);
+    deps = depsFor(emulator, store, queued);
+    const results = await handleIssueEventForSnapshots(deps, {
+      eventType: 'avi:jira:updated:issue',
+      issue: { key: 'ART-2' },
+    });
+    expect(results).toEqual([
+      { projectKey: 'ART', outcome: expect.objectContaining({ status: 'updated', requests: 1 }) },
+    ]);
+    const tree = (await snapshotTree(deps, 'ART', undefined, 100_000))!;
+    expect(tree.rows.find((r) => r.key === 'ART-2')!.findings.map((f) => f.rule)).toContain(
+      'feature-missing-pm',
+    );
+  });
+});
