@@ -70,6 +70,7 @@ const PHASE_LABELS: Record<ScanProgress['phase'], string> = {
   project: 'issues of the project',
   ancestors: 'ancestors in other projects',
   children: 'stories below its features in other projects',
+  users: 'the names of people who accepted stories',
 };
 
 function progressPrinter(io: CliIo): (p: ScanProgress) => void {

@@ -444,6 +444,27 @@ export function createEmulator(snapshot: Snapshot, options: EmulatorOptions = {}
       }
       case '/rest/api/3/mypermissions':
         return permissions(accountId, q);
+      case '/rest/api/3/user/bulk': {
+        const ids = q.getAll('accountId');
+        if (ids.length === 0) return jiraError(400, ['At least one accountId must be provided.']);
+        const startAt = Math.max(0, Number(q.get('startAt') ?? 0) || 0);
+        // Jira serves at most 200 users a page here (its default is 10).
+        const maxResults = Math.min(200, Math.max(1, Number(q.get('maxResults') ?? 10) || 10));
+        const known = ids.flatMap((id) => {
+          const user = site.users.get(id);
+          return user ? [renderUser(site, user)] : [];
+        });
+        const values = known.slice(startAt, startAt + maxResults);
+        const isLast = startAt + maxResults >= known.length;
+        return json(200, {
+          self: `${site.baseUrl}/rest/api/3/user/bulk?startAt=${startAt}&maxResults=${maxResults}`,
+          maxResults,
+          startAt,
+          total: values.length,
+          isLast,
+          values,
+        });
+      }
       case '/rest/api/3/user/search': {
         const text = (q.get('query') ?? '').toLowerCase();
         const id = q.get('accountId');
@@ -576,6 +597,7 @@ const KNOWN_GET = new Set([
   '/rest/api/3/myself',
   '/rest/api/3/mypermissions',
   '/rest/api/3/user/search',
+  '/rest/api/3/user/bulk',
   '/rest/api/3/project/search',
 ]);
 

@@ -18,6 +18,7 @@ import {
   searchResultsSchema,
   userSchema,
   usersSchema,
+  userPageSchema,
   type IssueBean,
   type JiraProject,
   type JiraUser,
@@ -30,6 +31,8 @@ export const MAX_SEARCH_PAGE_WITH_FIELDS = 100;
 export const BULK_FETCH_MAX = 100;
 /** Jira returns at most 5 issue properties per issue in search and bulk fetch. */
 export const MAX_PROPERTIES = 5;
+/** Jira's page size cap for GET /user/bulk. */
+export const USER_BULK_MAX = 200;
 
 export interface SearchJqlParams {
   jql: string;
@@ -296,6 +299,23 @@ export class JiraApi {
       usersSchema,
     );
     return users.map(toUserRef);
+  }
+
+  /**
+   * GET /rest/api/3/user/bulk: the accounts behind ids we only know as ids (e.g. who accepted a
+   * story), so messages name people. Up to 200 ids a request; unknown ids are simply absent.
+   */
+  async bulkUsers(accountIds: readonly string[]): Promise<UserRef[]> {
+    const out: UserRef[] = [];
+    for (let i = 0; i < accountIds.length; i += USER_BULK_MAX) {
+      const batch = accountIds.slice(i, i + USER_BULK_MAX);
+      const page = await this.client.request(
+        { method: 'GET', path: apiPath(['user', 'bulk'], { accountId: batch, maxResults: USER_BULK_MAX }) },
+        userPageSchema,
+      );
+      out.push(...page.values.map(toUserRef));
+    }
+    return out;
   }
 
   /** GET /rest/api/3/issue/{issueIdOrKey}/properties/{propertyKey}; a missing one is a `not-found` JiraError. */

@@ -98,3 +98,5 @@ export const entityPropertySchema = z.looseObject({
 export const issueTypesSchema = z.array(issueTypeSchema);
 export const fieldsSchema = z.array(fieldSchema);
 export const usersSchema = z.array(userSchema);
+/** PageBeanUser, as /user/bulk answers. */
+export const userPageSchema = z.looseObject({ values: z.array(userSchema) });

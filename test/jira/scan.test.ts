@@ -86,12 +86,14 @@ describe('scanProject over the emulator', () => {
       project: projectPages,
       ancestors: ancestorBatches,
       children: featureBatches,
+      users: site.report.requests.users,
     });
     expect(site.report.issues).toEqual({
       metadata: 0,
       project: 250,
       ancestors: epicKeys.size,
       children: stories.length,
+      users: 0,
     });
   });
 
