@@ -232,7 +232,7 @@ export function acceptorsWithoutName(issues: readonly JiraIssue[]): string[] {
     if (Array.isArray(value)) {
       for (const v of value) collect(v);
     } else if (typeof value === 'object' && value !== null && 'accountId' in value) {
-      const id = (value as { accountId: unknown }).accountId;
+      const id = value.accountId;
       if (typeof id === 'string') named.add(id);
     }
   };
