@@ -13,6 +13,7 @@ import type {
   StatusCategory,
   UserRef,
 } from '../src/domain/types';
+import { createRng } from '../src/emulator/generate';
 
 const F = {
   eo: 'customfield_10100',
@@ -37,20 +38,8 @@ const FIELDS: FieldInfo[] = [
   { id: F.ac, name: 'Acceptance Criteria', schema: { type: 'string' } },
 ];
 
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function syntheticSite(total: number, seed = 42): SiteData {
-  const rand = prng(seed);
+  const rand = createRng(seed);
   const users: Record<string, UserRef> = {};
   const userCount = Math.max(20, Math.round(total / 100));
   for (let u = 0; u < userCount; u++) {

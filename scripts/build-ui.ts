@@ -9,15 +9,8 @@ import { build, type Metafile } from 'esbuild';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
-export const SURFACES = [
-  'issue-panel',
-  'issue-context',
-  'project-page',
-  'gadget',
-  'admin',
-  'project-settings',
-] as const;
-export type Surface = (typeof SURFACES)[number];
+import { SURFACES, type Surface } from '../src/shared/surfaces';
+export { SURFACES, type Surface };
 
 const ROOT = resolve(__dirname, '..');
 export const BUILD_DIR = join(ROOT, 'static', 'build');

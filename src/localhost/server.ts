@@ -23,15 +23,8 @@ import {
   type UserOption,
 } from './pages';
 
-export const SURFACES = [
-  'issue-panel',
-  'issue-context',
-  'project-page',
-  'gadget',
-  'admin',
-  'project-settings',
-] as const;
-export type Surface = (typeof SURFACES)[number];
+import { SURFACES, type Surface } from '../shared/surfaces';
+export { SURFACES, type Surface };
 
 /** What a resolver call receives as Forge's `context`. */
 export interface InvokeContext {
