@@ -10,7 +10,6 @@ import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 import { SURFACES, type Surface } from '../src/shared/surfaces';
-export { SURFACES, type Surface };
 
 const ROOT = resolve(__dirname, '..');
 export const BUILD_DIR = join(ROOT, 'static', 'build');

@@ -24,7 +24,6 @@ import {
 } from './pages';
 
 import { SURFACES, type Surface } from '../shared/surfaces';
-export { SURFACES, type Surface };
 
 /** What a resolver call receives as Forge's `context`. */
 export interface InvokeContext {
