@@ -12,7 +12,7 @@ import { startLocalHost } from '../src/localhost/app';
 const ROOT = resolve(__dirname, '..');
 const OUT = join(ROOT, 'docs', 'screenshots');
 const SHOTS: { name: string; path: string; frames: number }[] = [
-  { name: 'issue-panel', path: '/issue/ART-2', frames: 2 },
+  { name: 'issue-panel', path: '/issue/ART-32', frames: 2 },
   { name: 'issue-panel-story', path: '/issue/ART-46', frames: 2 },
   { name: 'project-page', path: '/project/ART', frames: 1 },
   { name: 'gadget', path: '/gadget?project=ART', frames: 1 },

@@ -23,14 +23,14 @@ async function findingAttrs(frame: ReturnType<typeof frameOf>) {
 
 describe('every surface renders the sample site', () => {
   it('issue panel and issue context show the chain, owners and findings of a feature', async () => {
-    const page = await h.open('/issue/ART-2', { frames: 2 });
+    const page = await h.open('/issue/ART-32', { frames: 2 });
     const panel = frameOf(page, 'issue-panel');
     await panel.locator('[data-rule]').first().waitFor();
     // The chain goes from the portfolio epic down to this feature, with owners from the field.
     const chain = await panel.locator('.popm-chain li').allInnerTexts();
     expect(chain.length).toBeGreaterThanOrEqual(2);
     expect(chain[0]).toMatch(/Epic[\s\S]*PORT-1/);
-    expect(chain[chain.length - 1]).toMatch(/ART-2/);
+    expect(chain[chain.length - 1]).toMatch(/ART-32/);
     // A feature shows the items below it.
     expect(await panel.locator('table.popm-table tbody tr').count()).toBeGreaterThan(0);
     const attrs = await findingAttrs(panel);
@@ -41,7 +41,7 @@ describe('every surface renders the sample site', () => {
     }
     const context = frameOf(page, 'issue-context');
     expect(await context.locator('dl').innerText()).toMatch(/Product Manager/);
-    expect((await findingAttrs(context)).every(([, k]) => k === 'ART-2')).toBe(true);
+    expect((await findingAttrs(context)).every(([, k]) => k === 'ART-32')).toBe(true);
   });
 
   it('project page shows the tree, coverage and findings of every in-scope issue', async () => {

@@ -1,6 +1,5 @@
 /** The admin page: site-wide configuration with validation, preview and conflict-safe saves. */
 import { useEffect, useId, useState } from 'react';
-import Button from '@atlaskit/button/new';
 import SectionMessage from '@atlaskit/section-message';
 import { showFlag } from '@forge/bridge';
 import type { ConfigView, ResultError } from '../../../src/shared/contract';
@@ -20,6 +19,7 @@ import {
   PreviewPanel,
   RolesSection,
   RulesSection,
+  SaveFooter,
   Section,
 } from '../settings/sections';
 import { ErrorMessage, Loading } from '../ui/states';
@@ -173,34 +173,17 @@ export function AdminForm({ view, onReload }: { view: ConfigView; onReload: () =
             return v.ok ? { ok: true, config: v.config } : { ok: false };
           }}
         />
-        <div id={`${id}-summary`} aria-live="polite">
-          {errors.length > 0 && (
-            <SectionMessage
-              appearance="error"
-              title={`${errors.length} ${errors.length === 1 ? 'setting needs' : 'settings need'} fixing`}
-            >
-              <FieldErrorList errors={errors} />
-            </SectionMessage>
-          )}
-          {saveError && (
-            <ErrorMessage error={saveError} onRetry={saveError.code === 'CONFLICT' ? onReload : undefined} />
-          )}
-          {saved && (
-            <p className="popm-ok" role="status">
-              Saved (revision {revision}).
-            </p>
-          )}
-        </div>
-        {view.canEdit && (
-          <div className="popm-row-actions">
-            <Button type="submit" appearance="primary" isDisabled={saving} data-action="save">
-              Save
-            </Button>
-            <Button appearance="subtle" onClick={onReload}>
-              Discard changes
-            </Button>
-          </div>
-        )}
+        <SaveFooter
+          errors={errors}
+          errorTitle={`${errors.length} ${errors.length === 1 ? 'setting needs' : 'settings need'} fixing`}
+          saveError={saveError}
+          saved={saved}
+          revision={revision}
+          canEdit={view.canEdit}
+          saving={saving}
+          onReload={onReload}
+          summaryId={`${id}-summary`}
+        />
       </form>
     </main>
   );

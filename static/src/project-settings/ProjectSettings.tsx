@@ -1,6 +1,5 @@
 /** Project settings: this project's overrides of roles, delegates and rules, with a preview. */
 import { useEffect, useId, useState } from 'react';
-import Button from '@atlaskit/button/new';
 import SectionMessage from '@atlaskit/section-message';
 import { showFlag } from '@forge/bridge';
 import type { ConfigView, ProjectConfigView, ResultError } from '../../../src/shared/contract';
@@ -14,7 +13,14 @@ import {
   type FieldErrors,
   type OverrideForm,
 } from '../lib/configForm';
-import { FieldErrorList, PreviewPanel, RolesSection, RulesSection, Section } from '../settings/sections';
+import {
+  FieldErrorList,
+  PreviewPanel,
+  RolesSection,
+  RulesSection,
+  SaveFooter,
+  Section,
+} from '../settings/sections';
 import { ErrorMessage, Loading } from '../ui/states';
 import { useResult } from '../ui/useResult';
 
@@ -163,31 +169,16 @@ export function ProjectSettingsForm({
             }}
           />
         )}
-        <div aria-live="polite">
-          {errors.length > 0 && (
-            <SectionMessage appearance="error" title="Some settings need fixing">
-              <FieldErrorList errors={errors} />
-            </SectionMessage>
-          )}
-          {saveError && (
-            <ErrorMessage error={saveError} onRetry={saveError.code === 'CONFLICT' ? onReload : undefined} />
-          )}
-          {saved && (
-            <p className="popm-ok" role="status">
-              Saved (revision {revision}).
-            </p>
-          )}
-        </div>
-        {view.canEdit && (
-          <div className="popm-row-actions">
-            <Button type="submit" appearance="primary" isDisabled={saving} data-action="save">
-              Save
-            </Button>
-            <Button appearance="subtle" onClick={onReload}>
-              Discard changes
-            </Button>
-          </div>
-        )}
+        <SaveFooter
+          errors={errors}
+          errorTitle="Some settings need fixing"
+          saveError={saveError}
+          saved={saved}
+          revision={revision}
+          canEdit={view.canEdit}
+          saving={saving}
+          onReload={onReload}
+        />
       </form>
     </main>
   );

@@ -1,6 +1,7 @@
 /** Form sections shared by the admin page and the project settings page. */
 import { useId, useState, type ReactNode } from 'react';
 import Button from '@atlaskit/button/new';
+import SectionMessage from '@atlaskit/section-message';
 import type { PreviewResult, ResultError, RuleId, SiteMeta } from '../../../src/shared/contract';
 import {
   LEVELS,
@@ -418,5 +419,52 @@ export function PreviewTable({ result }: { result: PreviewResult }) {
         </tr>
       </tbody>
     </table>
+  );
+}
+
+/**
+ * The end of a settings form, the same on the admin page and the project settings: what needs
+ * fixing, why a save failed (a conflict offers a reload), the saved revision, and the buttons.
+ */
+export function SaveFooter(props: {
+  errors: FieldErrors;
+  errorTitle: string;
+  saveError: ResultError | null;
+  saved: boolean;
+  revision: number;
+  canEdit: boolean;
+  saving: boolean;
+  onReload: () => void;
+  summaryId?: string;
+}) {
+  const { errors, saveError, onReload } = props;
+  return (
+    <>
+      <div id={props.summaryId} aria-live="polite">
+        {errors.length > 0 && (
+          <SectionMessage appearance="error" title={props.errorTitle}>
+            <FieldErrorList errors={errors} />
+          </SectionMessage>
+        )}
+        {saveError && (
+          <ErrorMessage error={saveError} onRetry={saveError.code === 'CONFLICT' ? onReload : undefined} />
+        )}
+        {props.saved && (
+          <p className="popm-ok" role="status">
+            Saved (revision {props.revision}).
+          </p>
+        )}
+      </div>
+      {props.canEdit && (
+        <div className="popm-row-actions">
+          <Button type="submit" appearance="primary" isDisabled={props.saving} data-action="save">
+            Save
+          </Button>
+          <Button appearance="subtle" onClick={onReload}>
+            Discard changes
+          </Button>
+        </div>
+      )}
+    </>
   );
 }
