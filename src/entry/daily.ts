@@ -1,10 +1,12 @@
-/** Forge function `daily` (scheduledTrigger): queue a rescan of every project shown on a gadget. */
-import { trendProjects } from '../services/project';
+/**
+ * Forge function `daily` (scheduledTrigger): records each snapshot project's coverage for the
+ * gadget's trend and queues a reconciling rescan of it.
+ */
+import { dailySnapshots } from '../scale/service';
 import { forgeDeps } from './deps';
 
 export async function handler(): Promise<void> {
   const deps = forgeDeps();
-  const projects = await trendProjects(deps);
-  for (const projectKey of projects) await deps.queue?.push({ projectKey, reason: 'daily' });
-  deps.log?.('daily rescans queued', { projects: projects.length });
+  const outcome = await dailySnapshots(deps);
+  deps.log?.('daily snapshots', { recorded: outcome.recorded.length, queued: outcome.queued.length });
 }

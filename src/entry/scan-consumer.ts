@@ -1,18 +1,22 @@
-/** Forge function `scan-consumer`: one queued scan (from startScan or the daily trigger). */
+/**
+ * Forge function `scan-consumer`: one step of a project's snapshot scan (queued by startScan, a
+ * view of a project without a snapshot, an issue event that needs a rescan, the daily trigger, or
+ * the scan itself continuing in a fresh invocation when its 900 s ran low).
+ */
 import { z } from 'zod';
-import { projectKeySchema } from '../shared/contract';
-import { runScan } from '../services/project';
+import { handleScanEvent } from '../scale/service';
 import { forgeDeps } from './deps';
 
-const scanEventSchema = z.looseObject({ body: z.looseObject({ projectKey: projectKeySchema }) });
+/** @forge/events hands the consumer `{ body }`: the object pushed onto the queue. */
+const queueEventSchema = z.looseObject({ body: z.unknown() });
 
 export async function handler(event: unknown): Promise<void> {
   const deps = forgeDeps();
-  const parsed = scanEventSchema.safeParse(event);
+  const parsed = queueEventSchema.safeParse(event);
   if (!parsed.success) {
-    deps.log?.('scan event ignored: no valid projectKey');
+    deps.log?.('scan event ignored: no body');
     return;
   }
-  const audit = await runScan(deps, parsed.data.body.projectKey);
-  deps.log?.('scan complete', { projectKey: parsed.data.body.projectKey, issues: audit.result.issueCount });
+  // The function's timeout is 900 s (manifest.yml); the step keeps its own reserve under it.
+  await handleScanEvent(deps, parsed.data.body);
 }

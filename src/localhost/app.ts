@@ -6,7 +6,7 @@ import { createEmulator, type JiraEmulator } from '../emulator/emulator';
 import { SAMPLE_SNAPSHOT_PATH } from '../emulator/sample';
 import { buildResolver } from '../resolvers';
 import { invokeResolver } from '../resolvers/invoke';
-import { runScan } from '../services/project';
+import { handleScanEvent } from '../scale/service';
 import type { AppDeps, ScanQueue } from '../services/deps';
 import { loadSnapshotFile } from '../snapshot/load';
 import { MemoryStore } from '../storage/memory';
@@ -45,13 +45,14 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   if (!appAccount) throw new Error(`${snapshotPath} has no users: the local host needs at least one admin`);
 
   const pending = new Set<Promise<unknown>>();
-  // Locally, queued scan steps run in-process right after the current call returns.
+  // Locally, queued scan steps run in-process right after the current call returns: the same
+  // consumer work as on Forge (`handleScanEvent` on the pushed body), continuations included.
   const queue: ScanQueue = {
     push(event) {
       const p = (async () => {
         await new Promise((r) => setImmediate(r));
-        await runScan(deps, event.projectKey).catch((e: unknown) =>
-          log(`scan of ${event.projectKey} failed: ${e instanceof Error ? e.message : String(e)}`),
+        await handleScanEvent(deps, event).catch((e: unknown) =>
+          log(`scan step of ${event.projectKey} failed: ${e instanceof Error ? e.message : String(e)}`),
         );
       })();
       pending.add(p);

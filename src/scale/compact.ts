@@ -48,6 +48,12 @@ export interface Fact {
   ac?: 1;
   /** The popm.acceptance property, when Jira returned one (may be malformed: the engine judges). */
   a?: unknown;
+  /**
+   * Who accepted the story (per the acceptance source the snapshot was evaluated with), so the
+   * chunk's account directory keeps their name for messages ("accepted by ...") even when no user
+   * field names them. Set by `nameAcceptors`.
+   */
+  ab?: string;
 }
 
 /** Display details of an account: [displayName, active, 48x48 avatar]; null where Jira gave none. */
@@ -230,6 +236,8 @@ export function directoryFor(
   into: UserDirectory = {},
 ): UserDirectory {
   for (const fact of facts) {
+    const acceptor = fact.ab === undefined ? undefined : from[fact.ab];
+    if (fact.ab !== undefined && acceptor) into[fact.ab] = acceptor;
     if (!fact.u) continue;
     for (const value of Object.values(fact.u)) {
       for (const id of Array.isArray(value) ? value : [value]) {

@@ -21,7 +21,7 @@ import { ACCEPTANCE_PROPERTY, RULE_IDS, type Level, type RuleId } from '../domai
 import type { JiraApi } from '../jira/api';
 import type { KeyValueStore } from '../storage/store';
 import { directoryFor, factPlan, projectOfFact, toFact, type Fact, type UserDirectory } from './compact';
-import { configHash, evaluateFacts, storeAcceptanceFor, type AcceptanceSource } from './rows';
+import { configHash, evaluateFacts, nameAcceptors, storeAcceptanceFor, type AcceptanceSource } from './rows';
 import {
   addToTotals,
   beginWrite,
@@ -344,6 +344,8 @@ async function patch(
           facts.map((f) => f.i),
         )
       : { kind: 'property' };
+  // Usually none: acceptors are in the chunks' directories; a new one (a delegate) costs a request.
+  await nameAcceptors(deps.api, facts, users, acceptance);
   const { entries } = evaluateFacts(facts, users, manifest.meta, deps.config, P, acceptance);
 
   // ---- New blocks: the evaluated subtrees of the roots now in place, each with its anchor.

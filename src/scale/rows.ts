@@ -4,6 +4,7 @@
  */
 import type { PopmConfig } from '../domain/config';
 import { evaluate } from '../domain/engine';
+import { z } from 'zod';
 import type {
   AcceptanceRecord,
   AuditResult,
@@ -11,7 +12,9 @@ import type {
   FieldInfo,
   IssueTypeInfo,
   JiraIssue,
+  UserRef,
 } from '../domain/types';
+import { USER_BULK_MAX, type JiraApi } from '../jira/api';
 import { issueSummary } from '../services/views';
 import type { TreeRow } from '../shared/contract';
 import { ACCEPTANCE_PREFIX, parseStoredAcceptance, type StoredAcceptance } from '../storage/acceptance-store';
@@ -65,6 +68,67 @@ export interface Evaluation {
   entries: { row: TreeRow; fact: Fact }[];
 }
 
+const acceptorSchema = z.looseObject({ acceptedBy: z.string().min(1).max(128) });
+
+function acceptorOf(fact: Fact, acceptance: AcceptanceSource): string | undefined {
+  if (acceptance.kind === 'store') return acceptance.entries.get(fact.i)?.record?.acceptedBy;
+  const parsed = acceptorSchema.safeParse(fact.a);
+  return parsed.success ? parsed.data.acceptedBy : undefined;
+}
+
+/**
+ * Marks each fact with who accepted it (`ab`) and puts the names of acceptors the directory does
+ * not know into it: one GET /user/bulk per 200 of them, as `scanProject` does, so messages name
+ * the person ("accepted by Mateusz Nowak") rather than print an account id. Returns the requests
+ * made.
+ */
+export async function nameAcceptors(
+  api: Pick<JiraApi, 'bulkUsers'>,
+  facts: readonly Fact[],
+  users: UserDirectory,
+  acceptance: AcceptanceSource,
+): Promise<number> {
+  const missing = new Set<string>();
+  for (const fact of facts) {
+    const by = acceptorOf(fact, acceptance);
+    if (by === undefined) {
+      delete fact.ab;
+      continue;
+    }
+    fact.ab = by;
+    if (!Object.hasOwn(users, by)) missing.add(by);
+  }
+  if (missing.size === 0) return 0;
+  const ids = [...missing].sort();
+  for (const user of await api.bulkUsers(ids))
+    users[user.accountId] = [user.displayName ?? null, user.active ?? null, user.avatarUrl ?? null];
+  return Math.ceil(ids.length / USER_BULK_MAX);
+}
+
+/**
+ * The engine's `site.users`: acceptors no user field of these facts names, from the directory
+ * (what `scanProject` passes, so both paths name people the same way).
+ */
+function acceptorUsers(facts: readonly Fact[], users: UserDirectory): Record<string, UserRef> {
+  const inFields = new Set<string>();
+  for (const fact of facts)
+    for (const value of Object.values(fact.u ?? {}))
+      for (const id of Array.isArray(value) ? value : [value]) inFields.add(id);
+  const out: Record<string, UserRef> = {};
+  for (const fact of facts) {
+    const by = fact.ab;
+    if (by === undefined || inFields.has(by) || !Object.hasOwn(users, by)) continue;
+    const [displayName, active, avatarUrl] = users[by]!;
+    out[by] = {
+      accountId: by,
+      ...(displayName !== null ? { displayName } : {}),
+      ...(active !== null ? { active } : {}),
+      ...(avatarUrl !== null ? { avatarUrl } : {}),
+    };
+  }
+  return out;
+}
+
 /** Evaluates facts (first occurrence of a key wins, as in the engine) and builds the rows. */
 export function evaluateFacts(
   facts: readonly Fact[],
@@ -83,8 +147,14 @@ export function evaluateFacts(
     issues.push(reader.issue(fact, users));
   }
   const lookup = acceptanceOf(acceptance);
+  const named = acceptorUsers(facts, users);
   const result = evaluate(
-    { issueTypes: meta.issueTypes, fields: meta.fields, issues },
+    {
+      issueTypes: meta.issueTypes,
+      fields: meta.fields,
+      issues,
+      ...(Object.keys(named).length > 0 ? { users: named } : {}),
+    },
     config,
     projectKey,
     lookup ? { acceptanceOf: lookup } : {},

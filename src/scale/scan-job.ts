@@ -20,7 +20,7 @@ import type { ScanQueue } from '../services/deps';
 import type { ScanState } from '../shared/contract';
 import type { KeyValueStore } from '../storage/store';
 import { factPlan, projectOfFact, toFact, type Fact, type FactPlan, type UserDirectory } from './compact';
-import { configHash, evaluateFacts, storeAcceptance, type AcceptanceSource } from './rows';
+import { configHash, evaluateFacts, nameAcceptors, storeAcceptance, type AcceptanceSource } from './rows';
 import { registerProject } from './daily';
 import { beginWrite, factSchema, readManifest, writeSnapshot } from './snapshot-store';
 
@@ -502,6 +502,7 @@ class Step {
     }
     const acceptance: AcceptanceSource =
       this.deps.acceptance === 'store' ? await storeAcceptance(this.deps.store) : { kind: 'property' };
+    await nameAcceptors(this.deps.api, facts, users, acceptance);
     const { entries } = evaluateFacts(facts, users, this.state.meta, this.deps.config, this.p, acceptance);
     facts.length = 0;
     if (this.state.storeChunks === 0) await beginWrite(this.deps.store, this.p, this.state.generation);

@@ -29,7 +29,8 @@ import { coverageOf, readManifest, readRows } from './snapshot-store';
 export const SNAPSHOT_TREE_PAGE = 200;
 
 function appApi(deps: AppDeps): JiraApi {
-  return new JiraApi(deps.jiraAsApp());
+  // The services' retry policy and clock (tests make waits instant).
+  return new JiraApi(deps.jiraAsApp(), deps.jiraClient);
 }
 
 async function config(deps: AppDeps) {

@@ -141,6 +141,7 @@ const factSchema: z.ZodType<Fact> = z.object({
   x: z.record(z.string(), z.unknown()).optional(),
   ac: z.literal(1).optional(),
   a: z.unknown().optional(),
+  ab: z.string().optional(),
 });
 export { factSchema };
 
@@ -279,6 +280,11 @@ export function* chunkEntries(
   for (const { row, fact } of entries) {
     const stored = encodeRow(row, chunk.uo);
     let size = JSON.stringify(stored).length + JSON.stringify(fact).length + 2;
+    const acceptor = fact.ab === undefined ? undefined : factUsers[fact.ab];
+    if (fact.ab !== undefined && acceptor && !chunk.u[fact.ab]) {
+      chunk.u[fact.ab] = acceptor;
+      size += 80;
+    }
     if (fact.u) {
       for (const value of Object.values(fact.u)) {
         for (const id of Array.isArray(value) ? value : [value]) {
@@ -297,6 +303,7 @@ export function* chunkEntries(
       chunk = { u: {}, uo: {}, r: [], f: [] };
       bytes = 0;
       encodeRow(row, chunk.uo);
+      if (fact.ab !== undefined && acceptor) chunk.u[fact.ab] = acceptor;
       if (fact.u) {
         for (const value of Object.values(fact.u)) {
           for (const id of Array.isArray(value) ? value : [value]) {

@@ -1,183 +1,160 @@
 /**
- * Project-wide views: the tree (paged), scans and the gadget's summary. Every one of them gets its
- * audit from `loadProjectAudit`, the single seam the scale work replaces with stored snapshots.
+ * Project-wide views: the tree (paged), scans and the gadget's summary, all served from the
+ * project's stored snapshot (src/scale/): a view reads storage, never the project from Jira. The
+ * snapshot is built by the scan job as the app; each view is filtered to what the viewer may see
+ * (./visibility.ts).
+ *
+ * No snapshot yet: the view starts a scan and answers an empty tree whose `scan` says `running`;
+ * the UI polls until it completes. A snapshot evaluated with another configuration than the saved
+ * one is still shown, while a rescan runs.
  */
-import { z } from 'zod';
-import { evaluate } from '../domain/engine';
-import { RULE_IDS, type AuditResult, type EvaluatedIssue, type RuleId } from '../domain/types';
-import type { JiraApi } from '../jira/api';
-import { scanProject } from '../jira/scan';
-import type { GadgetSummary, ProjectTree, ScanState, TreeRow, TrendPoint } from '../shared/contract';
-import type { StoredAcceptance } from '../storage/acceptance-store';
+import { RULE_IDS, type RuleId } from '../domain/types';
+import { readTrend, recordTrendPoint } from '../scale/daily';
+import { configHash } from '../scale/rows';
+import { readScanState, scanStateView } from '../scale/scan-job';
+import {
+  decodeTreeCursor,
+  SNAPSHOT_TREE_PAGE,
+  snapshotSummary,
+  snapshotTree,
+  startSnapshotScan,
+} from '../scale/service';
+import { coverageOf, readManifest, readRows, type Manifest } from '../scale/snapshot-store';
+import type { GadgetSummary, ProjectTree, ScanState } from '../shared/contract';
 import type { AppDeps } from './deps';
 import { ServiceError } from './errors';
-import { acceptanceLookup, appApi, configStore, userApi } from './site';
-import { countBySeverity, issueSummary } from './views';
+import { configStore } from './site';
+import { checkProjectAccess, filterPage, LOOKAHEAD_ROWS } from './visibility';
 
-export const TREE_PAGE = 200;
-export const TREND_PREFIX = 'trend:';
-const TREND_POINTS = 90;
+export const TREE_PAGE = SNAPSHOT_TREE_PAGE;
 
-export interface ProjectAudit {
-  result: AuditResult;
-  entries: Map<string, StoredAcceptance>;
-  scan: ScanState;
+function badCursor(): ServiceError {
+  return new ServiceError('BAD_REQUEST', 'the tree cursor is not one this app issued', [
+    { path: 'cursor', message: 'unreadable cursor' },
+  ]);
 }
 
-/** Audits one project now (scan + evaluate with the stored records). */
-export async function loadProjectAudit(
-  deps: AppDeps,
-  api: JiraApi,
-  projectKey: string,
-): Promise<ProjectAudit> {
-  const config = (await configStore(deps).current()).config;
-  const site = await scanProject(api, projectKey, config);
-  const { entries, acceptanceOf } = await acceptanceLookup(deps, site.issues);
-  const result = evaluate(site, config, projectKey, { acceptanceOf });
-  const builtAt = deps.now().toISOString();
+function emptyTree(projectKey: string, scan: ScanState): ProjectTree {
   return {
-    result,
-    entries,
-    scan: { status: 'complete', processed: result.issueCount, total: result.issueCount, builtAt },
+    projectKey,
+    rows: [],
+    nextCursor: null,
+    coverage: { featuresWithPm: null, doneStoriesAccepted: null },
+    countsByRule: {},
+    countsBySeverity: { error: 0, warning: 0, info: 0 },
+    issues: 0,
+    scan,
   };
 }
 
-const cursorSchema = z.object({ o: z.number().int().min(0), n: z.number().int().min(0) }).strict();
-
-function encodeCursor(offset: number, total: number): string {
-  return Buffer.from(JSON.stringify({ o: offset, n: total })).toString('base64url');
+/**
+ * The scan state the UI shows. While a rescan runs, the previous snapshot's size stands in for the
+ * total Jira does not report (search/jql gives no counts), so progress has a denominator.
+ */
+async function scanState(
+  deps: AppDeps,
+  projectKey: string,
+  manifest: Manifest | undefined,
+): Promise<ScanState> {
+  const scan = await scanStateView(deps.store, projectKey);
+  if (scan.status === 'running' && scan.total === null && manifest)
+    return { ...scan, total: Math.max(manifest.totals.rows, scan.processed) };
+  return scan;
 }
 
-function decodeCursor(cursor: string | undefined): number {
-  if (cursor === undefined) return 0;
-  try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))).o;
-  } catch {
-    throw new ServiceError('BAD_REQUEST', 'the tree cursor is not one this app issued', [
-      { path: 'cursor', message: 'unreadable cursor' },
-    ]);
-  }
+/**
+ * Makes sure a snapshot is on its way when the project has none, or when the one it has was
+ * evaluated with another configuration. Never restarts a failed scan by itself (the UI offers a
+ * retry; restarting on every poll would hammer Jira). Returns the manifest to serve, if any.
+ */
+async function ensureSnapshot(deps: AppDeps, projectKey: string): Promise<Manifest | undefined> {
+  const manifest = await readManifest(deps.store, projectKey);
+  const state = await readScanState(deps.store, projectKey);
+  if (state?.status === 'running' || state?.status === 'failed') return manifest;
+  if (manifest && manifest.configHash === configHash((await configStore(deps).current()).config))
+    return manifest;
+  await startSnapshotScan(deps, projectKey);
+  // Without a queue (tests, tools) the scan has run to completion already.
+  return (await readManifest(deps.store, projectKey)) ?? manifest;
 }
 
-function depthOf(ev: EvaluatedIssue, byKey: Map<string, EvaluatedIssue>): number {
-  let depth = 0;
-  const seen = new Set([ev.key]);
-  let parent = ev.parentKey;
-  while (parent !== null && byKey.has(parent) && !seen.has(parent) && depth < 20) {
-    seen.add(parent);
-    depth += 1;
-    parent = byKey.get(parent)?.parentKey ?? null;
-  }
-  return depth;
-}
-
+/** A page of the project tree from the snapshot, as the viewer may see it. */
 export async function getProjectTree(
   deps: AppDeps,
   accountId: string,
   projectKey: string,
   cursor: string | undefined,
 ): Promise<ProjectTree> {
-  const offset = decodeCursor(cursor);
-  const audit = await loadProjectAudit(deps, userApi(deps, accountId), projectKey);
-  const { result } = audit;
-  const byKey = new Map(result.issues.map((i) => [i.key, i]));
-  const page = result.issues.slice(offset, offset + TREE_PAGE);
-  const rows: TreeRow[] = page.map((ev) => ({
-    ...issueSummary(ev, audit.entries.get(ev.id)),
-    parentKey: ev.parentKey,
-    depth: depthOf(ev, byKey),
-    context: !ev.inScope,
-  }));
-  const next = offset + TREE_PAGE;
+  // Checked before anything else, so a bad cursor never starts a scan.
+  const offset = decodeTreeCursor(cursor);
+  if (offset === undefined) throw badCursor();
+  await checkProjectAccess(deps, accountId, projectKey);
+  const manifest = await ensureSnapshot(deps, projectKey);
+  if (!manifest) return emptyTree(projectKey, await scanState(deps, projectKey, undefined));
+  let page: ProjectTree | undefined;
+  try {
+    page = await snapshotTree(deps, projectKey, cursor, TREE_PAGE);
+  } catch (error) {
+    if (error instanceof RangeError) throw badCursor();
+    throw error;
+  }
+  if (!page) return emptyTree(projectKey, await scanState(deps, projectKey, undefined));
+  const current = (await readManifest(deps.store, projectKey)) ?? manifest;
+  const filtered = await filterPage(deps, accountId, current, page.rows, async () => {
+    const after = await readRows(deps.store, projectKey, offset + TREE_PAGE, LOOKAHEAD_ROWS);
+    return after?.rows ?? [];
+  });
   return {
-    projectKey,
-    rows,
-    nextCursor: next < result.issues.length ? encodeCursor(next, result.issues.length) : null,
-    coverage: result.coverage,
-    countsByRule: result.countsByRule,
-    countsBySeverity: countBySeverity(result.findings),
-    issues: result.issueCount,
-    scan: audit.scan,
+    ...page,
+    rows: filtered.rows,
+    ...(filtered.hidden > 0 ? { hidden: filtered.hidden } : {}),
+    totalRows: current.totals.rows,
+    scan: await scanState(deps, projectKey, current),
   };
 }
 
-/** Starts a scan: on the queue when there is one (Forge), otherwise right away. */
+/** Starts a scan (or reports the one running), for anyone who may browse the project. */
 export async function startScan(deps: AppDeps, accountId: string, projectKey: string): Promise<ScanState> {
   // As the user first, so nobody can make the app scan a project they cannot see.
-  await userApi(deps, accountId).getProject(projectKey);
-  if (deps.queue) {
-    await deps.queue.push({ projectKey, requestedBy: accountId });
-    return { status: 'running', processed: 0, total: null, builtAt: null };
-  }
-  const audit = await runScan(deps, projectKey);
-  return audit.scan;
+  await checkProjectAccess(deps, accountId, projectKey);
+  await startSnapshotScan(deps, projectKey);
+  return scanState(deps, projectKey, await readManifest(deps.store, projectKey));
 }
 
-/** A scan as the app (queue consumer, daily trigger): audit and record today's trend point. */
-export async function runScan(deps: AppDeps, projectKey: string): Promise<ProjectAudit> {
-  const audit = await loadProjectAudit(deps, appApi(deps), projectKey);
-  await recordTrend(deps, projectKey, audit.result);
-  return audit;
+/** Today's trend point from the snapshot, unless the day has one (at most one write a day). */
+async function trendWithToday(deps: AppDeps, projectKey: string, manifest: Manifest | undefined) {
+  const trend = await readTrend(deps.store, projectKey);
+  const today = deps.now().toISOString().slice(0, 10);
+  if (!manifest || trend.some((p) => p.date === today)) return trend;
+  return recordTrendPoint(deps.store, projectKey, { date: today, ...coverageOf(manifest.totals) });
 }
 
-const trendSchema = z.array(
-  z.object({
-    date: z.string(),
-    featuresWithPm: z.number().nullable(),
-    doneStoriesAccepted: z.number().nullable(),
-  }),
-);
-
-async function readTrend(deps: AppDeps, projectKey: string): Promise<TrendPoint[]> {
-  const parsed = trendSchema.safeParse((await deps.store.get(`${TREND_PREFIX}${projectKey}`)) ?? []);
-  if (!parsed.success) {
-    deps.log?.('stored trend unreadable; showing none', { projectKey });
-    return [];
-  }
-  return parsed.data;
-}
-
-export async function recordTrend(
-  deps: AppDeps,
-  projectKey: string,
-  result: AuditResult,
-): Promise<TrendPoint[]> {
-  const date = deps.now().toISOString().slice(0, 10);
-  const point: TrendPoint = { date, ...result.coverage };
-  const written = await deps.store.update<unknown>(`${TREND_PREFIX}${projectKey}`, (raw) => {
-    const parsed = trendSchema.safeParse(raw ?? []);
-    const points = parsed.success ? parsed.data.filter((p) => p.date !== date) : [];
-    return [...points, point].slice(-TREND_POINTS);
-  });
-  return trendSchema.parse(written);
-}
-
-/** Projects with a trend, i.e. ones somebody put on a dashboard: the daily trigger rescans them. */
-export async function trendProjects(deps: AppDeps): Promise<string[]> {
-  return (await deps.store.list(TREND_PREFIX)).map((e) => e.key.slice(TREND_PREFIX.length));
-}
-
+/**
+ * The gadget's figures. They are ratios over the whole project as the snapshot holds it (the app's
+ * view), not recomputed per viewer: the gadget shows no issues, only project-wide proportions, to
+ * people who may browse the project.
+ */
 export async function getGadgetSummary(
   deps: AppDeps,
   accountId: string,
   projectKey: string,
   rules: readonly RuleId[] | undefined,
 ): Promise<GadgetSummary> {
-  const api = userApi(deps, accountId);
-  const project = await api.getProject(projectKey);
-  const audit = await loadProjectAudit(deps, api, projectKey);
+  const { name } = await checkProjectAccess(deps, accountId, projectKey);
+  const manifest = await ensureSnapshot(deps, projectKey);
+  const summary = manifest ? await snapshotSummary(deps, projectKey) : undefined;
   const wanted = new Set<RuleId>(rules && rules.length > 0 ? rules : RULE_IDS);
   const countsByRule: GadgetSummary['countsByRule'] = {};
-  for (const [rule, n] of Object.entries(audit.result.countsByRule) as [RuleId, number][]) {
-    if (wanted.has(rule)) countsByRule[rule] = n;
+  for (const rule of RULE_IDS) {
+    const n = summary?.countsByRule[rule];
+    if (n !== undefined && wanted.has(rule)) countsByRule[rule] = n;
   }
-  const trend = await recordTrend(deps, projectKey, audit.result).catch(() => readTrend(deps, projectKey));
   return {
     projectKey,
-    projectName: project.name ?? projectKey,
-    coverage: audit.result.coverage,
+    projectName: name,
+    coverage: summary?.coverage ?? { featuresWithPm: null, doneStoriesAccepted: null },
     countsByRule,
-    trend,
-    scan: audit.scan,
+    trend: await trendWithToday(deps, projectKey, manifest),
+    scan: await scanState(deps, projectKey, manifest),
   };
 }

@@ -120,7 +120,10 @@ export interface TreeRow extends IssueSummary {
 
 export interface ScanState {
   status: 'none' | 'running' | 'complete' | 'failed';
-  /** Issues processed so far and the total Jira reported, if known. */
+  /**
+   * Issues processed so far and the total Jira reported, if known; while a rescan runs, the total
+   * is the previous snapshot's size (an estimate: Jira's search reports no totals).
+   */
   processed: number;
   total: number | null;
   builtAt: string | null;
@@ -136,6 +139,13 @@ export interface ProjectTree {
   countsBySeverity: Record<Severity, number>;
   issues: number;
   scan: ScanState;
+  /**
+   * Rows of this page left out because Jira hides them from the viewer. The figures above
+   * (coverage, counts, `issues`, roll-ups) cover the whole project as the app sees it.
+   */
+  hidden?: number;
+  /** Rows in the whole stored tree (in-scope and context, before the viewer filter): for progress. */
+  totalRows?: number;
 }
 
 export interface TrendPoint {

@@ -186,6 +186,14 @@ describe('authorization matrix', () => {
 describe('reads Jira hides stay hidden', () => {
   // ORB-12 is visible to its PO only (issue security); ART-4 is its parent feature.
   const hidden = withRestricted(site, STORY, [PO]);
+  // Project snapshots are built as the app: here the app's account is in the issue's security
+  // level (as when the level grants the app's group), so the snapshot holds ORB-12 and only the
+  // per-viewer filter keeps it from those who may not see it.
+  const APP = 'u-popm-app';
+  const hiddenFromPeople: Snapshot = {
+    ...withRestricted(site, STORY, [PO, APP]),
+    users: [...site.users, { accountId: APP, displayName: 'POPM Guard', active: true, accountType: 'app' }],
+  };
 
   it('getIssueView: NOT_FOUND for others, the issue for the one allowed', async () => {
     const h = harness({ snapshot: hidden });
@@ -209,7 +217,7 @@ describe('reads Jira hides stay hidden', () => {
   });
 
   it('the project tree omits it for others', async () => {
-    const h = harness({ snapshot: hidden });
+    const h = harness({ snapshot: hiddenFromPeople, app: APP });
     const other = await h.call('getProjectTree', { projectKey: 'ORB' }, OTHER);
     expect(other.ok).toBe(true);
     if (other.ok) {

@@ -44,7 +44,13 @@ export interface Harness {
 }
 
 export function harness(
-  options: { snapshot?: Snapshot; queue?: boolean; initial?: Record<string, unknown> } = {},
+  options: {
+    snapshot?: Snapshot;
+    queue?: boolean;
+    initial?: Record<string, unknown>;
+    /** The account the app's own requests run as (default: the site admin stands in for it). */
+    app?: string;
+  } = {},
 ): Harness {
   const emulator = createEmulator(options.snapshot ?? sample);
   const store = new MemoryStore(options.initial ?? {});
@@ -53,8 +59,8 @@ export function harness(
   const queue: ScanQueue = { push: () => Promise.resolve() };
   const deps: AppDeps = {
     jiraAsUser: (id) => emulator.transportFor(id),
-    // The emulator has no app principal; the site admin stands in for it.
-    jiraAsApp: () => emulator.transportFor(ADMIN),
+    // The emulator has no app principal; the site admin stands in for it unless a test names one.
+    jiraAsApp: () => emulator.transportFor(options.app ?? ADMIN),
     store,
     now: () => new Date('2026-03-01T12:00:00.000Z'),
     jiraClient: {

@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { SAMPLE_SNAPSHOT_PATH } from '../../src/emulator';
+import { applyIssueChange } from '../../src/scale/incremental';
+import { parseSnapshot } from '../../src/snapshot/format';
 import { MemoryStore } from '../../src/storage/memory';
 import { coverageOf, readAll, readRows } from '../../src/scale/snapshot-store';
 import {
@@ -36,6 +40,29 @@ describe('resumable scan job', () => {
     expect(all!.rows.flatMap((r) => r.findings)).toEqual(expected.result.issues.flatMap((i) => i.findings));
     // Staging is gone once the snapshot is in place.
     expect((await store.list('scan:ART:g')).length).toBe(0);
+  });
+
+  it('names acceptors that no user field names, as scanProject does, and keeps them through an update', async () => {
+    // The sample site has stories accepted by someone who is not their PO (acceptance-not-by-po).
+    const sample = parseSnapshot(JSON.parse(readFileSync(SAMPLE_SNAPSHOT_PATH, 'utf8')));
+    const emulator = createEmulator(sample);
+    const expected = await directAudit(emulator, 'ART');
+    const notByPo = expected.result.findings.filter((f) => f.rule === 'acceptance-not-by-po');
+    expect(notByPo.length).toBeGreaterThan(0);
+    expect(notByPo.every((f) => !/accepted by u-/.test(f.message))).toBe(true);
+    const store = new MemoryStore();
+    await runScanToCompletion({ store, api: apiFor(emulator), config, now, clock: () => 0 }, 'ART');
+    const all = (await readAll(store, 'ART'))!;
+    expect(all.rows).toEqual(expected.rows);
+    // An update re-evaluates the story from the stored chunk: the name is still there.
+    const story = notByPo[0]!.issueKey;
+    const outcome = await applyIssueChange({ store, api: apiFor(emulator), config, now }, 'ART', {
+      kind: 'updated',
+      issueKey: story,
+    });
+    expect(outcome.status).not.toBe('needs-rescan');
+    const after = (await readAll(store, 'ART'))!.rows.find((r) => r.key === story)!;
+    expect(after.findings.find((f) => f.rule === 'acceptance-not-by-po')?.message).toBe(notByPo[0]!.message);
   });
 
   it('loses nothing the engine reads when issues are reduced to compact facts', async () => {

@@ -1,11 +1,12 @@
 /** The dashboard gadget: coverage, counts by rule and a small coverage trend; and its edit view. */
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import Button from '@atlaskit/button/new';
 import { view } from '@forge/bridge';
 import {
   gadgetConfigSchema,
   type GadgetConfig,
   type GadgetSummary,
+  type ResultError,
   type TrendPoint,
 } from '../../../src/shared/contract';
 import { RULE_IDS, type RuleId } from '../../../src/domain/types';
@@ -15,7 +16,8 @@ import { RULE_TEXT } from '../lib/rules';
 import { trendPaths } from '../lib/trend';
 import { CountsByRule, CoverageFigures } from '../ui/findings';
 import { Empty, ErrorMessage, Loading } from '../ui/states';
-import { useResult } from '../ui/useResult';
+import { ScanProgress, ScanSummary, SCAN_POLL_MS, sleep } from '../ui/scan';
+import { useResult, type Loadable } from '../ui/useResult';
 
 export function readGadgetConfig(raw: unknown): GadgetConfig | null {
   const r = gadgetConfigSchema.safeParse(raw);
@@ -33,22 +35,76 @@ export function GadgetView({ config }: { config: GadgetConfig | null }) {
   return <GadgetFor config={config} />;
 }
 
+/**
+ * Loads the summary; while a scan runs, asks again every SCAN_POLL_MS (keeping what is shown) until
+ * it ends. Rescan starts a new scan and follows it the same way.
+ */
 function GadgetFor({ config }: { config: GadgetConfig }) {
-  const { value, reload } = useResult(
-    () =>
-      api.getGadgetSummary(
-        config.rules
-          ? { projectKey: config.projectKey, rules: config.rules }
-          : { projectKey: config.projectKey },
-      ),
-    [config.projectKey, (config.rules ?? []).join(',')],
-  );
+  const [value, setValue] = useState<Loadable<GadgetSummary>>({ state: 'loading' });
+  const [rescanError, setRescanError] = useState<ResultError | null>(null);
+  const [starting, setStarting] = useState(false);
+  const [round, setRound] = useState(0);
+  const rules = (config.rules ?? []).join(',');
+
+  useEffect(() => {
+    let stopped = false;
+    const payload = config.rules
+      ? { projectKey: config.projectKey, rules: config.rules }
+      : { projectKey: config.projectKey };
+    void (async () => {
+      for (;;) {
+        const r = await api.getGadgetSummary(payload);
+        if (stopped) return;
+        setValue(r.ok ? { state: 'ok', data: r.data } : { state: 'error', error: r.error });
+        if (!r.ok || r.data.scan.status !== 'running') return;
+        await sleep(SCAN_POLL_MS);
+        if (stopped) return;
+      }
+    })();
+    return () => {
+      stopped = true;
+    };
+    // `rules` stands for config.rules' content (a fresh array on every render).
+  }, [config.projectKey, rules, round]);
+
+  const rescan = async () => {
+    setRescanError(null);
+    setStarting(true);
+    const r = await api.startScan({ projectKey: config.projectKey });
+    setStarting(false);
+    if (!r.ok) return setRescanError(r.error);
+    setRound((n) => n + 1);
+  };
+
   if (value.state === 'loading') return <Loading label={`Loading ${config.projectKey}`} />;
-  if (value.state === 'error') return <ErrorMessage error={value.error} onRetry={reload} />;
-  return <GadgetSummaryView summary={value.data} />;
+  if (value.state === 'error')
+    return (
+      <ErrorMessage
+        error={value.error}
+        onRetry={() => {
+          setValue({ state: 'loading' });
+          setRound((n) => n + 1);
+        }}
+      />
+    );
+  return (
+    <>
+      <GadgetSummaryView summary={value.data} onRescan={() => void rescan()} busy={starting} />
+      {rescanError && <ErrorMessage error={rescanError} />}
+    </>
+  );
 }
 
-export function GadgetSummaryView({ summary }: { summary: GadgetSummary }) {
+export function GadgetSummaryView({
+  summary,
+  onRescan,
+  busy = false,
+}: {
+  summary: GadgetSummary;
+  onRescan?: () => void;
+  busy?: boolean;
+}) {
+  const { scan } = summary;
   return (
     <main aria-label={`POPM Guard summary for ${summary.projectKey}`}>
       <h2 className="popm-gadget-title">
@@ -60,10 +116,15 @@ export function GadgetSummaryView({ summary }: { summary: GadgetSummary }) {
         <CountsByRule counts={summary.countsByRule} label="Findings by rule" />
       </div>
       <p className="popm-muted">
-        {summary.scan.status === 'running'
-          ? `Scanning: ${summary.scan.processed} of ${summary.scan.total ?? '?'} issues read`
-          : `Data from ${age(summary.scan.builtAt, new Date())}`}
+        Project-wide figures, from the app&apos;s latest scan of {summary.projectKey}.
       </p>
+      {scan.status === 'running' ? (
+        <ScanProgress projectKey={summary.projectKey} scan={scan} />
+      ) : onRescan ? (
+        <ScanSummary scan={scan} onRescan={onRescan} busy={busy} />
+      ) : (
+        <p className="popm-muted">Data from {age(scan.builtAt, new Date())}</p>
+      )}
     </main>
   );
 }

@@ -16,48 +16,73 @@ import {
   visibleUnderCollapse,
   type TreeFilters,
 } from '../lib/filters';
-import { age, LEVEL_LABEL } from '../lib/format';
+import { LEVEL_LABEL } from '../lib/format';
 import { RULE_TEXT } from '../lib/rules';
 import { Acceptance, CountsByRule, CoverageFigures, FindingBadges, Owners } from '../ui/findings';
 import { Empty, ErrorMessage, Loading } from '../ui/states';
+import { ScanProgress, ScanSummary, SCAN_POLL_MS, sleep } from '../ui/scan';
 
 type LoadState =
   | { phase: 'loading'; loaded: number; total: number | null }
+  | { phase: 'scanning' }
   | { phase: 'error'; error: ResultError }
   | { phase: 'done' };
 
-const POLL_MS = 2000;
-
-/** Loads every page of the tree; while a scan runs, polls until it completes. */
+/**
+ * Loads every page of the stored tree (progressively, with progress); while a scan runs, shows the
+ * data there is and asks again every SCAN_POLL_MS until the scan ends, then loads the new data.
+ */
 function useProjectTree(projectKey: string) {
   const [tree, setTree] = useState<ProjectTree | null>(null);
   const [rows, setRows] = useState<TreeRow[]>([]);
+  const [hidden, setHidden] = useState(0);
   const [state, setState] = useState<LoadState>({ phase: 'loading', loaded: 0, total: null });
   const run = useRef(0);
 
   const load = useCallback(async () => {
     const mine = ++run.current;
+    const current = () => mine === run.current;
     setState({ phase: 'loading', loaded: 0, total: null });
-    let all: TreeRow[] = [];
-    let cursor: string | undefined;
-    for (;;) {
-      const r = await api.getProjectTree(cursor ? { projectKey, cursor } : { projectKey });
-      if (mine !== run.current) return;
-      if (!r.ok) return setState({ phase: 'error', error: r.error });
-      all = [...all, ...r.data.rows];
-      setTree(r.data);
+
+    /** Every page after `first`; false when superseded or failed (state already set). */
+    const loadAll = async (first: ProjectTree): Promise<boolean> => {
+      let all = first.rows;
+      let hiddenRows = first.hidden ?? 0;
+      setTree(first);
       setRows(all);
-      if (r.data.scan.status === 'running') {
-        setState({ phase: 'loading', loaded: r.data.scan.processed, total: r.data.scan.total });
-        await new Promise((res) => setTimeout(res, POLL_MS));
-        if (mine !== run.current) return;
-        all = [];
-        cursor = undefined;
-        continue;
+      setHidden(hiddenRows);
+      let cursor = first.nextCursor;
+      while (cursor) {
+        setState({ phase: 'loading', loaded: all.length + hiddenRows, total: first.totalRows ?? null });
+        const r = await api.getProjectTree({ projectKey, cursor });
+        if (!current()) return false;
+        if (!r.ok) {
+          setState({ phase: 'error', error: r.error });
+          return false;
+        }
+        all = [...all, ...r.data.rows];
+        hiddenRows += r.data.hidden ?? 0;
+        setRows(all);
+        setHidden(hiddenRows);
+        cursor = r.data.nextCursor;
       }
-      if (!r.data.nextCursor) break;
-      cursor = r.data.nextCursor;
-      setState({ phase: 'loading', loaded: all.length, total: r.data.issues });
+      return true;
+    };
+
+    let r = await api.getProjectTree({ projectKey });
+    if (!current()) return;
+    if (!r.ok) return setState({ phase: 'error', error: r.error });
+    // The data there is (none on a first scan; the previous snapshot during a rescan).
+    if (!(await loadAll(r.data))) return;
+    while (r.ok && r.data.scan.status === 'running') {
+      setTree(r.data);
+      setState({ phase: 'scanning' });
+      await sleep(SCAN_POLL_MS);
+      if (!current()) return;
+      r = await api.getProjectTree({ projectKey });
+      if (!current()) return;
+      if (!r.ok) return setState({ phase: 'error', error: r.error });
+      if (r.data.scan.status !== 'running' && !(await loadAll(r.data))) return;
     }
     setState({ phase: 'done' });
   }, [projectKey]);
@@ -68,7 +93,7 @@ function useProjectTree(projectKey: string) {
       run.current++;
     };
   }, [load]);
-  return { tree, rows, state, reload: load };
+  return { tree, rows, hidden, state, reload: load };
 }
 
 export function ProjectPage({ projectKey }: { projectKey: string | undefined }) {
@@ -78,12 +103,15 @@ export function ProjectPage({ projectKey }: { projectKey: string | undefined }) 
 }
 
 function ProjectPageFor({ projectKey }: { projectKey: string }) {
-  const { tree, rows, state, reload } = useProjectTree(projectKey);
+  const { tree, rows, hidden, state, reload } = useProjectTree(projectKey);
   const [scanError, setScanError] = useState<ResultError | null>(null);
+  const [starting, setStarting] = useState(false);
 
   const startScan = async () => {
     setScanError(null);
+    setStarting(true);
     const r = await api.startScan({ projectKey });
+    setStarting(false);
     if (!r.ok) return setScanError(r.error);
     void reload();
   };
@@ -92,61 +120,40 @@ function ProjectPageFor({ projectKey }: { projectKey: string }) {
   if (!tree) return <Loading label={`Loading ${projectKey}`} />;
   return (
     <main aria-label={`POPM Guard for project ${projectKey}`}>
-      <ProgressLine tree={tree} state={state} rows={rows.length} onScan={() => void startScan()} />
+      {state.phase === 'scanning' ? (
+        <ScanProgress projectKey={projectKey} scan={tree.scan} />
+      ) : state.phase === 'loading' ? (
+        <div role="status" aria-live="polite" className="popm-toolbar">
+          <span>
+            Loading issues: {state.loaded.toLocaleString()} of {state.total?.toLocaleString() ?? '?'}
+          </span>
+          <progress max={state.total ?? undefined} value={state.loaded} aria-label="Loading progress" />
+        </div>
+      ) : (
+        <ScanSummary scan={tree.scan} onRescan={() => void startScan()} busy={starting} />
+      )}
       {scanError && <ErrorMessage error={scanError} />}
-      <ProjectTreeView tree={tree} rows={rows} complete={state.phase === 'done'} />
+      {state.phase === 'scanning' && rows.length === 0 ? (
+        <Empty title={`Reading ${projectKey} from Jira`}>
+          The first scan of a project takes a moment; this page fills in when it is done.
+        </Empty>
+      ) : (
+        <ProjectTreeView tree={tree} rows={rows} hidden={hidden} complete={state.phase === 'done'} />
+      )}
     </main>
-  );
-}
-
-function ProgressLine({
-  tree,
-  state,
-  rows,
-  onScan,
-}: {
-  tree: ProjectTree;
-  state: LoadState;
-  rows: number;
-  onScan: () => void;
-}) {
-  const { scan } = tree;
-  if (state.phase === 'loading') {
-    const total = state.total;
-    return (
-      <div role="status" aria-live="polite" className="popm-toolbar">
-        {scan.status === 'running' ? (
-          <span>
-            Scanning {tree.projectKey}: {scan.processed} of {scan.total ?? '?'} issues read
-          </span>
-        ) : (
-          <span>
-            Loading issues: {rows} of {total ?? '?'}
-          </span>
-        )}
-        <progress max={total ?? undefined} value={state.loaded} aria-label="Loading progress" />
-      </div>
-    );
-  }
-  return (
-    <div className="popm-toolbar popm-muted">
-      <span data-scan-status={scan.status}>
-        {scan.status === 'failed'
-          ? `The last scan failed${scan.error ? `: ${scan.error}` : ''}.`
-          : `Data from ${age(scan.builtAt, new Date())}.`}
-      </span>
-      <Button onClick={onScan}>{scan.status === 'none' ? 'Scan project' : 'Rescan'}</Button>
-    </div>
   );
 }
 
 export function ProjectTreeView({
   tree,
   rows,
+  hidden = 0,
   complete,
 }: {
   tree: ProjectTree;
   rows: readonly TreeRow[];
+  /** Rows left out because Jira hides them from the viewer. */
+  hidden?: number;
   complete: boolean;
 }) {
   const [filters, setFilters] = useState<TreeFilters>(NO_FILTERS);
@@ -198,6 +205,11 @@ export function ProjectTreeView({
           <p className="popm-muted">
             {tree.issues} issues · {tree.countsBySeverity.error} errors · {tree.countsBySeverity.warning}{' '}
             warnings · {tree.countsBySeverity.info} info
+          </p>
+          <p className="popm-muted" data-figures="project-wide">
+            Figures cover the whole project.
+            {hidden > 0 &&
+              ` ${hidden.toLocaleString()} ${hidden === 1 ? 'issue' : 'issues'} Jira hides from you ${hidden === 1 ? 'is' : 'are'} not listed.`}
           </p>
         </div>
         <div>
