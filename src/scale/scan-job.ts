@@ -184,7 +184,23 @@ export async function requestScan(
 ): Promise<ScanCheckpoint> {
   assertProjectKey(projectKey);
   const existing = await readScanState(deps.store, projectKey);
-  if (existing?.status === 'running') return existing;
+  if (existing?.status === 'running') {
+    // A step checkpoints after every page, so a running scan silent for longer than a whole step
+    // lost its continuation (the invocation died or the event was dropped): queue it again from
+    // its checkpoint instead of leaving the project "running" for good.
+    const silentMs = deps.now().getTime() - Date.parse(existing.updatedAt);
+    if (!(silentMs > STUCK_AFTER_MS) || !deps.queue) return existing;
+    const revived: ScanCheckpoint = { ...existing, updatedAt: deps.now().toISOString() };
+    await deps.store.set(scanKey.state(projectKey), revived);
+    await deps.queue.push({
+      projectKey,
+      kind: 'scan',
+      action: 'continue',
+      generation: existing.generation,
+      reason: 'stuck',
+    } satisfies ScanEvent);
+    return revived;
+  }
   const manifest = await readManifest(deps.store, projectKey);
   const generation = Math.max(manifest?.generation ?? 0, existing?.generation ?? 0) + 1;
   const at = deps.now().toISOString();
@@ -217,6 +233,9 @@ export async function requestScan(
   } satisfies ScanEvent);
   return state;
 }
+
+/** Longer than one step may run (900 s) plus queue delivery: a scan silent this long is stuck. */
+export const STUCK_AFTER_MS = 20 * 60 * 1000;
 
 class OutOfTime extends Error {}
 

@@ -9,6 +9,7 @@ import {
   runScanStep,
   runScanToCompletion,
   requestScan,
+  STUCK_AFTER_MS,
   type ScanEvent,
 } from '../../src/scale/scan-job';
 import type { ScanQueue } from '../../src/services/deps';
@@ -132,6 +133,39 @@ describe('resumable scan job', () => {
     const state = await readScanState(store, 'ART');
     expect(state?.status).toBe('complete');
     expect(state!.counts.steps).toBeGreaterThan(3);
+  });
+
+  it('revives a scan whose continuation was lost, from its checkpoint, once it has been silent too long', async () => {
+    const emulator = createEmulator(site(5, 10));
+    const store = new MemoryStore();
+    const events: ScanEvent[] = [];
+    const queue: ScanQueue = {
+      push: (e) => (events.push({ kind: 'scan', action: 'continue', ...e }), Promise.resolve()),
+    };
+    let clock = Date.parse('2026-03-01T10:00:00.000Z');
+    const at = () => new Date(clock);
+    const first = await requestScan({ store, now: at, queue }, 'ART');
+    expect(events).toHaveLength(1);
+    events.length = 0; // the invocation that should run it dies: its event is gone
+
+    // Within a step's lifetime a second request only reports the running scan.
+    clock += 10 * 60 * 1000;
+    expect((await requestScan({ store, now: at, queue }, 'ART')).generation).toBe(first.generation);
+    expect(events).toHaveLength(0);
+
+    // Silent for longer than any step could run: the same generation is queued again.
+    clock += STUCK_AFTER_MS;
+    const revived = await requestScan({ store, now: at, queue }, 'ART');
+    expect(revived.generation).toBe(first.generation);
+    expect(events).toEqual([expect.objectContaining({ generation: first.generation, reason: 'stuck' })]);
+    const outcome = await runScanStep(
+      { store, api: apiFor(emulator), config, now: at, queue, clock: () => 0 },
+      'ART',
+      {},
+      events[0],
+    );
+    expect(outcome.status).toBe('complete');
+    expect((await readScanState(store, 'ART'))?.generation).toBe(first.generation);
   });
 
   it('serves project-page views from the snapshot with zero Jira requests', async () => {
