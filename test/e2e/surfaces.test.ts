@@ -75,9 +75,24 @@ describe('every surface renders the sample site', () => {
   it('gadget shows coverage and counts by rule for the configured project', async () => {
     const page = await h.open('/gadget?project=ART');
     const f = frameOf(page, 'gadget');
+    // The first view of a project may start its scan; the gadget shows the counts once it lands.
+    await f.locator('[data-count-rule]').first().waitFor();
     expect(await f.locator('h2').innerText()).toMatch(/\(ART\)/);
     expect(await f.locator('[data-coverage="doneStoriesAccepted"]').innerText()).toMatch(/^(\d+%|—)$/);
     expect(await f.locator('[data-count-rule]').count()).toBeGreaterThan(0);
+  });
+
+  it('gadget draws the coverage trend once there are two days of history', async () => {
+    // Days of history as the daily job records them (src/scale/daily.ts), for a project with none yet.
+    await h.host.store.set('trend:NEB', [
+      { date: '2026-11-20', featuresWithPm: 0.5, doneStoriesAccepted: 0.25 },
+      { date: '2026-11-21', featuresWithPm: 0.75, doneStoriesAccepted: 0.5 },
+    ]);
+    const page = await h.open('/gadget?project=NEB');
+    const f = frameOf(page, 'gadget');
+    const chart = f.getByRole('img', { name: /Coverage trend from 2026-11-20/ });
+    await chart.waitFor();
+    expect(await chart.locator('path, polyline').count()).toBeGreaterThan(0);
   });
 
   it('gadget edit view saves through view.submit and the view follows the new project', async () => {

@@ -111,7 +111,12 @@ export function GadgetSummaryView({
         {summary.projectName} ({summary.projectKey})
       </h2>
       <CoverageFigures coverage={summary.coverage} />
-      {summary.trend.length > 0 && <TrendChart points={summary.trend} />}
+      {/* One day is a dot, not a trend: the chart waits for a second day of history. */}
+      {summary.trend.length > 1 ? (
+        <TrendChart points={summary.trend} />
+      ) : (
+        <p className="popm-muted">The coverage trend appears after a second day of history.</p>
+      )}
       <div className="popm-section">
         <CountsByRule counts={summary.countsByRule} label="Findings by rule" />
       </div>
