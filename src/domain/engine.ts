@@ -276,9 +276,10 @@ export function evaluate(
   }
 
   // ---- Findings of in-scope issues, in key order then catalog order.
+  const knownUser = (accountId: string): UserRef | undefined =>
+    userCache.get(accountId) ?? (users && Object.hasOwn(users, accountId) ? users[accountId] : undefined);
   const nameOf = (accountId: string): string => {
-    const known =
-      userCache.get(accountId) ?? (users && Object.hasOwn(users, accountId) ? users[accountId] : undefined);
+    const known = knownUser(accountId);
     return known ? personName(known) : accountId;
   };
   const findingsOf: Finding[][] = new Array<Finding[]>(n);
@@ -369,6 +370,8 @@ export function evaluate(
       acceptance: read.state === 'present' ? read.record : null,
       acceptanceValid: valid[i] === 1,
       acceptanceStale: stale[i] === 1,
+      acceptedByName:
+        read.state === 'present' ? (knownUser(read.record.acceptedBy)?.displayName ?? null) : null,
       findings: findingsOf[i]!,
       belowCounts: below[i] ?? {},
       inScope: scoped,

@@ -130,6 +130,8 @@ export interface EvaluatedIssue {
   acceptance: AcceptanceRecord | null;
   acceptanceValid: boolean;
   acceptanceStale: boolean;
+  /** Display name of who accepted, where the site told us (user fields or `site.users`). */
+  acceptedByName: string | null;
   /** Findings of this issue (empty for issues outside the audited project). */
   findings: Finding[];
   /** Findings on issues below this one (in scope), by rule. */

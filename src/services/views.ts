@@ -13,16 +13,10 @@ export function ownerView(user: UserRef): OwnerView {
   return view;
 }
 
-export function issueSummary(
-  ev: EvaluatedIssue,
-  stored: StoredAcceptance | undefined,
-  names: ReadonlyMap<string, string> = new Map(),
-): IssueSummary {
+export function issueSummary(ev: EvaluatedIssue, stored: StoredAcceptance | undefined): IssueSummary {
   let acceptance: IssueSummary['acceptance'] = null;
   if (ev.acceptance) {
-    const acceptedByName =
-      names.get(ev.acceptance.acceptedBy) ??
-      ev.owners.find((o) => o.accountId === ev.acceptance?.acceptedBy)?.displayName;
+    const acceptedByName = ev.acceptedByName;
     acceptance = {
       ...ev.acceptance,
       valid: ev.acceptanceValid,

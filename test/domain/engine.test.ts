@@ -45,6 +45,24 @@ const healthy = (): IssueSpec[] => [
   story('ART-11', { parent: 'ART-1' }),
 ];
 
+describe('evaluate: who accepted, by name', () => {
+  it('names the acceptor from the site directory even when no user field holds them', () => {
+    const r = audit(
+      site([
+        feature('ART-1'),
+        story('ART-10', { parent: 'ART-1', status: 'done', acceptance: accepted('u-dev1') }),
+        story('ART-11', { parent: 'ART-1', status: 'done', acceptance: accepted('u-stranger') }),
+        story('ART-12', { parent: 'ART-1', status: 'done', acceptance: accepted('u-po1') }),
+      ]),
+      'ART',
+    );
+    expect(issue(r, 'ART-10').acceptedByName).toBe('Dana Dev');
+    expect(issue(r, 'ART-11').acceptedByName).toBeNull();
+    expect(issue(r, 'ART-12').acceptedByName).toBe('Olga Owens');
+    expect(issue(r, 'ART-1').acceptedByName).toBeNull();
+  });
+});
+
 describe('evaluate: a healthy site', () => {
   it('has no findings and full coverage', () => {
     const r = audit(healthy(), 'ART');
