@@ -1,11 +1,10 @@
 /** The issue panel: ownership chain, this issue's findings, the items below, accept/revoke, owner. */
 import { useState } from 'react';
 import Button from '@atlaskit/button/new';
-import Lozenge from '@atlaskit/lozenge';
 import { showFlag } from '@forge/bridge';
 import type { IssueSummary, IssueView, OwnerView, ResultError } from '../../../src/shared/contract';
 import { api } from '../api';
-import { Acceptance, CountsByRule, FindingBadges, FindingList, Owners } from '../ui/findings';
+import { Acceptance, CountsByRule, FindingBadges, FindingList, Owners, StatusLozenge } from '../ui/findings';
 import { Empty, ErrorMessage, Loading } from '../ui/states';
 import { UserPicker } from '../ui/UserPicker';
 import { useResult } from '../ui/useResult';
@@ -195,17 +194,7 @@ export function IssuePanelView({ view, onChanged }: { view: IssueView; onChanged
                       <Owners issue={c} showSource={false} />
                     </td>
                     <td>
-                      <Lozenge
-                        appearance={
-                          c.status.category === 'done'
-                            ? 'success'
-                            : c.status.category === 'indeterminate'
-                              ? 'inprogress'
-                              : 'default'
-                        }
-                      >
-                        {c.status.name}
-                      </Lozenge>
+                      <StatusLozenge status={c.status} />
                     </td>
                     <td>
                       <Acceptance issue={c} />

@@ -1,7 +1,6 @@
 /** The project page: the whole tree with owners, status, acceptance and findings; filters; CSV. */
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import Button from '@atlaskit/button/new';
-import Lozenge from '@atlaskit/lozenge';
 import type { ProjectTree, ResultError, TreeRow } from '../../../src/shared/contract';
 import { LEVELS, RULE_IDS, SEVERITIES } from '../../../src/domain/types';
 import { oneOf } from '../lib/guards';
@@ -18,7 +17,14 @@ import {
 } from '../lib/filters';
 import { LEVEL_LABEL } from '../lib/format';
 import { RULE_TEXT } from '../lib/rules';
-import { Acceptance, CountsByRule, CoverageFigures, FindingBadges, Owners } from '../ui/findings';
+import {
+  Acceptance,
+  CountsByRule,
+  CoverageFigures,
+  FindingBadges,
+  Owners,
+  StatusLozenge,
+} from '../ui/findings';
 import { Empty, ErrorMessage, Loading } from '../ui/states';
 import { ScanProgress, ScanSummary, SCAN_POLL_MS, sleep } from '../ui/scan';
 
@@ -351,17 +357,7 @@ export function ProjectTreeView({
                   <Owners issue={r} showSource={false} />
                 </td>
                 <td>
-                  <Lozenge
-                    appearance={
-                      r.status.category === 'done'
-                        ? 'success'
-                        : r.status.category === 'indeterminate'
-                          ? 'inprogress'
-                          : 'default'
-                    }
-                  >
-                    {r.status.name}
-                  </Lozenge>
+                  <StatusLozenge status={r.status} />
                 </td>
                 <td>
                   <Acceptance issue={r} />

@@ -20,6 +20,13 @@ export function SeverityLozenge({ severity }: { severity: Severity }) {
 }
 
 /** One finding with its why and how-to-fix. Carries the contract's data attributes. */
+const STATUS_APPEARANCE = { done: 'success', indeterminate: 'inprogress', new: 'default' } as const;
+
+/** A Jira status the way Jira colours it: by its category. */
+export function StatusLozenge({ status }: { status: IssueSummary['status'] }) {
+  return <Lozenge appearance={STATUS_APPEARANCE[status.category]}>{status.name}</Lozenge>;
+}
+
 export function FindingItem({ finding, detailed = true }: { finding: Finding; detailed?: boolean }) {
   const text = RULE_TEXT[finding.rule];
   return (
