@@ -1,17 +1,9 @@
 /** The admin page: site-wide configuration with validation, preview and conflict-safe saves. */
-import { useEffect, useId, useState } from 'react';
+import { useId } from 'react';
 import SectionMessage from '@atlaskit/section-message';
-import { showFlag } from '@forge/bridge';
-import type { ConfigView, ResultError } from '../../../src/shared/contract';
+import type { ConfigView } from '../../../src/shared/contract';
 import { api } from '../api';
-import {
-  errorsUnder,
-  fromForm,
-  toForm,
-  validateConfig,
-  type ConfigForm,
-  type FieldErrors,
-} from '../lib/configForm';
+import { errorsUnder, fromForm, toForm, validateConfig, type ConfigForm } from '../lib/configForm';
 import {
   FieldErrorList,
   LevelsSection,
@@ -24,6 +16,7 @@ import {
 } from '../settings/sections';
 import { ErrorMessage, Loading } from '../ui/states';
 import { useResult } from '../ui/useResult';
+import { useSettingsForm } from '../settings/useSettingsForm';
 
 export function AdminPage() {
   const { value, reload } = useResult(() => api.getConfig({}), []);
@@ -34,55 +27,19 @@ export function AdminPage() {
 
 export function AdminForm({ view, onReload }: { view: ConfigView; onReload: () => void }) {
   const id = useId();
-  const [form, setForm] = useState<ConfigForm>(() => toForm(view.config, view.site));
-  const [revision, setRevision] = useState(view.revision);
-  const [errors, setErrors] = useState<FieldErrors>([]);
-  const [saveError, setSaveError] = useState<ResultError | null>(null);
-  const [saving, setSaving] = useState(false);
-  const [saved, setSaved] = useState(false);
-
-  useEffect(() => {
-    setForm(toForm(view.config, view.site));
-    setRevision(view.revision);
-  }, [view]);
-
-  const update = (f: (x: ConfigForm) => ConfigForm) => {
-    setSaved(false);
-    setForm(f);
-  };
-
-  const check = () => {
-    const v = validateConfig(fromForm(form));
-    setErrors(v.ok ? [] : v.errors);
-    return v;
-  };
-
-  const save = async () => {
-    setSaveError(null);
-    const v = check();
-    if (!v.ok) return;
-    setSaving(true);
-    const r = await api.saveConfig({ config: v.config, revision });
-    setSaving(false);
-    if (!r.ok) {
-      if (r.error.details) setErrors(r.error.details);
-      setSaveError(r.error);
-      return;
-    }
-    setForm(toForm(r.data.config, r.data.site));
-    setRevision(r.data.revision);
-    setSaved(true);
-    try {
-      showFlag({
-        id: `popm-saved-${r.data.revision}`,
-        title: 'Configuration saved',
-        type: 'success',
-        isAutoDismiss: true,
-      });
-    } catch {
-      // The inline confirmation below is enough without a host flag.
-    }
-  };
+  const { form, update, revision, errors, saveError, saving, saved, check, save } = useSettingsForm({
+    initial: () => toForm(view.config, view.site),
+    source: view,
+    revision: view.revision,
+    validate: (f: ConfigForm) => {
+      const v = validateConfig(fromForm(f));
+      return v.ok ? { ok: true, value: v.config } : v;
+    },
+    submit: (config, rev) => api.saveConfig({ config, revision: rev }),
+    fromSaved: (r) => toForm(r.config, r.site),
+    savedTitle: 'Configuration saved',
+    flagPrefix: 'popm-saved',
+  });
 
   return (
     <main aria-label="POPM Guard settings">
@@ -170,7 +127,7 @@ export function AdminForm({ view, onReload }: { view: ConfigView; onReload: () =
           projects={view.site.projects}
           build={() => {
             const v = check();
-            return v.ok ? { ok: true, config: v.config } : { ok: false };
+            return v.ok ? { ok: true, config: v.value } : { ok: false };
           }}
         />
         <SaveFooter

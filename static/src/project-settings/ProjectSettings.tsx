@@ -1,8 +1,7 @@
 /** Project settings: this project's overrides of roles, delegates and rules, with a preview. */
-import { useEffect, useId, useState } from 'react';
+import { useId } from 'react';
 import SectionMessage from '@atlaskit/section-message';
-import { showFlag } from '@forge/bridge';
-import type { ConfigView, ProjectConfigView, ResultError } from '../../../src/shared/contract';
+import type { ConfigView, ProjectConfigView } from '../../../src/shared/contract';
 import { api } from '../api';
 import {
   errorsUnder,
@@ -10,7 +9,6 @@ import {
   toOverrideForm,
   validateConfig,
   validateOverride,
-  type FieldErrors,
   type OverrideForm,
 } from '../lib/configForm';
 import {
@@ -23,6 +21,7 @@ import {
 } from '../settings/sections';
 import { ErrorMessage, Loading } from '../ui/states';
 import { useResult } from '../ui/useResult';
+import { useSettingsForm } from '../settings/useSettingsForm';
 
 export function ProjectSettings({ projectKey }: { projectKey: string | undefined }) {
   if (!projectKey)
@@ -55,55 +54,20 @@ export function ProjectSettingsForm({
   onReload: () => void;
 }) {
   const id = useId();
-  const [form, setForm] = useState<OverrideForm>(() => toOverrideForm(view.override));
-  const [revision, setRevision] = useState(view.revision);
-  const [errors, setErrors] = useState<FieldErrors>([]);
-  const [saveError, setSaveError] = useState<ResultError | null>(null);
-  const [saving, setSaving] = useState(false);
-  const [saved, setSaved] = useState(false);
-
-  useEffect(() => {
-    setForm(toOverrideForm(view.override));
-    setRevision(view.revision);
-  }, [view]);
-
-  const update = (f: (x: OverrideForm) => OverrideForm) => {
-    setSaved(false);
-    setForm(f);
-  };
-
-  const check = () => {
-    const v = validateOverride(fromOverrideForm(form));
-    setErrors(v.ok ? [] : v.errors);
-    return v;
-  };
-
-  const save = async () => {
-    setSaveError(null);
-    const v = check();
-    if (!v.ok) return;
-    setSaving(true);
-    const r = await api.saveProjectConfig({ projectKey: view.projectKey, override: v.override, revision });
-    setSaving(false);
-    if (!r.ok) {
-      if (r.error.details) setErrors(r.error.details);
-      setSaveError(r.error);
-      return;
-    }
-    setForm(toOverrideForm(r.data.override));
-    setRevision(r.data.revision);
-    setSaved(true);
-    try {
-      showFlag({
-        id: `popm-psaved-${r.data.revision}`,
-        title: `Settings of ${view.projectKey} saved`,
-        type: 'success',
-        isAutoDismiss: true,
-      });
-    } catch {
-      // The inline confirmation is enough without a host flag.
-    }
-  };
+  const { form, update, revision, errors, saveError, saving, saved, check, save } = useSettingsForm({
+    initial: () => toOverrideForm(view.override),
+    source: view,
+    revision: view.revision,
+    validate: (f: OverrideForm) => {
+      const v = validateOverride(fromOverrideForm(f));
+      return v.ok ? { ok: true, value: v.override } : v;
+    },
+    submit: (override, rev) =>
+      api.saveProjectConfig({ projectKey: view.projectKey, override, revision: rev }),
+    fromSaved: (r) => toOverrideForm(r.override),
+    savedTitle: `Settings of ${view.projectKey} saved`,
+    flagPrefix: 'popm-psaved',
+  });
 
   return (
     <main aria-label={`POPM Guard settings for ${view.projectKey}`}>
@@ -163,7 +127,7 @@ export function ProjectSettingsForm({
               if (!v.ok) return { ok: false };
               const full = validateConfig({
                 ...siteConfig.config,
-                projects: { ...siteConfig.config.projects, [view.projectKey]: v.override },
+                projects: { ...siteConfig.config.projects, [view.projectKey]: v.value },
               });
               return full.ok ? { ok: true, config: full.config } : { ok: false };
             }}
