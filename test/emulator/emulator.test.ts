@@ -175,6 +175,17 @@ describe('emulator endpoints (answers checked against the OpenAPI spec)', () => 
     expect(inactive.body).toEqual([]);
   });
 
+  it('looks accounts up in bulk, leaving out unknown ids, inactive ones included', async () => {
+    const { body } = await call(
+      emu,
+      get('/rest/api/3/user/bulk?accountId=u-pm1&accountId=u-nobody&accountId=u-old&maxResults=50'),
+    );
+    const values = body.values as unknown as Json[];
+    expect(values.map((u) => u.accountId)).toEqual(['u-pm1', 'u-old']);
+    expect(values[1]!.active).toBe(false);
+    expect((await call(emu, get('/rest/api/3/user/bulk'))).res.status).toBe(400);
+  });
+
   it('answers 401 to unauthenticated calls', async () => {
     const res = await emu.handle({ method: 'GET', path: '/rest/api/3/myself', accountId: null });
     expect(res.status).toBe(401);
