@@ -180,7 +180,7 @@ describe('emulator endpoints (answers checked against the OpenAPI spec)', () => 
       emu,
       get('/rest/api/3/user/bulk?accountId=u-pm1&accountId=u-nobody&accountId=u-old&maxResults=50'),
     );
-    const values = body.values as unknown as Json[];
+    const values = body.values as Json[];
     expect(values.map((u) => u.accountId)).toEqual(['u-pm1', 'u-old']);
     expect(values[1]!.active).toBe(false);
     // The spec makes accountId required, so this call is made outside the spec-checked helper.
