@@ -19,7 +19,6 @@ import type { AppDeps } from '../services/deps';
 import { getChildren, getIssueView } from '../services/issue-view';
 import { setOwner } from '../services/owners';
 import { getGadgetSummary, getProjectTree, startScan } from '../services/project';
-import { handleIssueEventForSnapshots } from '../scale/service';
 import { searchUsers } from '../services/users';
 import {
   accountIdSchema,
@@ -39,27 +38,6 @@ type Handler<N extends ResolverName> = (
   payload: Payload<N>,
 ) => Promise<ResultTypes[N]>;
 
-/**
- * After a write the app made itself, the stored snapshots holding the issue are patched at once, so
- * the project page agrees with the issue panel. Acceptance records live in the app's store (no
- * Jira event announces them); for owner edits Jira's own event follows and finds nothing left to
- * change. Best effort: the write has succeeded, and the daily rescan corrects what this misses.
- */
-async function thenRefreshSnapshots<T>(deps: AppDeps, issueKey: string, result: T): Promise<T> {
-  try {
-    await handleIssueEventForSnapshots(deps, {
-      eventType: 'avi:jira:updated:issue',
-      issue: { key: issueKey },
-    });
-  } catch (error) {
-    deps.log?.('snapshot refresh after a write failed; the next scan will correct it', {
-      issueKey,
-      error: error instanceof Error ? error.message : String(error),
-    });
-  }
-  return result;
-}
-
 /** The service call behind each resolver name. */
 export const handlers: { [N in ResolverName]: Handler<N> } = {
   getIssueView: (deps, me, p) => getIssueView(deps, me, p.issueKey),
@@ -67,12 +45,9 @@ export const handlers: { [N in ResolverName]: Handler<N> } = {
   getProjectTree: (deps, me, p) => getProjectTree(deps, me, p.projectKey, p.cursor),
   startScan: (deps, me, p) => startScan(deps, me, p.projectKey),
   getGadgetSummary: (deps, me, p) => getGadgetSummary(deps, me, p.projectKey, p.rules),
-  acceptStory: async (deps, me, p) =>
-    thenRefreshSnapshots(deps, p.issueKey, await acceptStory(deps, me, p.issueKey)),
-  revokeAcceptance: async (deps, me, p) =>
-    thenRefreshSnapshots(deps, p.issueKey, await revokeAcceptance(deps, me, p.issueKey)),
-  setOwner: async (deps, me, p) =>
-    thenRefreshSnapshots(deps, p.issueKey, await setOwner(deps, me, p.issueKey, p.accountIds)),
+  acceptStory: (deps, me, p) => acceptStory(deps, me, p.issueKey),
+  revokeAcceptance: (deps, me, p) => revokeAcceptance(deps, me, p.issueKey),
+  setOwner: (deps, me, p) => setOwner(deps, me, p.issueKey, p.accountIds),
   searchUsers: (deps, me, p) => searchUsers(deps, me, p.query),
   getConfig: (deps, me) => getConfig(deps, me),
   saveConfig: (deps, me, p) => saveConfig(deps, me, p.config, p.revision),

@@ -19,6 +19,7 @@ import { AcceptanceChangeRefused, type StoredAcceptance } from '../storage/accep
 import type { AppDeps } from './deps';
 import { forbidden, invalidState, notFound } from './errors';
 import { refreshFindings } from './findings-refresh';
+import { refreshSnapshotsAfterWrite } from './snapshot-refresh';
 import { acceptanceStore, appApi, configStore, loadMeta, parentKeyOf, projectKeyOf, userApi } from './site';
 import { issueSummary } from './views';
 
@@ -98,6 +99,7 @@ async function afterChange(deps: AppDeps, accountId: string, state: StoryState):
   await mirror(deps, state.issue);
   const parent = parentKeyOf(state.issue);
   await refreshFindings(deps, parent ? [state.issue.key, parent] : [state.issue.key]);
+  await refreshSnapshotsAfterWrite(deps, state.issue.key);
   const fresh = await loadStory(deps, accountId, state.issue.key);
   const stored = await acceptanceStore(deps).read(state.issue.id);
   return {

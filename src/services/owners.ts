@@ -1,13 +1,16 @@
 /** Setting an issue's owner: writes the role's configured user field AS THE USER. */
 import { effectiveConfig } from '../domain/config';
-import { evaluate } from '../domain/engine';
+import { levelOf } from '../domain/levels';
+import { refValue } from '../domain/read';
 import { discoverRoleFields, neededFieldIds, roleFieldIds } from '../domain/fields';
 import { ROLE_NAMES, type RoleLevel } from '../domain/types';
 import type { IssueSummary } from '../shared/contract';
 import type { AppDeps } from './deps';
 import { ServiceError, invalidState, notFound } from './errors';
 import { refreshFindings } from './findings-refresh';
-import { acceptanceStore, configStore, loadMeta, parentKeyOf, projectKeyOf, userApi } from './site';
+import { evaluateIssue } from './issue-view';
+import { refreshSnapshotsAfterWrite } from './snapshot-refresh';
+import { configStore, loadMeta, parentKeyOf, projectKeyOf, userApi } from './site';
 import { issueSummary } from './views';
 
 export async function setOwner(
@@ -22,13 +25,12 @@ export async function setOwner(
   const fieldsWanted = neededFieldIds(meta.fields, config);
   const issue = await api.getIssue(issueKey, { fields: fieldsWanted });
   const projectKey = projectKeyOf(issue);
-  const before = evaluate({ ...meta, issues: [issue] }, config, projectKey).issues.find(
-    (i) => i.key === issue.key,
-  );
-  if (!before) throw notFound(`issue ${issueKey} could not be evaluated`);
-  if (before.level === 'subtask')
+  const type = meta.issueTypes.find((t) => t.id === refValue(issue.fields.issuetype, 'id'));
+  if (!type) throw notFound(`the issue type of ${issueKey} is unknown to this site`);
+  const issueLevel = levelOf(type, config.levels);
+  if (issueLevel === 'subtask')
     throw invalidState(`${issueKey} is a subtask; subtasks take their parent's owners`);
-  const level: RoleLevel = before.level;
+  const level: RoleLevel = issueLevel;
   const fieldId = roleFieldIds(
     level,
     effectiveConfig(config, projectKey),
@@ -57,12 +59,10 @@ export async function setOwner(
 
   const parent = parentKeyOf(issue);
   await refreshFindings(deps, parent ? [issue.key, parent] : [issue.key]);
-  const fresh = await api.getIssue(issue.key, { fields: fieldsWanted });
-  const entry = await acceptanceStore(deps).read(fresh.id);
-  const stored = entry.state === 'present' ? entry.entry : undefined;
-  const after = evaluate({ ...meta, issues: [fresh] }, config, projectKey, {
-    acceptanceOf: () => stored?.record ?? null,
-  }).issues.find((i) => i.key === fresh.key);
+  await refreshSnapshotsAfterWrite(deps, issue.key);
+  // Judged with its chain, as the issue panel judges it (a story alone has no feature above it).
+  const ec = await evaluateIssue(deps, api, issue.key, { children: false });
+  const after = ec.byKey.get(ec.ctx.issue.key);
   if (!after) throw notFound(`issue ${issueKey} could not be evaluated`);
-  return issueSummary(after, stored);
+  return issueSummary(after, ec.entries.get(ec.ctx.issue.id));
 }

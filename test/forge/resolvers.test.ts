@@ -213,6 +213,8 @@ describe('set owner', () => {
     const result = await h.call('setOwner', { issueKey: IN_PROGRESS, accountIds: [OTHER] }, PO);
     expect(result.ok).toBe(true);
     expect(result.data.owners.map((o: { accountId: string }) => o.accountId)).toEqual([OTHER]);
+    // Judged with its chain: ORB-12 sits below feature ART-4, so it is not "without feature".
+    expect(result.data.findings.map((f: { rule: string }) => f.rule)).not.toContain('story-without-feature');
     const edit = h.emulator.requests.entries.find(
       (e) =>
         e.method === 'PUT' &&
