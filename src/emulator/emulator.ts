@@ -134,6 +134,30 @@ const bulkBodySchema = z
   })
   .strict();
 
+/** MultiIssueEntityProperties: up to 100 issues, each with 1 to 10 properties. */
+const bulkPropertiesBodySchema = z
+  .object({
+    issues: z
+      .array(
+        z
+          .object({
+            issueID: z.number().int().min(0),
+            properties: z.record(z.string().min(1).max(255), z.unknown()),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(100),
+  })
+  .strict();
+const MAX_PROPERTY_VALUE_LENGTH = 32768;
+
+interface EmulatedTask {
+  id: string;
+  submitted: number;
+  result: unknown;
+}
+
 const editBodySchema = z.looseObject({
   fields: z.record(z.string(), z.unknown()).optional(),
   update: z.record(z.string(), z.unknown()).optional(),
@@ -173,6 +197,9 @@ export function createEmulator(snapshot: Snapshot, options: EmulatorOptions = {}
   };
   // Results of recent searches, so following nextPageToken is O(page), not O(site) per page.
   const searchCache = new Map<string, CachedSearch>();
+  // Asynchronous operations' tasks. The emulator does the work at once, so every task is complete.
+  const tasks = new Map<string, EmulatedTask>();
+  let nextTaskId = 10000;
 
   function search(
     accountId: string,
@@ -245,6 +272,65 @@ export function createEmulator(snapshot: Snapshot, options: EmulatorOptions = {}
       issues.push(renderIssue(site, rec, sel, properties));
     }
     return json(200, { issues, issueErrors: [] });
+  }
+
+  /**
+   * POST /issue/properties/multi. Jira queues a task and answers 303 pointing at it; the emulator
+   * applies the values before answering, so a read right after sees them, and the task it points
+   * at is already complete. Issues that do not exist or the caller cannot see are skipped, as Jira
+   * ignores them; the task's result lists them.
+   */
+  function bulkSetProperties(accountId: string, body: unknown): TransportResponse {
+    const parsed = bulkPropertiesBodySchema.safeParse(body);
+    if (!parsed.success) return jiraError(400, zodMessages(parsed.error));
+    const errors: Record<string, string> = {};
+    parsed.data.issues.forEach((entry, n) => {
+      const count = Object.keys(entry.properties).length;
+      if (count < 1 || count > 10)
+        errors[`issues[${n}].properties`] = 'Between 1 and 10 properties can be set per issue.';
+      for (const [key, value] of Object.entries(entry.properties)) {
+        const text = JSON.stringify(value);
+        if (text === undefined) errors[`issues[${n}].properties.${key}`] = 'The value must be valid JSON.';
+        else if (text.length > MAX_PROPERTY_VALUE_LENGTH)
+          errors[`issues[${n}].properties.${key}`] =
+            `The property value is longer than ${MAX_PROPERTY_VALUE_LENGTH} characters.`;
+      }
+    });
+    if (Object.keys(errors).length > 0) return jiraError(400, [], errors);
+    let updated = 0;
+    const ignored: number[] = [];
+    for (const entry of parsed.data.issues) {
+      const rec = site.find(String(entry.issueID), accountId);
+      if (!rec) {
+        ignored.push(entry.issueID);
+        continue;
+      }
+      for (const [key, value] of Object.entries(entry.properties)) site.setProperty(rec, key, value);
+      updated++;
+    }
+    const id = String(nextTaskId++);
+    tasks.set(id, { id, submitted: Date.now(), result: { updated, ignoredIssueIds: ignored } });
+    return { status: 303, headers: { location: `/rest/api/3/task/${id}` }, text: '' };
+  }
+
+  /** GET /task/{taskId}: a TaskProgressBean, always COMPLETE (see bulkSetProperties). */
+  function task(id: string): TransportResponse {
+    const t = tasks.get(id);
+    if (!t) return jiraError(404, [`The task with ID ${id} was not found.`]);
+    return json(200, {
+      self: `${site.baseUrl}/rest/api/3/task/${t.id}`,
+      id: t.id,
+      description: 'Bulk set issue properties',
+      status: 'COMPLETE',
+      result: t.result,
+      submittedBy: 0,
+      progress: 100,
+      elapsedRuntime: 0,
+      submitted: t.submitted,
+      started: t.submitted,
+      finished: t.submitted,
+      lastUpdate: t.submitted,
+    });
   }
 
   function editIssue(
@@ -386,6 +472,9 @@ export function createEmulator(snapshot: Snapshot, options: EmulatorOptions = {}
     if (path === '/rest/api/3/issue/bulkfetch') {
       return method === 'POST' ? bulkFetch(accountId, req.body) : notAllowed();
     }
+    if (path === '/rest/api/3/issue/properties/multi') {
+      return method === 'POST' ? bulkSetProperties(accountId, req.body) : notAllowed();
+    }
     if ((m = /^\/rest\/api\/3\/issue\/([^/]+)\/properties\/([^/]+)$/.exec(path))) {
       const rec = site.find(decodeURIComponent(m[1] ?? ''), accountId);
       if (!rec) return jiraError(404, [ISSUE_NOT_FOUND]);
@@ -522,6 +611,7 @@ export function createEmulator(snapshot: Snapshot, options: EmulatorOptions = {}
         return json(200, body);
       }
     }
+    if ((m = /^\/rest\/api\/3\/task\/([^/]+)$/.exec(path))) return task(decodeURIComponent(m[1] ?? ''));
     if ((m = /^\/rest\/api\/3\/project\/([^/]+)$/.exec(path))) {
       const key = decodeURIComponent(m[1] ?? '');
       const p = site.findProject(key);

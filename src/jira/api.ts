@@ -31,6 +31,10 @@ export const MAX_SEARCH_PAGE_WITH_FIELDS = 100;
 export const BULK_FETCH_MAX = 100;
 /** Jira returns at most 5 issue properties per issue in search and bulk fetch. */
 export const MAX_PROPERTIES = 5;
+/** POST /issue/properties/multi takes at most 100 issues per request. */
+export const BULK_PROPERTIES_MAX = 100;
+/** ...and at most 10 properties per issue. */
+export const BULK_PROPERTIES_PER_ISSUE_MAX = 10;
 /** Jira's page size cap for GET /user/bulk. */
 export const USER_BULK_MAX = 200;
 
@@ -334,6 +338,42 @@ export class JiraApi {
       path: apiPath(['issue', issueIdOrKey, 'properties', propertyKey]),
       body: value,
     });
+  }
+
+  /**
+   * POST /rest/api/3/issue/properties/multi ("Bulk set issue properties by issue"), 100 issues a
+   * request. Jira runs it as an asynchronous task and answers 303 with the task's location; that
+   * is taken as success and the task is not polled. The operation is non-transactional (some
+   * issues may fail inside the task): callers that need the values current re-check them on their
+   * next read, as the project scan does on its next run. Issues Jira cannot find are ignored by
+   * Jira. Returns the requests made.
+   */
+  async bulkSetIssueProperties(
+    entries: readonly { issueId: string; properties: Record<string, unknown> }[],
+  ): Promise<number> {
+    let requests = 0;
+    for (let i = 0; i < entries.length; i += BULK_PROPERTIES_MAX) {
+      const issues = entries.slice(i, i + BULK_PROPERTIES_MAX).map((entry) => {
+        // The operation takes numeric ids only (int64); a key here would be a caller's mistake.
+        if (!/^[0-9]{1,15}$/.test(entry.issueId))
+          throw new Error(
+            `bulk property writes need numeric issue ids, got ${JSON.stringify(entry.issueId)}`,
+          );
+        const count = Object.keys(entry.properties).length;
+        if (count < 1 || count > BULK_PROPERTIES_PER_ISSUE_MAX)
+          throw new Error(
+            `issue ${entry.issueId}: 1 to ${BULK_PROPERTIES_PER_ISSUE_MAX} properties per issue, ${count} given`,
+          );
+        return { issueID: Number(entry.issueId), properties: entry.properties };
+      });
+      await this.client.requestVoid(
+        { method: 'POST', path: apiPath(['issue', 'properties', 'multi']), body: { issues } },
+        // 303 is this operation's success (a fetch that follows it lands on the task, a 200).
+        { alsoAccept: [303] },
+      );
+      requests++;
+    }
+    return requests;
   }
 
   /** DELETE /rest/api/3/issue/{issueIdOrKey}/properties/{propertyKey}. */

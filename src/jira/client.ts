@@ -120,16 +120,20 @@ export class JiraClient {
     return parsed.data;
   }
 
-  /** Sends a request whose answer body we do not read (204s, PUTs). */
-  async requestVoid(request: TransportRequest): Promise<void> {
-    await this.send(request);
+  /**
+   * Sends a request whose answer body we do not read (204s, PUTs). `alsoAccept` names the non-2xx
+   * statuses this one call treats as success: Jira's asynchronous operations answer 303 See Other
+   * with the task's location, which is their success. Nothing else widens what counts as success.
+   */
+  async requestVoid(request: TransportRequest, options: { alsoAccept?: readonly 303[] } = {}): Promise<void> {
+    await this.send(request, options.alsoAccept ?? []);
   }
 
-  /** Sends with retries; resolves with a 2xx response or rejects with a JiraError. */
-  async send(request: TransportRequest): Promise<TransportResponse> {
+  /** Sends with retries; resolves with a 2xx response (or one of `alsoAccept`) or rejects with a JiraError. */
+  async send(request: TransportRequest, alsoAccept: readonly number[] = []): Promise<TransportResponse> {
     let waited = 0;
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.attempt(request);
+      const outcome = await this.attempt(request, alsoAccept);
       if (!(outcome instanceof JiraError)) return outcome;
       const error = outcome;
       if (!isRetryableCause(error.cause) || attempt >= this.policy.maxAttempts) {
@@ -143,7 +147,10 @@ export class JiraClient {
     }
   }
 
-  private async attempt(request: TransportRequest): Promise<TransportResponse | JiraError> {
+  private async attempt(
+    request: TransportRequest,
+    alsoAccept: readonly number[],
+  ): Promise<TransportResponse | JiraError> {
     this.count++;
     let response: TransportResponse;
     try {
@@ -158,7 +165,8 @@ export class JiraClient {
       }
       return networkError(request, e);
     }
-    if (response.status >= 200 && response.status < 300) return response;
+    if ((response.status >= 200 && response.status < 300) || alsoAccept.includes(response.status))
+      return response;
     return errorFromResponse(request, response, this.now());
   }
 }

@@ -12,8 +12,10 @@ import { hasAcceptanceCriteria } from '../domain/adf';
 import { effectiveConfig, type PopmConfig } from '../domain/config';
 import { acceptanceCriteriaFieldId, neededFieldIds, SYSTEM_FIELDS } from '../domain/fields';
 import { isRecord, refValue, statusOf } from '../domain/read';
+import { findingsFingerprint } from '../services/findings-property';
 import {
   ACCEPTANCE_PROPERTY,
+  FINDINGS_PROPERTY,
   type FieldInfo,
   type IssueTypeInfo,
   type JiraIssue,
@@ -54,6 +56,12 @@ export interface Fact {
    * field names them. Set by `nameAcceptors`.
    */
   ab?: string;
+  /**
+   * Fingerprint of the issue's `popm.findings` property as Jira returned it (`findingsFingerprint`),
+   * absent when it has none or a malformed one. Only the scan asks for the property; it compares
+   * this with the new value to write only what changed, then drops it before storing the snapshot.
+   */
+  fp?: string;
 }
 
 /** Display details of an account: [displayName, active, 48x48 avatar]; null where Jira gave none. */
@@ -145,6 +153,8 @@ export function toFact(issue: JiraIssue, plan: FactPlan, users: UserDirectory): 
   if (hasAcceptanceCriteria(plan.acField ? f[plan.acField] : undefined, f.description)) fact.ac = 1;
   const props = issue.properties;
   if (isRecord(props) && Object.hasOwn(props, ACCEPTANCE_PROPERTY)) fact.a = props[ACCEPTANCE_PROPERTY];
+  const fp = isRecord(props) ? findingsFingerprint(props[FINDINGS_PROPERTY]) : undefined;
+  if (fp !== undefined) fact.fp = fp;
   return fact;
 }
 

@@ -8,15 +8,24 @@
  *
  * Phases: metadata -> project (search/jql pages) -> ancestors (bulkfetch, 100 keys a request,
  * every level) -> children (stories in other projects below the project's features, `parent in`
- * batches) -> evaluate + store (chunked snapshot, flipped into place atomically) -> done.
+ * batches) -> evaluate + store (chunked snapshot, flipped into place atomically) -> properties
+ * (the `popm.findings` issue property of every in-scope issue whose value changed, 100 issues a
+ * bulk request) -> done.
+ *
+ * The searches ask for `popm.findings` next to `popm.acceptance` (no extra request), and each fact
+ * keeps a fingerprint of the value Jira holds, so JQL on the property (`popmAcceptanceValid = no`)
+ * covers every issue of a scanned project, not only those the app touched, while an unchanged
+ * project costs no write at all.
  */
 import { z } from 'zod';
 import type { PopmConfig } from '../domain/config';
 import { levelIndex } from '../domain/levels';
-import { ACCEPTANCE_PROPERTY, type FieldInfo, type IssueTypeInfo } from '../domain/types';
-import { BULK_FETCH_MAX, MAX_SEARCH_PAGE_WITH_FIELDS, type JiraApi } from '../jira/api';
+import { ACCEPTANCE_PROPERTY, FINDINGS_PROPERTY, type FieldInfo, type IssueTypeInfo } from '../domain/types';
+import { BULK_FETCH_MAX, BULK_PROPERTIES_MAX, MAX_SEARCH_PAGE_WITH_FIELDS, type JiraApi } from '../jira/api';
+import { isRetryableCause, JiraError } from '../jira/errors';
 import { assertProjectKey, jqlParentIn, jqlProjectIssues } from '../jira/jql';
 import type { ScanQueue } from '../services/deps';
+import { findingsFingerprint, findingsPropertyValue } from '../services/findings-property';
 import type { ScanState } from '../shared/contract';
 import type { KeyValueStore } from '../storage/store';
 import { factPlan, projectOfFact, toFact, type Fact, type FactPlan, type UserDirectory } from './compact';
@@ -24,7 +33,15 @@ import { configHash, evaluateFacts, nameAcceptors, storeAcceptance, type Accepta
 import { registerProject } from './daily';
 import { beginWrite, factSchema, readManifest, writeSnapshot } from './snapshot-store';
 
-export const SCAN_PHASES = ['metadata', 'project', 'ancestors', 'children', 'evaluate', 'done'] as const;
+export const SCAN_PHASES = [
+  'metadata',
+  'project',
+  'ancestors',
+  'children',
+  'evaluate',
+  'properties',
+  'done',
+] as const;
 export type ScanJobPhase = (typeof SCAN_PHASES)[number];
 
 /** Forge async event consumers may run up to 900 s. */
@@ -38,11 +55,19 @@ export const DEFAULT_CHILD_BATCH = 50;
 export const MAX_STEP_ATTEMPTS = 5;
 /** Entries per part of a staged key list. */
 const LIST_PART = 5_000;
+/**
+ * Pending property writes per staged part: a multiple of the bulk request's 100, so a batch never
+ * spans two parts; 500 values of at most a few hundred bytes stay well under kvs's value limit.
+ */
+const WRITE_PART = 5 * BULK_PROPERTIES_MAX;
+/** The issue properties every scan request asks for. */
+const SCAN_PROPERTIES = [ACCEPTANCE_PROPERTY, FINDINGS_PROPERTY];
 
 export const scanKey = {
   state: (p: string) => `scan:${p}:state`,
   page: (p: string, gen: number, n: number) => `scan:${p}:g${gen}:p${n}`,
   listPart: (p: string, gen: number, name: string, n: number) => `scan:${p}:g${gen}:${name}:${n}`,
+  writePart: (p: string, gen: number, n: number) => `scan:${p}:g${gen}:w:${n}`,
   genPrefix: (p: string, gen: number) => `scan:${p}:g${gen}:`,
 };
 
@@ -88,10 +113,26 @@ const stateSchema = z.object({
     ),
   }),
   configHash: z.string(),
+  /**
+   * Properties phase: `length` pending writes staged (by evaluate, once) and `cursor` of them sent.
+   * Defaulted so a checkpoint written before this phase existed still reads.
+   */
+  writes: z
+    .object({
+      staged: z.boolean(),
+      length: z.number().int().min(0),
+      cursor: z.number().int().min(0),
+      /** Why the remaining writes were given up (a refusal retrying cannot fix), if they were. */
+      error: z.string().optional(),
+    })
+    .default({ staged: false, length: 0, cursor: 0 }),
   attempts: z.number().int().min(0),
   error: z.string().optional(),
 });
 export type ScanCheckpoint = z.infer<typeof stateSchema>;
+
+/** A staged pending write: issue id and the `popm.findings` value to set. */
+const stagedWritesSchema = z.array(z.tuple([z.string(), z.record(z.string(), z.unknown())]));
 
 const stagedPageSchema = z.object({
   u: z.record(z.string(), z.tuple([z.string().nullable(), z.boolean().nullable(), z.string().nullable()])),
@@ -220,6 +261,7 @@ export async function requestScan(
     lengths: { anc: 0, features: 0 },
     meta: { issueTypes: [], fields: [] },
     configHash: '',
+    writes: { staged: false, length: 0, cursor: 0 },
     attempts: 0,
   };
   await deps.store.set(scanKey.state(projectKey), state);
@@ -330,6 +372,7 @@ class Step {
         else if (phase === 'ancestors') await this.ancestors();
         else if (phase === 'children') await this.children();
         else if (phase === 'evaluate') await this.evaluateAndStore();
+        else if (phase === 'properties') await this.writeProperties();
         else break;
       }
       await cleanupStaging(this.deps.store, this.p, this.state);
@@ -417,7 +460,7 @@ class Step {
       const page = await this.deps.api.searchJql({
         jql: jqlProjectIssues(this.p),
         fields: plan.fieldIds,
-        properties: [ACCEPTANCE_PROPERTY],
+        properties: SCAN_PROPERTIES,
         maxResults: this.pageSize,
         ...(this.state.token !== undefined ? { nextPageToken: this.state.token } : {}),
       });
@@ -452,7 +495,7 @@ class Step {
     while (cursor < anc.length) {
       this.checkTime();
       const batch = anc.slice(cursor, cursor + BULK_FETCH_MAX);
-      const result = await this.deps.api.bulkFetch(batch, plan.fieldIds, [ACCEPTANCE_PROPERTY]);
+      const result = await this.deps.api.bulkFetch(batch, plan.fieldIds, SCAN_PROPERTIES);
       const users: UserDirectory = {};
       const facts = result.issues.map((issue) => toFact(issue, plan, users));
       // Their parents too, every level up; the list doubles as the set of keys already asked for,
@@ -490,7 +533,7 @@ class Step {
       const page = await this.deps.api.searchJql({
         jql: jqlParentIn(batch, [this.p]),
         fields: plan.fieldIds,
-        properties: [ACCEPTANCE_PROPERTY],
+        properties: SCAN_PROPERTIES,
         maxResults: this.pageSize,
         ...(this.state.token !== undefined ? { nextPageToken: this.state.token } : {}),
       });
@@ -522,8 +565,30 @@ class Step {
     const acceptance: AcceptanceSource =
       this.deps.acceptance === 'store' ? await storeAcceptance(this.deps.store) : { kind: 'property' };
     await nameAcceptors(this.deps.api, facts, users, acceptance);
-    const { entries } = evaluateFacts(facts, users, this.state.meta, this.deps.config, this.p, acceptance);
+    const { result, entries } = evaluateFacts(
+      facts,
+      users,
+      this.state.meta,
+      this.deps.config,
+      this.p,
+      acceptance,
+    );
     facts.length = 0;
+    // The writes are staged once, before the first chunk: a step that resumes the store part
+    // evaluates again but keeps the list (and the `updatedAt`) of the first pass.
+    const pending: [string, Record<string, unknown>][] = [];
+    const at = this.deps.now();
+    for (let k = 0; k < entries.length; k++) {
+      const ev = result.issues[k]!;
+      const fact = entries[k]!.fact;
+      if (ev.inScope && !this.state.writes.staged) {
+        const value = findingsPropertyValue(ev, at);
+        if (findingsFingerprint(value) !== fact.fp) pending.push([ev.id, { ...value }]);
+      }
+      // Only the scan's comparison needs it; the stored snapshot stays as small as before.
+      delete fact.fp;
+    }
+    if (!this.state.writes.staged) await this.stageWrites(pending);
     if (this.state.storeChunks === 0) await beginWrite(this.deps.store, this.p, this.state.generation);
     const outcome = await writeSnapshot(
       this.deps.store,
@@ -548,7 +613,62 @@ class Step {
       },
     );
     if (!outcome.done) throw new OutOfTime();
-    await this.save({ phase: 'done', storeChunks: 0 });
+    await this.save({ phase: 'properties', storeChunks: 0 });
+  }
+
+  private async stageWrites(pending: readonly [string, Record<string, unknown>][]): Promise<void> {
+    for (let n = 0; n * WRITE_PART < pending.length; n++)
+      await this.deps.store.set(
+        scanKey.writePart(this.p, this.state.generation, n),
+        pending.slice(n * WRITE_PART, (n + 1) * WRITE_PART),
+      );
+    await this.save({ writes: { staged: true, length: pending.length, cursor: 0 } });
+  }
+
+  /**
+   * Sends the staged `popm.findings` values, 100 issues a request, checkpointing the cursor after
+   * each: a budget stop or a failed request resumes at the first unsent batch. Jira applies a bulk
+   * write as a non-transactional task that is not polled; whatever it failed to set, the next scan
+   * reads back, fingerprints as different and writes again.
+   */
+  private async writeProperties(): Promise<void> {
+    let part: { n: number; entries: [string, Record<string, unknown>][] } | undefined;
+    while (this.state.writes.cursor < this.state.writes.length) {
+      this.checkTime();
+      const cursor = this.state.writes.cursor;
+      const n = Math.floor(cursor / WRITE_PART);
+      if (part?.n !== n) {
+        const raw = await this.deps.store.get(scanKey.writePart(this.p, this.state.generation, n));
+        const parsed = stagedWritesSchema.safeParse(raw);
+        if (!parsed.success)
+          throw new Error(`staged property writes part ${n} of ${this.p} are missing or unreadable`);
+        part = { n, entries: parsed.data };
+      }
+      const from = cursor - n * WRITE_PART;
+      const batch = part.entries.slice(from, from + BULK_PROPERTIES_MAX);
+      if (batch.length === 0)
+        throw new Error(`staged property writes part ${n} of ${this.p} is shorter than recorded`);
+      try {
+        await this.deps.api.bulkSetIssueProperties(
+          batch.map(([issueId, value]) => ({ issueId, properties: { [FINDINGS_PROPERTY]: value } })),
+        );
+      } catch (error) {
+        // Retrying cannot fix a refusal (no permission to edit, a request Jira rejects); the
+        // snapshot is already in place and the property is only JQL's mirror, so the scan still
+        // completes, with the reason kept in its checkpoint and the log.
+        if (!(error instanceof JiraError) || isRetryableCause(error.cause)) throw error;
+        this.deps.log?.('scan: popm.findings writes given up', {
+          projectKey: this.p,
+          message: error.message,
+        });
+        await this.save({
+          writes: { ...this.state.writes, cursor: this.state.writes.length, error: error.message },
+        });
+        return;
+      }
+      await this.save({ writes: { ...this.state.writes, cursor: cursor + batch.length } });
+    }
+    await this.save({ phase: 'done' });
   }
 }
 
@@ -634,6 +754,8 @@ export async function cleanupStaging(
     for (let n = 0; n * LIST_PART < len; n++)
       await store.delete(scanKey.listPart(projectKey, state.generation, name, n));
   }
+  for (let n = 0; n * WRITE_PART < state.writes.length; n++)
+    await store.delete(scanKey.writePart(projectKey, state.generation, n));
 }
 
 /**

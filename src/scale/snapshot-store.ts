@@ -142,6 +142,7 @@ const factSchema: z.ZodType<Fact> = z.object({
   ac: z.literal(1).optional(),
   a: z.unknown().optional(),
   ab: z.string().optional(),
+  fp: z.string().optional(),
 });
 export { factSchema };
 

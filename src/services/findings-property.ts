@@ -3,6 +3,7 @@
  * `popmRule = story-missing-po`, `popmSeverity = error`, `popmAcceptanceValid = no`,
  * `popmFindingCount > 0`. Written as the app; readers must not trust it for decisions.
  */
+import { z } from 'zod';
 import {
   FINDINGS_PROPERTY,
   SEVERITIES,
@@ -31,6 +32,38 @@ export function findingsPropertyValue(ev: EvaluatedIssue, now: Date): FindingsPr
     count: ev.findings.length,
     updatedAt: now.toISOString(),
   };
+}
+
+/** What a fingerprint reads of a stored value; anything else (malformed, absent) has none. */
+const storedValueSchema = z.looseObject({
+  rules: z.array(z.string()),
+  severity: z.string(),
+  acceptanceValid: z.string(),
+  count: z.number(),
+});
+
+/**
+ * A short, order-sensitive fingerprint of a `popm.findings` value, everything but `updatedAt`:
+ * the project scan keeps one per issue as read from Jira and rewrites only the issues whose new
+ * value fingerprints differently. Undefined for a value that is not of this shape (so it gets
+ * rewritten). Two 32-bit FNV-style hashes with different seeds and multipliers: a stale value
+ * slips through only if both collide, and it costs 14 characters instead of the value's 40 to 100.
+ */
+export function findingsFingerprint(value: unknown): string | undefined {
+  const parsed = storedValueSchema.safeParse(value);
+  if (!parsed.success) return undefined;
+  const v = parsed.data;
+  const text = `${v.acceptanceValid}\u0000${v.severity}\u0000${v.count}\u0000${v.rules.join('\u0000')}`;
+  return hash32(text, 0x811c9dc5, 0x01000193) + hash32(text, 0x050c5d1f, 0x5bd1e995);
+}
+
+function hash32(s: string, seed: number, prime: number): string {
+  let h = seed;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, prime);
+  }
+  return (h >>> 0).toString(36).padStart(7, '0');
 }
 
 export async function writeFindingsProperty(api: JiraApi, ev: EvaluatedIssue, now: Date): Promise<void> {

@@ -86,6 +86,8 @@ export async function getProjectTree(
   cursor: string | undefined,
 ): Promise<ProjectTree> {
   // Checked before anything else, so a bad cursor never starts a scan.
+  // Read first: the viewer-filter's time budget counts from the start of the call.
+  const startedAt = deps.now();
   const offset = decodeTreeCursor(cursor);
   if (offset === undefined) throw badCursor();
   await checkProjectAccess(deps, accountId, projectKey);
@@ -100,10 +102,27 @@ export async function getProjectTree(
   }
   if (!page) return emptyTree(projectKey, await scanState(deps, projectKey, undefined));
   const current = (await readManifest(deps.store, projectKey)) ?? manifest;
-  const filtered = await filterPage(deps, accountId, current, page.rows, async () => {
-    const after = await readRows(deps.store, projectKey, offset + TREE_PAGE, LOOKAHEAD_ROWS);
-    return after?.rows ?? [];
-  });
+  const filtered = await filterPage(
+    deps,
+    accountId,
+    current,
+    page.rows,
+    async () => {
+      const after = await readRows(deps.store, projectKey, offset + TREE_PAGE, LOOKAHEAD_ROWS);
+      return after?.rows ?? [];
+    },
+    { startedAt },
+  );
+  if ('checking' in filtered)
+    // No rows until the viewer's key list is complete; the UI asks again for the same page.
+    return {
+      ...page,
+      rows: [],
+      nextCursor: null,
+      totalRows: current.totals.rows,
+      scan: await scanState(deps, projectKey, current),
+      access: { status: 'checking', processed: filtered.checking.processed },
+    };
   return {
     ...page,
     rows: filtered.rows,

@@ -5,7 +5,9 @@
  *
  * - the project itself: one GET /project/{key} as the viewer (NOT_FOUND when hidden), cached;
  * - the project's issues: the keys of `project = P` as the viewer (fields: key only, which Jira
- *   pages 5,000 at a time), kept as ranges of issue numbers (few gaps, few ranges);
+ *   pages 5,000 at a time), kept as ranges of issue numbers (few gaps, few ranges). A big project's
+ *   list is read over several calls, ACCESS_BUDGET_MS each, resuming from the stored page token;
+ *   until it is complete the view answers "checking" with no rows;
  * - everything else a page shows or names (context rows from other projects, keys in finding
  *   messages, issues newer than the cached key list): key-only bulk fetches as the viewer, 100
  *   keys each, filled up with the context rows of the pages that follow (read from storage), so
@@ -21,8 +23,9 @@
  * the snapshot, and a message naming one ("its parent X could not be read") stays as it is.
  */
 import { z } from 'zod';
-import type { JiraApi } from '../jira/api';
+import type { JiraApi, SearchPage } from '../jira/api';
 import { BULK_FETCH_MAX } from '../jira/api';
+import { badResponseError, isJiraError } from '../jira/errors';
 import { jqlProjectIssues } from '../jira/jql';
 import { lookupSlots, type Manifest } from '../scale/snapshot-store';
 import type { TreeRow } from '../shared/contract';
@@ -32,6 +35,16 @@ import { userApi } from './site';
 export const VISIBILITY_TTL_MS = 10 * 60_000;
 /** search/jql returns up to 5,000 issues a page when only identifiers are asked for. */
 export const IDS_PAGE = 5_000;
+/**
+ * Time a view may spend reading the viewer's key list before it answers "checking" and leaves the
+ * rest to the next call: about half of a Forge resolver's 25 s, so one more page (1-3 s on a real
+ * site) and the rest of the view still fit.
+ */
+export const ACCESS_BUDGET_MS = 12_000;
+/** A key list of more pages than this is refused (a token cycle would never end). */
+const MAX_KEY_PAGES = 10_000;
+/** Largest JSON of one stored page of a key list being read (kvs allows 240 KiB). */
+const PART_BYTES = 150_000;
 /** Numbers per stored part of the range list (~140 KB of JSON at most, under kvs's 240 KiB). */
 const RANGE_PART = 20_000;
 /** Past this size further per-key verdicts are not cached (the ranges still are). */
@@ -46,6 +59,9 @@ export const viewerKey = {
   project: (p: string, account: string) => `viewer:${p}:${account}:project`,
   head: (p: string, account: string) => `viewer:${p}:${account}:keys`,
   part: (p: string, account: string, n: number) => `viewer:${p}:${account}:keys:${n}`,
+  /** The key list while it is read over several calls: progress, then one entry per page read. */
+  build: (p: string, account: string) => `viewer:${p}:${account}:reading`,
+  buildPart: (p: string, account: string, n: number) => `viewer:${p}:${account}:reading:${n}`,
 };
 
 const projectEntrySchema = z.object({ at: z.string(), name: z.string() });
@@ -144,28 +160,69 @@ async function readKeySet(
   return { head: head.data, ranges, extra: new Set(head.data.extra) };
 }
 
-/** Every key of the project the viewer can see: key-only search pages (5,000 a page) as the viewer. */
-async function buildKeySet(
+/** Flattened [from, to] pairs (each list sorted and disjoint), merged into one such list. */
+function mergeRanges(lists: readonly (readonly number[])[]): number[] {
+  const pairs: [number, number][] = [];
+  for (const list of lists) for (let i = 0; i + 1 < list.length; i += 2) pairs.push([list[i]!, list[i + 1]!]);
+  pairs.sort((a, b) => a[0] - b[0]);
+  const out: number[] = [];
+  for (const [from, to] of pairs) {
+    const last = out.length - 1;
+    if (last > 0 && from <= out[last]! + 1) out[last] = Math.max(out[last]!, to);
+    else out.push(from, to);
+  }
+  return out;
+}
+
+/** One key page as stored while the list is read: its ranges and its keys that are not `P-n`. */
+const buildPartSchema = z.object({ r: z.array(z.number()), x: z.array(z.string()) });
+type BuildPart = z.infer<typeof buildPartSchema>;
+
+/**
+ * A key list being read over several views: where Jira's paging stands and how many parts the
+ * pages read so far were stored in. Only written while a token is outstanding; the finished list
+ * is a head and its parts (above), and this entry is deleted.
+ */
+const buildSchema = z.object({
+  v: z.literal(1),
+  /** When the first page was read: the finished list counts its age from here. */
+  startedAt: z.string(),
+  token: z.string(),
+  pages: z.number().int().min(0),
+  /** Keys read so far. */
+  processed: z.number().int().min(0),
+  parts: z.number().int().min(0),
+  /** Parts ever written under this (project, account), so a restart's leftovers get deleted. */
+  written: z.number().int().min(0),
+});
+type Build = z.infer<typeof buildSchema>;
+
+/** Split so every stored value stays well under kvs's 240 KiB (a 5,000-key page rarely needs it). */
+function splitPart(part: BuildPart): BuildPart[] {
+  if (JSON.stringify(part).length <= PART_BYTES) return [part];
+  if (part.x.length > 1) {
+    const half = part.x.length >> 1;
+    return [
+      ...splitPart({ r: part.r, x: part.x.slice(0, half) }),
+      ...splitPart({ r: [], x: part.x.slice(half) }),
+    ];
+  }
+  const halfPairs = (part.r.length >> 2) * 2;
+  return [
+    ...splitPart({ r: part.r.slice(0, halfPairs), x: part.x }),
+    ...splitPart({ r: part.r.slice(halfPairs), x: [] }),
+  ];
+}
+
+async function writeKeySet(
   deps: AppDeps,
-  api: JiraApi,
   accountId: string,
   projectKey: string,
   manifest: Manifest,
+  at: string,
+  ranges: number[],
+  extra: string[],
 ): Promise<KeySet> {
-  const numbers: number[] = [];
-  const extra: string[] = [];
-  for await (const issues of api.searchJqlPages({
-    jql: jqlProjectIssues(projectKey),
-    fields: ['key'],
-    maxResults: IDS_PAGE,
-  })) {
-    for (const issue of issues) {
-      const n = numberIn(projectKey, issue.key);
-      if (n === undefined) extra.push(issue.key);
-      else numbers.push(n);
-    }
-  }
-  const ranges = toRanges(numbers);
   const parts = Math.ceil(ranges.length / RANGE_PART);
   for (let n = 0; n < parts; n++)
     await deps.store.set(
@@ -175,7 +232,7 @@ async function buildKeySet(
   const head: Head = {
     v: 1,
     builtAt: manifest.builtAt,
-    at: deps.now().toISOString(),
+    at,
     maxN: ranges.length > 0 ? ranges[ranges.length - 1]! : 0,
     parts,
     extra,
@@ -185,16 +242,179 @@ async function buildKeySet(
   return { head, ranges, extra: new Set(extra) };
 }
 
+export interface KeyListOptions {
+  /** When the resolver call began (default: now); the budget counts from here. */
+  startedAt?: Date;
+  /** How long a call may keep reading key pages before it answers "checking". */
+  budgetMs?: number;
+}
+
+/** The key list is not complete yet; this many keys have been read. */
+export interface KeyListPending {
+  checking: number;
+}
+
+function sameBuild(a: Build, b: Build | undefined): boolean {
+  return b !== undefined && a.token === b.token && a.parts === b.parts && a.startedAt === b.startedAt;
+}
+
+function isStaleToken(error: unknown): boolean {
+  return isJiraError(error, 'bad-request') && error.status === 400;
+}
+
+/**
+ * Every key of the project the viewer can see: key-only search pages (5,000 a page) as the viewer,
+ * read for at most `budgetMs` per call (at least one page) and resumed by the next call from the
+ * stored `nextPageToken`, so a project of any size fits Forge's 25 s per resolver call. After every
+ * page the page's keys and the token are stored. A list that fits one page is written as before,
+ * with no progress entries at all.
+ */
+async function advanceKeySet(
+  deps: AppDeps,
+  api: JiraApi,
+  accountId: string,
+  projectKey: string,
+  manifest: Manifest,
+  options: KeyListOptions,
+): Promise<KeySet | KeyListPending> {
+  const started = (options.startedAt ?? deps.now()).getTime();
+  const budget = options.budgetMs ?? ACCESS_BUDGET_MS;
+  const buildKey = viewerKey.build(projectKey, accountId);
+  const stored = buildSchema.safeParse(await deps.store.get(buildKey));
+  // What the store holds as far as this call knows: it advances the list only from there.
+  let base: Build | undefined = stored.success ? stored.data : undefined;
+  // Tokens do not last forever, and a list read long ago is no list of what the viewer sees now.
+  let build: Build | undefined = base && fresh(base.startedAt, deps.now()) ? base : undefined;
+  let written = base?.written ?? 0;
+  let pagesNow = 0;
+  /** Drops the list read so far, so neither this call nor the next resumes it. */
+  const forget = async () => {
+    await deps.store.delete(buildKey);
+    for (let n = 0; n < written; n++) await deps.store.delete(viewerKey.buildPart(projectKey, accountId, n));
+    base = undefined;
+    build = undefined;
+    written = 0;
+  };
+  for (;;) {
+    if (pagesNow > 0 && deps.now().getTime() - started >= budget) return { checking: build?.processed ?? 0 };
+    let page: SearchPage;
+    try {
+      page = await api.searchJql({
+        jql: jqlProjectIssues(projectKey),
+        fields: ['key'],
+        maxResults: IDS_PAGE,
+        ...(build ? { nextPageToken: build.token } : {}),
+      });
+    } catch (error) {
+      if (!build || !isStaleToken(error)) throw error;
+      // Jira no longer honours the token (expired, or the search changed): read the list anew.
+      deps.log?.('viewer key list: page token refused, restarting the list', {
+        projectKey,
+        pages: build.pages,
+      });
+      await forget();
+      continue;
+    }
+    pagesNow++;
+    const numbers: number[] = [];
+    const extra: string[] = [];
+    for (const issue of page.issues) {
+      const n = numberIn(projectKey, issue.key);
+      if (n === undefined) extra.push(issue.key);
+      else numbers.push(n);
+    }
+    const current: BuildPart = { r: toRanges(numbers), x: extra };
+    const next = page.nextPageToken;
+
+    if (next === undefined) {
+      const at = build?.startedAt ?? deps.now().toISOString();
+      const earlier: BuildPart[] = [];
+      let lost = false;
+      for (let n = 0; n < (build?.parts ?? 0) && !lost; n++) {
+        const part = buildPartSchema.safeParse(
+          await deps.store.get(viewerKey.buildPart(projectKey, accountId, n)),
+        );
+        if (part.success) earlier.push(part.data);
+        else lost = true;
+      }
+      if (lost) {
+        // A stored page is gone (or unreadable): the list cannot be trusted, so it is read anew.
+        deps.log?.('viewer key list: a stored page is missing, restarting the list', { projectKey });
+        await forget();
+        continue;
+      }
+      const all = [...earlier, current];
+      const set = await writeKeySet(
+        deps,
+        accountId,
+        projectKey,
+        manifest,
+        at,
+        mergeRanges(all.map((p) => p.r)),
+        all.flatMap((p) => p.x),
+      );
+      if (stored.success || build) {
+        await deps.store.delete(buildKey);
+        for (let n = 0; n < written; n++)
+          await deps.store.delete(viewerKey.buildPart(projectKey, accountId, n));
+      }
+      return set;
+    }
+
+    if (next === build?.token || (build?.pages ?? 0) + 1 >= MAX_KEY_PAGES)
+      throw badResponseError(
+        { method: 'POST', path: '/rest/api/3/search/jql' },
+        200,
+        next === build?.token
+          ? 'the same nextPageToken came back twice, so paging would never end'
+          : `more than ${MAX_KEY_PAGES} key pages; refusing to page further`,
+      );
+    const first = build?.parts ?? 0;
+    const pieces = splitPart(current);
+    for (const [i, piece] of pieces.entries())
+      await deps.store.set(viewerKey.buildPart(projectKey, accountId, first + i), piece);
+    written = Math.max(written, first + pieces.length);
+    const previous = build;
+    const expected = base;
+    const advanced: Build = {
+      v: 1,
+      startedAt: previous?.startedAt ?? deps.now().toISOString(),
+      token: next,
+      pages: (previous?.pages ?? 0) + 1,
+      processed: (previous?.processed ?? 0) + page.issues.length,
+      parts: first + pieces.length,
+      written,
+    };
+    // Another call of the same viewer may have moved the list on meanwhile: then it owns it.
+    let mine = false;
+    await deps.store.update<unknown>(buildKey, (raw) => {
+      const now = buildSchema.safeParse(raw);
+      mine = now.success ? sameBuild(now.data, expected) : expected === undefined;
+      return mine ? advanced : raw;
+    });
+    if (!mine) return { checking: advanced.processed };
+    build = advanced;
+    base = advanced;
+  }
+}
+
 export interface FilteredPage {
   rows: TreeRow[];
   /** Rows of the page left out because Jira hides them from the viewer. */
   hidden: number;
 }
 
+/** The viewer's key list is still being read: no rows can be shown yet. */
+export interface AccessPending {
+  checking: { processed: number };
+}
+
 /**
  * The rows of one snapshot page the viewer may see, with keys of hidden snapshot issues taken out
  * of parent links and finding messages. `following` reads rows after the page (storage only), to
- * check their context keys in the same request.
+ * check their context keys in the same request. While the viewer's key list of a big project is
+ * still being read (over several calls, see advanceKeySet), answers `checking` and no rows: rows
+ * are never shown unfiltered.
  */
 export async function filterPage(
   deps: AppDeps,
@@ -202,12 +422,14 @@ export async function filterPage(
   manifest: Manifest,
   rows: readonly TreeRow[],
   following: () => Promise<readonly TreeRow[]>,
-): Promise<FilteredPage> {
+  options: KeyListOptions = {},
+): Promise<FilteredPage | AccessPending> {
   const P = manifest.projectKey;
   const api = userApi(deps, accountId);
   const set =
     (await readKeySet(deps, accountId, P, manifest)) ??
-    (await buildKeySet(deps, api, accountId, P, manifest));
+    (await advanceKeySet(deps, api, accountId, P, manifest, options));
+  if ('checking' in set) return { checking: { processed: set.checking } };
   const knownVisible = new Set(set.head.known.v);
   const knownHidden = new Set(set.head.known.h);
 

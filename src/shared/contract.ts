@@ -130,6 +130,16 @@ export interface ScanState {
   error?: string;
 }
 
+/**
+ * Reading which of a big project's issues the viewer may see takes more than one call; while it
+ * runs, a view has no rows (never unfiltered ones) and the UI asks again. `processed`: the
+ * viewer's issue keys read so far.
+ */
+export interface AccessCheck {
+  status: 'checking';
+  processed: number;
+}
+
 export interface ProjectTree {
   projectKey: string;
   rows: TreeRow[];
@@ -146,6 +156,8 @@ export interface ProjectTree {
   hidden?: number;
   /** Rows in the whole stored tree (in-scope and context, before the viewer filter): for progress. */
   totalRows?: number;
+  /** Set while the viewer's access is still being checked: `rows` is empty, ask again (same cursor). */
+  access?: AccessCheck;
 }
 
 export interface TrendPoint {

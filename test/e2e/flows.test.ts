@@ -118,7 +118,8 @@ describe('an admin changes the level mapping', () => {
     await f.getByLabel('Project', { exact: true }).selectOption('ART');
     await f.locator('[data-action="preview"]').click();
     const preview = f.locator('[data-preview="ART"]');
-    await preview.waitFor();
+    // A live scan of ART behind it: allow for a loaded machine rather than fail on time.
+    await preview.waitFor({ timeout: 60_000 });
     expect(await preview.locator('caption').innerText()).toMatch(
       /ART: \d+ findings now, \d+ after the change/,
     );

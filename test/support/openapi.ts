@@ -5,7 +5,7 @@
  * OpenAPI quirks handled: `#/components/...` refs are resolved against the spec document,
  * `nullable` is honoured (and dropped where it has no `type`, which Ajv refuses), vendor keywords
  * (`x-*`, `example`, `xml`, `readOnly`, `discriminator`...) are ignored, and Jira's integer formats
- * (`int32`, `int64`) are accepted.
+ * (`int32`, `int64`) are accepted, and `JsonNode` (a Java class standing for "any JSON") accepts any value.
  *
  * Use from tests:
  *   assertRequestMatchesSpec({ method, path, body });
@@ -56,6 +56,9 @@ const validators = new Map<string, ValidateFunction>();
 function normalise(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(normalise);
   if (!isObject(node)) return node;
+  // `JsonNode` is Jackson's Java class serialised as if it were a schema (`textValue`, `bigDecimal`,
+  // `additionalProperties: false`); where the spec uses it, it means "any JSON value".
+  if (node.$ref === '#/components/schemas/JsonNode') return {};
   const out: JsonObject = {};
   for (const [k, v] of Object.entries(node)) {
     if (k === '$ref' && typeof v === 'string' && v.startsWith('#/')) out[k] = `${SPEC_ID}${v}`;

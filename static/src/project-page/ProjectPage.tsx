@@ -26,17 +26,22 @@ import {
   StatusLozenge,
 } from '../ui/findings';
 import { Empty, ErrorMessage, Loading } from '../ui/states';
-import { ScanProgress, ScanSummary, SCAN_POLL_MS, sleep } from '../ui/scan';
+import { AccessProgress, ScanProgress, ScanSummary, SCAN_POLL_MS, sleep } from '../ui/scan';
 
 type LoadState =
   | { phase: 'loading'; loaded: number; total: number | null }
   | { phase: 'scanning' }
+  | { phase: 'checking'; processed: number }
   | { phase: 'error'; error: ResultError }
   | { phase: 'done' };
+
+const checking = (t: ProjectTree): boolean => t.access?.status === 'checking';
 
 /**
  * Loads every page of the stored tree (progressively, with progress); while a scan runs, shows the
  * data there is and asks again every SCAN_POLL_MS until the scan ends, then loads the new data.
+ * While the server is still checking which issues the viewer may see (a big project's first
+ * view), a page has no rows: it asks again for the same page at the same pace, showing progress.
  */
 function useProjectTree(projectKey: string) {
   const [tree, setTree] = useState<ProjectTree | null>(null);
@@ -60,7 +65,15 @@ function useProjectTree(projectKey: string) {
       let cursor = first.nextCursor;
       while (cursor) {
         setState({ phase: 'loading', loaded: all.length + hiddenRows, total: first.totalRows ?? null });
-        const r = await api.getProjectTree({ projectKey, cursor });
+        let r = await api.getProjectTree({ projectKey, cursor });
+        // The viewer's cached access ran out mid-load: wait for the check, then the same page.
+        while (r.ok && r.data.access?.status === 'checking') {
+          if (!current()) return false;
+          setState({ phase: 'checking', processed: r.data.access.processed });
+          await sleep(SCAN_POLL_MS);
+          if (!current()) return false;
+          r = await api.getProjectTree({ projectKey, cursor });
+        }
         if (!current()) return false;
         if (!r.ok) {
           setState({ phase: 'error', error: r.error });
@@ -78,17 +91,25 @@ function useProjectTree(projectKey: string) {
     let r = await api.getProjectTree({ projectKey });
     if (!current()) return;
     if (!r.ok) return setState({ phase: 'error', error: r.error });
-    // The data there is (none on a first scan; the previous snapshot during a rescan).
+    // The data there is (none on a first scan or while access is checked; the previous snapshot
+    // during a rescan).
     if (!(await loadAll(r.data))) return;
-    while (r.ok && r.data.scan.status === 'running') {
+    while (r.ok && (r.data.scan.status === 'running' || checking(r.data))) {
+      const wasChecking = checking(r.data);
       setTree(r.data);
-      setState({ phase: 'scanning' });
+      setState(
+        r.data.access?.status === 'checking'
+          ? { phase: 'checking', processed: r.data.access.processed }
+          : { phase: 'scanning' },
+      );
       await sleep(SCAN_POLL_MS);
       if (!current()) return;
       r = await api.getProjectTree({ projectKey });
       if (!current()) return;
       if (!r.ok) return setState({ phase: 'error', error: r.error });
-      if (r.data.scan.status !== 'running' && !(await loadAll(r.data))) return;
+      // Rows arrive when the access check ends (even mid-scan) and when a scan ends.
+      if (!checking(r.data) && (wasChecking || r.data.scan.status !== 'running') && !(await loadAll(r.data)))
+        return;
     }
     setState({ phase: 'done' });
   }, [projectKey]);
@@ -126,7 +147,12 @@ function ProjectPageFor({ projectKey }: { projectKey: string }) {
   if (!tree) return <Loading label={`Loading ${projectKey}`} />;
   return (
     <main aria-label={`POPM Guard for project ${projectKey}`}>
-      {state.phase === 'scanning' ? (
+      {state.phase === 'checking' ? (
+        <>
+          <AccessProgress processed={state.processed} />
+          {tree.scan.status === 'running' && <ScanProgress projectKey={projectKey} scan={tree.scan} />}
+        </>
+      ) : state.phase === 'scanning' ? (
         <ScanProgress projectKey={projectKey} scan={tree.scan} />
       ) : state.phase === 'loading' ? (
         <div role="status" aria-live="polite" className="popm-toolbar">
@@ -139,7 +165,12 @@ function ProjectPageFor({ projectKey }: { projectKey: string }) {
         <ScanSummary scan={tree.scan} onRescan={() => void startScan()} busy={starting} />
       )}
       {scanError && <ErrorMessage error={scanError} />}
-      {state.phase === 'scanning' && rows.length === 0 ? (
+      {state.phase === 'checking' && rows.length === 0 ? (
+        <Empty title="Checking which issues you can see">
+          Jira is asked which of {projectKey}&apos;s issues you may see before any is listed; on a big project
+          that takes a moment the first time.
+        </Empty>
+      ) : state.phase === 'scanning' && rows.length === 0 ? (
         <Empty title={`Reading ${projectKey} from Jira`}>
           The first scan of a project takes a moment; this page fills in when it is done.
         </Empty>

@@ -1,13 +1,13 @@
 /**
  * The state of a project's stored snapshot, the same on the project page and the gadget: progress
  * while a scan runs, the age of the data shown, a Rescan button, and a failed scan's error with a
- * retry.
+ * retry; and progress while the viewer's access to a big project is checked.
  */
 import Button from '@atlaskit/button/new';
 import type { ScanState } from '../../../src/shared/contract';
 import { age } from '../lib/format';
 
-/** How often a surface asks again while a scan runs. */
+/** How often a surface asks again while a scan runs or the viewer's access is being checked. */
 export const SCAN_POLL_MS = 1500;
 
 export function sleep(ms: number): Promise<void> {
@@ -28,6 +28,21 @@ export function ScanProgress({ projectKey, scan }: { projectKey: string; scan: S
         aria-label={`Scan progress of ${projectKey}`}
       />
       {scan.builtAt && <span className="popm-muted">Showing data from {age(scan.builtAt, new Date())}.</span>}
+    </div>
+  );
+}
+
+/**
+ * The first view of a big project: which issues the viewer may see is read from Jira over several
+ * calls before any row is shown. Polled like a scan.
+ */
+export function AccessProgress({ processed }: { processed: number }) {
+  return (
+    <div role="status" aria-live="polite" className="popm-toolbar" data-access-progress="checking">
+      <span>
+        Checking which issues you can see… {processed.toLocaleString()} {processed === 1 ? 'issue' : 'issues'}{' '}
+        so far
+      </span>
     </div>
   );
 }
