@@ -442,19 +442,24 @@ class Step {
     });
   }
 
-  private async projectPhase(): Promise<void> {
-    const plan = this.getPlan();
-    const levels = levelIndex(this.state.meta.issueTypes, this.deps.config.levels);
-    const anc = new ListWriter(this.deps.store, this.p, this.state.generation, 'anc', this.state.lengths.anc);
-    const features = new ListWriter(
+  /** A staged key list of this scan's generation, loaded as far as the checkpoint says. */
+  private async openList(name: 'anc' | 'features'): Promise<ListWriter> {
+    const list = new ListWriter(
       this.deps.store,
       this.p,
       this.state.generation,
-      'features',
-      this.state.lengths.features,
+      name,
+      this.state.lengths[name],
     );
-    await anc.load();
-    await features.load();
+    await list.load();
+    return list;
+  }
+
+  private async projectPhase(): Promise<void> {
+    const plan = this.getPlan();
+    const levels = levelIndex(this.state.meta.issueTypes, this.deps.config.levels);
+    const anc = await this.openList('anc');
+    const features = await this.openList('features');
     for (;;) {
       this.checkTime();
       const page = await this.deps.api.searchJql({
@@ -489,8 +494,7 @@ class Step {
 
   private async ancestors(): Promise<void> {
     const plan = this.getPlan();
-    const anc = new ListWriter(this.deps.store, this.p, this.state.generation, 'anc', this.state.lengths.anc);
-    await anc.load();
+    const anc = await this.openList('anc');
     let cursor = this.state.ancCursor;
     while (cursor < anc.length) {
       this.checkTime();
@@ -516,14 +520,7 @@ class Step {
 
   private async children(): Promise<void> {
     const plan = this.getPlan();
-    const features = new ListWriter(
-      this.deps.store,
-      this.p,
-      this.state.generation,
-      'features',
-      this.state.lengths.features,
-    );
-    await features.load();
+    const features = await this.openList('features');
     while (this.state.batch * this.childBatch < features.length) {
       const batch = features.slice(
         this.state.batch * this.childBatch,
