@@ -2,7 +2,7 @@
  * Which Jira fields hold what: role fields (discovered by name unless configured), the team field
  * and the Acceptance Criteria field; and the exact list of fields a scan must request.
  */
-import type { PopmConfig, EffectiveConfig } from './config';
+import { effectiveConfig, type EffectiveConfig, type PopmConfig } from './config';
 import { ROLE_LEVELS, ROLE_NAMES, type FieldInfo, type RoleLevel } from './types';
 
 /** System fields the engine reads on every issue. */
@@ -81,4 +81,15 @@ export function neededFieldIds(fields: FieldInfo[], config: PopmConfig): string[
   const ac = acceptanceCriteriaFieldId(config, fields);
   if (ac) ids.add(ac);
   return [...ids];
+}
+
+/** The user field that holds (and setOwner writes) the owner of a level in a project. */
+export function roleFieldOf(
+  fields: readonly FieldInfo[],
+  config: PopmConfig,
+  projectKey: string,
+  level: RoleLevel,
+): FieldInfo | undefined {
+  const id = roleFieldIds(level, effectiveConfig(config, projectKey), discoverRoleFields(fields))[0];
+  return id === undefined ? undefined : fields.find((f) => f.id === id);
 }

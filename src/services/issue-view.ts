@@ -20,7 +20,7 @@ import {
 import { issueSummary } from './views';
 import { jqlString } from '../jira/jql';
 import type { JiraApi } from '../jira/api';
-import { neededFieldIds } from '../domain/fields';
+import { neededFieldIds, roleFieldOf } from '../domain/fields';
 
 export interface EvaluatedContext {
   ctx: IssueContext;
@@ -99,7 +99,14 @@ export async function getIssueView(deps: AppDeps, accountId: string, issueKey: s
       setOwner: ev.level !== 'subtask' && editable.EDIT_ISSUES === true,
     },
     propertyMismatch: propertyDisagrees(ec.ctx.issue, stored),
+    ownerField: ownerFieldView(ec, ev),
   };
+}
+
+function ownerFieldView(ec: EvaluatedContext, ev: EvaluatedIssue): IssueView['ownerField'] {
+  if (ev.level === 'subtask') return null;
+  const field = roleFieldOf(ec.meta.fields, ec.config, ev.projectKey, ev.level);
+  return field ? { id: field.id, name: field.name, multi: field.schema?.type === 'array' } : null;
 }
 
 /** Further pages of an issue's children (the cursor is Jira's nextPageToken). */

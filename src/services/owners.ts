@@ -1,8 +1,7 @@
 /** Setting an issue's owner: writes the role's configured user field AS THE USER. */
-import { effectiveConfig } from '../domain/config';
 import { levelOf } from '../domain/levels';
 import { refValue } from '../domain/read';
-import { discoverRoleFields, neededFieldIds, roleFieldIds } from '../domain/fields';
+import { neededFieldIds, roleFieldOf } from '../domain/fields';
 import { ROLE_NAMES, type RoleLevel } from '../domain/types';
 import type { IssueSummary } from '../shared/contract';
 import type { AppDeps } from './deps';
@@ -31,12 +30,8 @@ export async function setOwner(
   if (issueLevel === 'subtask')
     throw invalidState(`${issueKey} is a subtask; subtasks take their parent's owners`);
   const level: RoleLevel = issueLevel;
-  const fieldId = roleFieldIds(
-    level,
-    effectiveConfig(config, projectKey),
-    discoverRoleFields(meta.fields),
-  )[0];
-  const field = meta.fields.find((f) => f.id === fieldId);
+  const field = roleFieldOf(meta.fields, config, projectKey, level);
+  const fieldId = field?.id;
   if (!fieldId || !field) {
     throw new ServiceError(
       'INVALID_CONFIG',

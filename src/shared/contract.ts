@@ -109,6 +109,11 @@ export interface IssueView {
   permissions: { accept: boolean; revoke: boolean; setOwner: boolean };
   /** Set when the mirrored issue property disagrees with the app's record. */
   propertyMismatch: boolean;
+  /**
+   * The user field setOwner writes for this issue's role, if the site has one: a multi-user field
+   * lets the UI add and remove people instead of replacing them all.
+   */
+  ownerField?: { id: string; name: string; multi: boolean } | null;
 }
 
 export interface TreeRow extends IssueSummary {

@@ -215,3 +215,41 @@ describe('CSV export', () => {
     expect(csv).toBe(cli.stdout);
   });
 });
+
+describe('owners of a multi-user Product Owner field', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+  const story = pickStory();
+  const otherName = sample.users.find((u) => u.accountId === story.other)?.displayName ?? story.other;
+
+  it('adds a second PO without dropping the first, then removes the first', async () => {
+    const page = await h.open(`/issue/${story.key}`, { frames: 2 });
+    const f = frameOf(page, 'issue-panel');
+    await f.locator('[data-action="set-owner"]').click();
+    await f.getByLabel('Add a Product Owner').fill(otherName.split(' ')[0]!);
+    await f.locator(`button[data-account-id="${story.other}"]`).click();
+
+    const owners = f.locator('.popm-owner-edit li');
+    await owners.nth(1).waitFor();
+    const names = await owners.allInnerTexts();
+    expect(names.some((n) => n.includes(story.ownerName))).toBe(true);
+    expect(names.some((n) => n.includes(otherName))).toBe(true);
+    // Jira holds both in the field.
+    const po = h.host.emulator.snapshot().issues.find((i) => i.key === story.key)?.fields[poField];
+    expect(po).toEqual([story.owner, story.other]);
+
+    await f.getByRole('button', { name: `Remove ${story.ownerName} as Product Owner` }).click();
+    await f
+      .getByRole('button', { name: `Remove ${story.ownerName} as Product Owner` })
+      .waitFor({ state: 'detached' });
+    expect(await owners.allInnerTexts()).toEqual([expect.stringContaining(otherName)]);
+    expect(h.host.emulator.snapshot().issues.find((i) => i.key === story.key)?.fields[poField]).toEqual([
+      story.other,
+    ]);
+  });
+});

@@ -224,6 +224,14 @@ describe('set owner', () => {
     expect(edit?.accountId).toBe(PO);
   });
 
+  it('tells the UI which field holds the owner, and whether it takes several people', async () => {
+    const h = harness();
+    const view = await h.call('getIssueView', { issueKey: IN_PROGRESS }, PO);
+    expect(view.data.ownerField).toMatchObject({ name: 'Product Owner', multi: true });
+    const feature = await h.call('getIssueView', { issueKey: 'ART-4' }, PO);
+    expect(feature.data.ownerField).toMatchObject({ name: 'Product Manager', multi: false });
+  });
+
   it('refuses a subtask owner (INVALID_STATE)', async () => {
     const h = harness();
     const sub = (await import('../../samples/sample-site.json')).issues.find(

@@ -67,16 +67,36 @@ export function IssuePanelView({ view, onChanged }: { view: IssueView; onChanged
     onChanged();
   };
 
-  const setOwner = async (user: OwnerView) => {
+  // A multi-user owner field gains and loses people one at a time; a single one is replaced. Owners
+  // that come from a team or project fallback are not in the field, so the field starts empty.
+  const addsOwners = view.ownerField?.multi === true;
+  const fieldOwners = issue.ownerSource === 'field' ? issue.owners.map((o) => o.accountId) : [];
+  const role = issue.role ?? 'owner';
+
+  const writeOwners = async (accountIds: string[], done: string) => {
     setBusy(true);
     setActionError(null);
-    const r = await api.setOwner({ issueKey: issue.key, accountIds: [user.accountId] });
+    const r = await api.setOwner({ issueKey: issue.key, accountIds });
     setBusy(false);
     if (!r.ok) return setActionError(r.error);
     setPicking(false);
-    flag(`${user.displayName} is now the ${issue.role ?? 'owner'} of ${issue.key}`);
+    flag(done);
     onChanged();
   };
+
+  const setOwner = (user: OwnerView) =>
+    addsOwners
+      ? writeOwners(
+          [...fieldOwners.filter((id) => id !== user.accountId), user.accountId],
+          `${user.displayName} is now a ${role} of ${issue.key}`,
+        )
+      : writeOwners([user.accountId], `${user.displayName} is now the ${role} of ${issue.key}`);
+
+  const removeOwner = (user: OwnerView) =>
+    writeOwners(
+      fieldOwners.filter((id) => id !== user.accountId),
+      `${user.displayName} is no longer a ${role} of ${issue.key}`,
+    );
 
   const loadMore = async () => {
     if (!cursor) return;
@@ -103,11 +123,29 @@ export function IssuePanelView({ view, onChanged }: { view: IssueView; onChanged
         </ol>
         {view.permissions.setOwner && issue.role && (
           <div className="popm-section">
+            {addsOwners && fieldOwners.length > 0 && (
+              <ul className="popm-owner-edit" aria-label={`${issue.role}s of ${issue.key}`}>
+                {issue.owners.map((o) => (
+                  <li key={o.accountId}>
+                    {o.displayName}{' '}
+                    <Button
+                      appearance="subtle"
+                      isDisabled={busy}
+                      data-action="remove-owner"
+                      aria-label={`Remove ${o.displayName} as ${issue.role}`}
+                      onClick={() => void removeOwner(o)}
+                    >
+                      Remove
+                    </Button>
+                  </li>
+                ))}
+              </ul>
+            )}
             {picking ? (
               <>
                 <UserPicker
                   issueKey={issue.key}
-                  label={`New ${issue.role}`}
+                  label={addsOwners ? `Add a ${issue.role}` : `New ${issue.role}`}
                   onPick={(u) => void setOwner(u)}
                   busy={busy}
                 />
@@ -116,7 +154,9 @@ export function IssuePanelView({ view, onChanged }: { view: IssueView; onChanged
                 </Button>
               </>
             ) : (
-              <Button onClick={() => setPicking(true)}>Set {issue.role}</Button>
+              <Button onClick={() => setPicking(true)} data-action="set-owner">
+                {addsOwners ? `Add ${issue.role}` : `Set ${issue.role}`}
+              </Button>
             )}
           </div>
         )}
