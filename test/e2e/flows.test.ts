@@ -247,6 +247,8 @@ describe('owners of a multi-user Product Owner field', () => {
     await f
       .getByRole('button', { name: `Remove ${story.ownerName} as Product Owner` })
       .waitFor({ state: 'detached' });
+    // The panel reloads after the write: wait for the new list before reading it.
+    await owners.filter({ hasText: otherName }).waitFor();
     expect(await owners.allInnerTexts()).toEqual([expect.stringContaining(otherName)]);
     expect(h.host.emulator.snapshot().issues.find((i) => i.key === story.key)?.fields[poField]).toEqual([
       story.other,

@@ -124,7 +124,12 @@ export function IssuePanelView({ view, onChanged }: { view: IssueView; onChanged
         {view.permissions.setOwner && issue.role && (
           <div className="popm-section">
             {addsOwners && fieldOwners.length > 0 && (
-              <ul className="popm-owner-edit" aria-label={`${issue.role}s of ${issue.key}`}>
+              <p className="popm-muted" id="popm-owner-edit-h">
+                {issue.role}s in the {view.ownerField?.name ?? 'owner'} field
+              </p>
+            )}
+            {addsOwners && fieldOwners.length > 0 && (
+              <ul className="popm-owner-edit" aria-labelledby="popm-owner-edit-h">
                 {issue.owners.map((o) => (
                   <li key={o.accountId}>
                     {o.displayName}{' '}
