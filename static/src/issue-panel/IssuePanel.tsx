@@ -4,7 +4,7 @@ import Button from '@atlaskit/button/new';
 import { showFlag } from '@forge/bridge';
 import type { IssueSummary, IssueView, OwnerView, ResultError } from '../../../src/shared/contract';
 import { api } from '../api';
-import { Acceptance, CountsByRule, FindingBadges, FindingList, Owners, StatusLozenge } from '../ui/findings';
+import { Acceptance, CountsByRule, FindingList, IssueCells, IssueTableHead, Owners } from '../ui/findings';
 import { Empty, ErrorMessage, Loading } from '../ui/states';
 import { UserPicker } from '../ui/UserPicker';
 import { useResult } from '../ui/useResult';
@@ -220,33 +220,14 @@ export function IssuePanelView({ view, onChanged }: { view: IssueView; onChanged
           ) : (
             <table className="popm-table">
               <caption className="popm-sr-only">Items below {issue.key}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Issue</th>
-                  <th scope="col">Owner</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Acceptance</th>
-                  <th scope="col">Findings</th>
-                </tr>
-              </thead>
+              <IssueTableHead />
               <tbody>
                 {children.map((c) => (
                   <tr key={c.key} data-row-key={c.key}>
                     <td>
                       {c.key} {c.summary}
                     </td>
-                    <td>
-                      <Owners issue={c} showSource={false} />
-                    </td>
-                    <td>
-                      <StatusLozenge status={c.status} />
-                    </td>
-                    <td>
-                      <Acceptance issue={c} />
-                    </td>
-                    <td>
-                      <FindingBadges findings={c.findings} />
-                    </td>
+                    <IssueCells issue={c} />
                   </tr>
                 ))}
               </tbody>

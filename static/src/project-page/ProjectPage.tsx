@@ -17,14 +17,7 @@ import {
 } from '../lib/filters';
 import { LEVEL_LABEL } from '../lib/format';
 import { RULE_TEXT } from '../lib/rules';
-import {
-  Acceptance,
-  CountsByRule,
-  CoverageFigures,
-  FindingBadges,
-  Owners,
-  StatusLozenge,
-} from '../ui/findings';
+import { CountsByRule, CoverageFigures, IssueCells, IssueTableHead } from '../ui/findings';
 import { Empty, ErrorMessage, Loading } from '../ui/states';
 import { AccessProgress, ScanProgress, ScanSummary, SCAN_POLL_MS, sleep } from '../ui/scan';
 
@@ -348,15 +341,7 @@ export function ProjectTreeView({
         <Empty title="No issue matches these filters" />
       ) : (
         <table className="popm-table" aria-label={`Issues of ${tree.projectKey}`}>
-          <thead>
-            <tr>
-              <th scope="col">Issue</th>
-              <th scope="col">Owner</th>
-              <th scope="col">Status</th>
-              <th scope="col">Acceptance</th>
-              <th scope="col">Findings</th>
-            </tr>
-          </thead>
+          <IssueTableHead />
           <tbody>
             {shown.map((r) => (
               <tr
@@ -384,24 +369,14 @@ export function ProjectTreeView({
                   <span className="popm-muted">{LEVEL_LABEL[r.level]}</span> {r.key} {r.summary}
                   {r.context && <span className="popm-muted"> (other project)</span>}
                 </td>
-                <td>
-                  <Owners issue={r} showSource={false} />
-                </td>
-                <td>
-                  <StatusLozenge status={r.status} />
-                </td>
-                <td>
-                  <Acceptance issue={r} />
-                </td>
-                <td>
-                  <FindingBadges
-                    findings={r.findings.filter(
-                      (x) =>
-                        (!filters.rule || x.rule === filters.rule) &&
-                        (!filters.severity || x.severity === filters.severity),
-                    )}
-                  />
-                </td>
+                <IssueCells
+                  issue={r}
+                  findings={r.findings.filter(
+                    (x) =>
+                      (!filters.rule || x.rule === filters.rule) &&
+                      (!filters.severity || x.severity === filters.severity),
+                  )}
+                />
               </tr>
             ))}
           </tbody>

@@ -175,3 +175,44 @@ export function CoverageFigures({ coverage }: { coverage: Coverage }) {
     </dl>
   );
 }
+
+/** The header of a table of issues: the issue column, then the columns of `IssueCells`. */
+export function IssueTableHead() {
+  return (
+    <thead>
+      <tr>
+        <th scope="col">Issue</th>
+        <th scope="col">Owner</th>
+        <th scope="col">Status</th>
+        <th scope="col">Acceptance</th>
+        <th scope="col">Findings</th>
+      </tr>
+    </thead>
+  );
+}
+
+/** One issue's owner, status, acceptance and findings cells, the same wherever issues are listed. */
+export function IssueCells({
+  issue,
+  findings = issue.findings,
+}: {
+  issue: IssueSummary;
+  findings?: readonly Finding[];
+}) {
+  return (
+    <>
+      <td>
+        <Owners issue={issue} showSource={false} />
+      </td>
+      <td>
+        <StatusLozenge status={issue.status} />
+      </td>
+      <td>
+        <Acceptance issue={issue} />
+      </td>
+      <td>
+        <FindingBadges findings={findings} />
+      </td>
+    </>
+  );
+}
