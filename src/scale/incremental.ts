@@ -468,18 +468,19 @@ async function patch(
     const r: StoredRow[] = [];
     const f: Fact[] = [];
     let changed = false;
+    const insert = (added: readonly { row: StoredRow; fact: Fact }[] | undefined): void => {
+      if (!added) return;
+      for (const e of added) {
+        r.push(e.row);
+        f.push(e.fact);
+        addToTotals(totals, e.row, 1);
+      }
+      rowsRewritten += added.length;
+      changed = true;
+    };
     for (let i = 0; i < chunk.r.length; i++) {
       const row = chunk.r[i]!;
-      const before = insertBefore.get(row.k);
-      if (before) {
-        for (const e of before) {
-          r.push(e.row);
-          f.push(e.fact);
-          addToTotals(totals, e.row, 1);
-        }
-        rowsRewritten += before.length;
-        changed = true;
-      }
+      insert(insertBefore.get(row.k));
       if (removed.has(row.k)) {
         addToTotals(totals, row, -1);
         changed = true;
@@ -502,16 +503,7 @@ async function patch(
       } else r.push(row);
       f.push(chunk.f[i]!);
     }
-    const end = insertAtEnd.get(slot);
-    if (end) {
-      for (const e of end) {
-        r.push(e.row);
-        f.push(e.fact);
-        addToTotals(totals, e.row, 1);
-      }
-      rowsRewritten += end.length;
-      changed = true;
-    }
+    insert(insertAtEnd.get(slot));
     if (changed) rewritten.set(slot, { r, f });
   }
   if (rewritten.size === 0) return { status: 'unchanged', requests: requests() };
