@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import {
   badResponseError,
   errorFromResponse,
+  isConsentRequired,
   isRetryableCause,
   JiraError,
   networkError,
@@ -156,6 +157,8 @@ export class JiraClient {
     try {
       response = await this.transport(request);
     } catch (e) {
+      // Not a network failure: the user has to consent first, and only Forge can ask them.
+      if (isConsentRequired(e)) throw e;
       if (e instanceof RequestRefusedError) {
         throw new JiraError('bad-request', e.message, {
           method: request.method,

@@ -203,3 +203,15 @@ export class RequestRefusedError extends Error {
     this.name = 'RequestRefusedError';
   }
 }
+
+/**
+ * Forge's `NeedsAuthenticationError` (@forge/api): the user has not yet granted the app access to
+ * Jira on their behalf. Recognised by its name, as Forge's own `isHostedCodeError` does, so this
+ * layer needs no Forge import. It is never retried or wrapped: it must leave the function as it
+ * is, so that Jira shows the user its consent prompt.
+ */
+export const NEEDS_AUTHENTICATION_ERR = 'NEEDS_AUTHENTICATION_ERR';
+
+export function isConsentRequired(error: unknown): error is Error {
+  return error instanceof Error && error.name === NEEDS_AUTHENTICATION_ERR;
+}

@@ -2,6 +2,7 @@
  * Wires the local host: the snapshot in the Jira emulator, an in-memory app store, the real
  * resolvers, and the host server. Used by `npm start` (main.ts) and by the browser tests.
  */
+import { NeedsAuthenticationError } from '@forge/api';
 import { createEmulator, type JiraEmulator } from '../emulator/emulator';
 import { SAMPLE_SNAPSHOT_PATH } from '../emulator/sample';
 import { buildResolver } from '../resolvers';
@@ -23,6 +24,11 @@ export interface LocalHostOptions {
   snapshotPath?: string;
   buildDir: string;
   log?: (message: string) => void;
+  /**
+   * Accounts that have not yet granted the app access to Jira (default: POPM_CONSENT_PENDING,
+   * comma-separated). Their resolver calls fail as on Forge until they allow access in the frame.
+   */
+  consentPending?: readonly string[];
 }
 
 export interface LocalHost {
@@ -60,8 +66,20 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       return Promise.resolve();
     },
   };
+  const consentPending = new Set(
+    options.consentPending ?? (process.env.POPM_CONSENT_PENDING ?? '').split(',').filter(Boolean),
+  );
   const deps: AppDeps = {
-    jiraAsUser: (accountId) => emulator.transportFor(accountId),
+    jiraAsUser: (accountId) => {
+      const transport = emulator.transportFor(accountId);
+      // Forge's proxy refuses asUser() requests of a user who has not consented, with this error.
+      return (request) =>
+        consentPending.has(accountId)
+          ? Promise.reject(
+              new NeedsAuthenticationError('Authentication Required', 'atlassian-token-service-key'),
+            )
+          : transport(request);
+    },
     jiraAsApp: () => emulator.transportFor(appAccount),
     store,
     now: () => new Date(),
@@ -76,6 +94,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     snapshot,
     buildDir: options.buildDir,
     log,
+    grantConsent: (accountId) => consentPending.delete(accountId),
     invoke: (name, payload, context) => {
       const known = RESOLVER_NAMES.find((n) => n === name);
       // Jira answers an unknown function key with an error; so do we, in the envelope.

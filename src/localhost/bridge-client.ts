@@ -22,6 +22,34 @@ export const BRIDGE_CLIENT_JS = String.raw`(function () {
     root.setAttribute('data-theme', 'dark:dark light:light spacing:spacing typography:typography');
   }
 
+  // Jira's answer to a resolver that needs the user's consent: a prompt over the app, whose
+  // "Allow access" grants it (here: tells the local host) and reloads the app.
+  function showConsentPrompt() {
+    if (document.getElementById('popm-consent')) return;
+    var box = document.createElement('div');
+    box.id = 'popm-consent';
+    box.setAttribute('role', 'dialog');
+    box.setAttribute('aria-label', 'Allow access');
+    box.style.cssText = 'position:fixed;inset:0;z-index:2147483647;display:flex;flex-direction:column;' +
+      'align-items:center;justify-content:center;gap:12px;padding:16px;text-align:center;font-family:sans-serif;' +
+      'background:' + (colorMode === 'dark' ? '#1d2125;color:#b6c2cf' : '#fff;color:#172b4d');
+    var text = document.createElement('p');
+    text.textContent = 'POPM Guard needs access to Jira on your behalf. Allow access to continue.';
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = 'Allow access';
+    button.addEventListener('click', function () {
+      button.disabled = true;
+      fetch('/__consent', { method: 'POST', headers: { 'x-popm-session': session.token } }).then(function () {
+        window.location.reload();
+      });
+    });
+    box.appendChild(text);
+    box.appendChild(button);
+    document.body.appendChild(box);
+    button.focus();
+  }
+
   var handlers = {
     getContext: function () {
       var ctx = JSON.parse(JSON.stringify(session.context));
@@ -35,6 +63,7 @@ export const BRIDGE_CLIENT_JS = String.raw`(function () {
         body: JSON.stringify({ functionKey: p.functionKey, payload: p.payload === undefined ? {} : p.payload }),
       }).then(function (res) {
         return res.text().then(function (text) {
+          if (res.status === 401 && text.indexOf('"consent"') >= 0) showConsentPrompt();
           if (!res.ok) throw new Error('invoke ' + p.functionKey + ' failed with HTTP ' + res.status + ': ' + text);
           return JSON.parse(text);
         });

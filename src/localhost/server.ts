@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { z } from 'zod';
+import { isConsentRequired } from '../jira/errors';
 import { gadgetConfigSchema, type GadgetConfig } from '../shared/contract';
 import type { Snapshot } from '../snapshot/format';
 import { BRIDGE_CLIENT_JS } from './bridge-client';
@@ -46,6 +47,8 @@ export interface HostOptions {
   invoke: InvokeFn;
   buildDir: string;
   log?: (message: string) => void;
+  /** The user allowed the app access (the frame's consent prompt); see LocalHostOptions. */
+  grantConsent?: (accountId: string) => void;
 }
 
 const MIME: Record<string, string> = {
@@ -216,6 +219,9 @@ export function createHost(options: HostOptions) {
       const result = await invoke(functionKey, payload ?? {}, { accountId: session.accountId, extension });
       send(res, 200, 'application/json', JSON.stringify(result ?? null));
     } catch (e) {
+      // As Jira does, a user who has not consented gets the consent prompt instead of the app.
+      if (isConsentRequired(e))
+        return send(res, 401, 'application/json', JSON.stringify({ error: 'consent', functionKey }));
       // Resolvers answer failures in the Result envelope; a throw is a bug worth seeing in the log.
       log(`resolver ${functionKey} threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       send(res, 500, 'application/json', JSON.stringify({ error: `resolver ${functionKey} failed` }));
@@ -230,6 +236,13 @@ export function createHost(options: HostOptions) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     if (req.method === 'POST' && path === '/__invoke') return handleInvoke(req, res);
+    if (req.method === 'POST' && path === '/__consent') {
+      const token = req.headers['x-popm-session'];
+      const session = typeof token === 'string' ? sessions.get(token) : undefined;
+      if (!session) return send(res, 401, 'text/plain', 'no session: reload the page');
+      options.grantConsent?.(session.accountId);
+      return send(res, 204, 'text/plain', '');
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return send(res, 405, 'text/plain', 'method not allowed');
     if (path === '/__host/bridge.js')

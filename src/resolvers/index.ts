@@ -7,6 +7,7 @@
 import Resolver from '@forge/resolver';
 import { z } from 'zod';
 import { formatPath } from '../domain/config';
+import { isConsentRequired } from '../jira/errors';
 import { acceptStory, revokeAcceptance } from '../services/acceptance';
 import {
   getConfig,
@@ -67,7 +68,10 @@ const requestSchema = z.looseObject({
   context: z.looseObject({ accountId: z.unknown() }).optional(),
 });
 
-/** Runs one resolver on a Forge-shaped request `{ payload, context }`. Never throws. */
+/**
+ * Runs one resolver on a Forge-shaped request `{ payload, context }`. Answers every failure in the
+ * envelope, except Forge's request for the user's consent, which it rethrows.
+ */
 export async function runResolver<N extends ResolverName>(
   deps: AppDeps,
   name: N,
@@ -99,6 +103,8 @@ export async function runResolver<N extends ResolverName>(
     const handler = handlers[name] as Handler<N>;
     return ok(await handler(deps, account.data, payload.data as Payload<N>));
   } catch (error) {
+    // Forge shows its consent prompt only when this error leaves the resolver unchanged.
+    if (isConsentRequired(error)) throw error;
     return toFailure(error, (message, extra) => deps.log?.(message, extra));
   }
 }

@@ -30,6 +30,8 @@ export function forgeTransport(kind: 'user' | 'app'): Transport {
       headers['content-type'] = 'application/json';
       init.body = JSON.stringify(request.body);
     }
+    // A user who has not granted the app access makes requestJira throw Forge's
+    // NeedsAuthenticationError; it passes through untouched (see isConsentRequired in ../errors).
     const response = await requester.requestJira(assumeTrustedRoute(request.path), init);
     const out: TransportResponse = { status: response.status, headers: {}, text: await response.text() };
     response.headers.forEach((value, name) => {
