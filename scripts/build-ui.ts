@@ -47,6 +47,8 @@ async function buildSurface(surface: Surface): Promise<Metafile> {
   await mkdir(outdir, { recursive: true });
   const result = await build({
     entryPoints: { index: join(ROOT, 'static', 'src', surface, 'index.tsx') },
+    // Before any module of the surface builds a zod schema (see the file).
+    inject: [join(ROOT, 'static', 'src', 'zod-jitless.ts')],
     outdir,
     bundle: true,
     minify: true,

@@ -8,9 +8,14 @@ import { STATUS_CATEGORY_INFO, type IssueRecord, type Site } from './site';
 
 type Json = Record<string, unknown>;
 
+/** Atlassian's avatar service, where Jira Cloud serves user avatars from (Forge's CSP allows it). */
+const USER_AVATAR_HOST = 'https://avatar-management--avatars.us-west-2.prod.public.atl-paas.net';
+
 export function avatarUrls(base: string, kind: string, id: string): Json {
   const u = (size: number): string =>
-    `${base}/secure/useravatar?size=${size}&${kind}=${encodeURIComponent(id)}`;
+    kind === 'ownerId'
+      ? `${USER_AVATAR_HOST}/${encodeURIComponent(id)}/${size}`
+      : `${base}/secure/useravatar?size=${size}&${kind}=${encodeURIComponent(id)}`;
   return { '16x16': u(16), '24x24': u(24), '32x32': u(32), '48x48': u(48) };
 }
 

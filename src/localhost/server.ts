@@ -13,6 +13,7 @@ import { isConsentRequired } from '../jira/errors';
 import { gadgetConfigSchema, type GadgetConfig } from '../shared/contract';
 import type { Snapshot } from '../snapshot/format';
 import { BRIDGE_CLIENT_JS } from './bridge-client';
+import { forgeCsp, manifestPermissions } from './csp';
 import {
   esc,
   hostPage,
@@ -47,6 +48,8 @@ export interface HostOptions {
   invoke: InvokeFn;
   buildDir: string;
   log?: (message: string) => void;
+  /** Whose `permissions` shape each surface's Content-Security-Policy; default the app's manifest.yml. */
+  manifestPath?: string;
   /** The user allowed the app access (the frame's consent prompt); see LocalHostOptions. */
   grantConsent?: (accountId: string) => void;
 }
@@ -91,11 +94,18 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, {
     'content-type': type,
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
+    ...headers,
   });
   res.end(body);
 }
@@ -103,6 +113,9 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
 export function createHost(options: HostOptions) {
   const { snapshot, invoke, buildDir } = options;
   const log = options.log ?? (() => undefined);
+  const permissions = manifestPermissions(
+    options.manifestPath ?? join(__dirname, '..', '..', 'manifest.yml'),
+  );
   const sessions = new Map<string, Session>();
   const admins = new Set(snapshot.admins);
   const users: UserOption[] = snapshot.users
@@ -191,7 +204,10 @@ export function createHost(options: HostOptions) {
     // As Jira does, the host adds its bridge before the app's own scripts; the bundle is unchanged.
     const inject = `<script>window.__POPM_SESSION=${scriptJson({ token, frame: token, context: session.context, submittable: session.submittable })};</script><script src="/__host/bridge.js"></script>`;
     const html = body.toString('utf8').replace('<head>', `<head>\n${inject}`);
-    send(res, 200, MIME['.html'] ?? 'text/html', html);
+    // Under the policy Forge's CDN applies to this resource (@forge/csp; see ./csp.ts).
+    send(res, 200, MIME['.html'] ?? 'text/html', html, {
+      'content-security-policy': forgeCsp(html, permissions),
+    });
   }
 
   async function handleInvoke(req: IncomingMessage, res: ServerResponse): Promise<void> {

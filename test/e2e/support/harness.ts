@@ -63,6 +63,27 @@ export async function startHarness(snapshotPath?: string): Promise<Harness> {
     route.fulfill({ status: 200, contentType: 'image/png', body: PIXEL }),
   );
   const errors: string[] = [];
+  // Every surface is served under Forge's Content-Security-Policy; any violation in any page or
+  // frame (a blocked image, an eval probe, an inline script) fails the suite's error check.
+  await context.exposeBinding('__popmCspViolation', ({ frame }, v: Record<string, string>) => {
+    const sample = v.sample ? ` (${v.sample})` : '';
+    errors.push(
+      `CSP violation in ${frame.url()}: ${v.directive} blocked ${v.blocked}${sample} at ${v.source}:${v.line}`,
+    );
+  });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      const report = (window as unknown as { __popmCspViolation: (v: Record<string, string>) => void })
+        .__popmCspViolation;
+      void report({
+        directive: e.violatedDirective,
+        blocked: e.blockedURI,
+        sample: e.sample,
+        source: e.sourceFile,
+        line: String(e.lineNumber),
+      });
+    });
+  });
   const pages: Page[] = [];
   return {
     host,
