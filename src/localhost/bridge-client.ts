@@ -22,7 +22,7 @@ export const BRIDGE_CLIENT_JS = String.raw`(function () {
     root.setAttribute('data-theme', 'dark:dark light:light spacing:spacing typography:typography');
   }
 
-  // Jira's answer to a resolver that needs the user's consent: a prompt over the app, whose
+  // Jira's answer to a resolver that needs the user's consent: a prompt in place of the app, whose
   // "Allow access" grants it (here: tells the local host) and reloads the app.
   function showConsentPrompt() {
     if (document.getElementById('popm-consent')) return;
@@ -30,8 +30,8 @@ export const BRIDGE_CLIENT_JS = String.raw`(function () {
     box.id = 'popm-consent';
     box.setAttribute('role', 'dialog');
     box.setAttribute('aria-label', 'Allow access');
-    box.style.cssText = 'position:fixed;inset:0;z-index:2147483647;display:flex;flex-direction:column;' +
-      'align-items:center;justify-content:center;gap:12px;padding:16px;text-align:center;font-family:sans-serif;' +
+    box.style.cssText = 'display:flex;flex-direction:column;align-items:center;gap:12px;padding:24px 16px;' +
+      'text-align:center;font-family:sans-serif;' +
       'background:' + (colorMode === 'dark' ? '#1d2125;color:#b6c2cf' : '#fff;color:#172b4d');
     var text = document.createElement('p');
     text.textContent = 'POPM Guard needs access to Jira on your behalf. Allow access to continue.';
@@ -46,7 +46,9 @@ export const BRIDGE_CLIENT_JS = String.raw`(function () {
     });
     box.appendChild(text);
     box.appendChild(button);
-    document.body.appendChild(box);
+    var app = document.getElementById('root');
+    if (app) app.style.display = 'none';
+    document.body.insertBefore(box, document.body.firstChild);
     button.focus();
   }
 
