@@ -41,7 +41,10 @@ export async function afterWrite(
     ...ctx.ancestors.map((a) => a.key),
     ...ctx.children.map((c) => c.key),
   ]);
-  const view = await issueViewOf(inv, api, accountId, ec);
+  // The view shows what the issue panel shows (roll-ups of the issue's own subtree, not its
+  // siblings'), so the answer is exactly what a fresh read would give.
+  const shown = await evaluateContext(inv, { ...ctx, siblings: [], allSiblingsLoaded: false });
+  const view = await issueViewOf(inv, api, accountId, shown);
   await inv.rememberView(ctx.issue.key, accountId, view);
   return view;
 }
