@@ -44,7 +44,5 @@ export async function afterWrite(
   // The view shows what the issue panel shows (roll-ups of the issue's own subtree, not its
   // siblings'), so the answer is exactly what a fresh read would give.
   const shown = await evaluateContext(inv, { ...ctx, siblings: [], allSiblingsLoaded: false });
-  const view = await issueViewOf(inv, api, accountId, shown);
-  await inv.rememberView(ctx.issue.key, accountId, view);
-  return view;
+  return issueViewOf(inv, api, accountId, shown);
 }
