@@ -19,7 +19,7 @@
  */
 import { z } from 'zod';
 import type { PopmConfig } from '../domain/config';
-import type { FieldInfo } from '../domain/types';
+import type { FieldInfo, UserRef } from '../domain/types';
 import type { JiraApi } from '../jira/api';
 import type { IssueView } from '../shared/contract';
 import type { StoredConfig } from '../storage/config-store';
@@ -30,6 +30,7 @@ export const FIELDS_TTL_SECONDS = 5 * 60;
 export const PERMISSION_TTL_SECONDS = 10 * 60;
 export const VIEW_TTL_SECONDS = 30;
 export const CHAIN_HINT_TTL_SECONDS = 7 * 24 * 3600;
+export const PICKED_USERS_TTL_SECONDS = 10 * 60;
 /** How long a second caller waits for the first one's view before computing it itself. */
 const VIEW_WAIT_MS = 4_000;
 const VIEW_POLL_MS = 100;
@@ -40,6 +41,8 @@ export const cacheKeys = {
   fields: 'cache:fields',
   permission: (accountId: string, projectKey: string) => `cache:perm:${projectKey}:${accountId}`,
   chain: (issueKey: string) => `cache:chain:${issueKey}`,
+  /** The people the viewer's owner picker last found. */
+  picked: (accountId: string) => `cache:picked:${accountId}`,
   view: (issueKey: string, accountId: string) => `cache:view:${issueKey}:${accountId}`,
   /** Every viewer's view of one issue (the trailing colon keeps ORB-1 from matching ORB-12). */
   viewsOf: (issueKey: string) => `cache:view:${issueKey}:`,
@@ -55,6 +58,19 @@ const fieldInfoSchema = z.object({
 const fieldsEntrySchema = z.object({ at: z.string(), fields: z.array(fieldInfoSchema) });
 const permissionEntrySchema = z.object({ at: z.string(), editIssues: z.boolean() });
 const chainEntrySchema = z.object({ up: z.array(z.string()).max(20) });
+const pickedEntrySchema = z.object({
+  at: z.string(),
+  users: z
+    .array(
+      z.object({
+        accountId: z.string(),
+        displayName: z.string().optional(),
+        active: z.boolean().optional(),
+        avatarUrl: z.string().optional(),
+      }),
+    )
+    .max(50),
+});
 const viewEntrySchema = z.union([
   z.object({ at: z.string(), revision: z.number(), view: z.looseObject({}) }),
   z.object({ at: z.string(), pending: z.string() }),
@@ -143,6 +159,30 @@ export class Invocation {
       { up: up.slice(0, 20) },
       { ttlSeconds: CHAIN_HINT_TTL_SECONDS },
     );
+  }
+
+  /**
+   * The people the viewer's owner picker just found: setting one of them as owner then needs no
+   * user lookup to show their name.
+   */
+  async rememberPicked(accountId: string, users: readonly UserRef[]): Promise<void> {
+    await this.deps.store.set(
+      cacheKeys.picked(accountId),
+      { at: this.deps.now().toISOString(), users: users.slice(0, 50) },
+      { ttlSeconds: PICKED_USERS_TTL_SECONDS },
+    );
+  }
+
+  async picked(accountId: string): Promise<UserRef[]> {
+    const parsed = pickedEntrySchema.safeParse(await this.deps.store.get(cacheKeys.picked(accountId)));
+    if (!parsed.success || !fresh(parsed.data.at, this.deps.now(), PICKED_USERS_TTL_SECONDS)) return [];
+    return parsed.data.users.map((u) => {
+      const ref: UserRef = { accountId: u.accountId };
+      if (u.displayName !== undefined) ref.displayName = u.displayName;
+      if (u.active !== undefined) ref.active = u.active;
+      if (u.avatarUrl !== undefined) ref.avatarUrl = u.avatarUrl;
+      return ref;
+    });
   }
 
   /**

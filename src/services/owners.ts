@@ -1,7 +1,7 @@
 /** Setting an issue's owner: writes the role's configured user field AS THE USER. */
 import { isRecord } from '../domain/read';
 import { roleFieldOf } from '../domain/fields';
-import { ROLE_NAMES, type JiraIssue, type RoleLevel } from '../domain/types';
+import { ROLE_NAMES, type JiraIssue, type RoleLevel, type UserRef } from '../domain/types';
 import type { JiraApi } from '../jira/api';
 import type { OwnerChangeView } from '../shared/contract';
 import { afterWrite, withIssue } from './after-write';
@@ -53,7 +53,7 @@ export async function setOwner(
 
   // The field now holds exactly what was written (Jira accepted it). Jira renders users as user
   // objects; those come from the issues in hand, and only accounts none of them names are looked up.
-  const users = await userObjects(api, issuesOf(ec.ctx), accountIds);
+  const users = await userObjects(api, issuesOf(ec.ctx), await inv.picked(accountId), accountIds);
   const rendered = multi
     ? accountIds.map((id) => users.get(id))
     : accountIds[0]
@@ -64,10 +64,14 @@ export async function setOwner(
   return { ...view.issue, view };
 }
 
-/** Jira user objects of `accountIds`: found in the issues' fields, else from GET /user/bulk. */
+/**
+ * Jira user objects of `accountIds`: found in the issues' fields or among the people the owner
+ * picker just found, else from GET /user/bulk.
+ */
 async function userObjects(
   api: JiraApi,
   issues: readonly JiraIssue[],
+  picked: readonly UserRef[],
   accountIds: readonly string[],
 ): Promise<Map<string, Record<string, unknown>>> {
   const wanted = new Set(accountIds);
@@ -78,16 +82,17 @@ async function userObjects(
       out.set(value.accountId, value);
   };
   for (const issue of issues) for (const value of Object.values(issue.fields)) take(value);
+  const fromRef = (user: UserRef): void => {
+    if (!wanted.has(user.accountId) || out.has(user.accountId)) return;
+    const object: Record<string, unknown> = { accountId: user.accountId };
+    if (user.displayName !== undefined) object.displayName = user.displayName;
+    if (user.active !== undefined) object.active = user.active;
+    if (user.avatarUrl !== undefined) object.avatarUrls = { '48x48': user.avatarUrl };
+    out.set(user.accountId, object);
+  };
+  picked.forEach(fromRef);
   const missing = [...wanted].filter((id) => !out.has(id));
-  if (missing.length > 0) {
-    for (const user of await api.bulkUsers(missing)) {
-      const object: Record<string, unknown> = { accountId: user.accountId };
-      if (user.displayName !== undefined) object.displayName = user.displayName;
-      if (user.active !== undefined) object.active = user.active;
-      if (user.avatarUrl !== undefined) object.avatarUrls = { '48x48': user.avatarUrl };
-      out.set(user.accountId, object);
-    }
-  }
+  if (missing.length > 0) (await api.bulkUsers(missing)).forEach(fromRef);
   for (const id of missing) if (!out.has(id)) out.set(id, { accountId: id });
   return out;
 }

@@ -7,7 +7,7 @@
 import { FINDINGS_PROPERTY } from '../../src/domain/types';
 import { startSnapshotScan } from '../../src/scale/service';
 import { refreshFindings } from '../../src/services/findings-refresh';
-import { ACTIONS, NEIGHBOUR, STORY, type Warmth } from './actions';
+import { ACTIONS, NEIGHBOUR, STORY, STRANGER, type Warmth } from './actions';
 import { meter } from './metering';
 import { ADMIN, PO, harness, issueProperty, type Harness } from './support';
 
@@ -18,6 +18,7 @@ const EXPECTED: Record<string, Record<Warmth, [number, number]>> = {
   'workflow validator': { cold: [2, 1], warm: [1, 1] },
   'set an owner': { cold: [8, 15], warm: [4, 15] },
   'set an owner named nowhere near': { cold: [9, 15], warm: [5, 15] },
+  'set an owner found with the picker': { cold: [8, 15], warm: [4, 15] },
 };
 
 describe('Jira cost per action', () => {
@@ -75,6 +76,20 @@ describe('answers from the write path', () => {
     const fresh = await h.call('getIssueView', { issueKey: STORY }, PO);
     expect(changed.data.view).toEqual(fresh.data);
     expect(changed.data.view.issue.owners[0].displayName).toBe('Raj Patel');
+  });
+
+  it('set owner shows a person the picker found as Jira would, without looking them up', async () => {
+    const { h, later } = clocked();
+    const m = meter(h.deps);
+    const found = await h.call('searchUsers', { query: 'kenji' }, PO);
+    const kenji = found.data.find((u: { accountId: string }) => u.accountId === STRANGER);
+    m.take();
+    const changed = await h.call('setOwner', { issueKey: STORY, accountIds: [STRANGER] }, PO);
+    expect(m.take().calls).not.toContain('GET /rest/api/3/user/bulk');
+    expect(changed.data.owners).toEqual([kenji]);
+    later(60);
+    const fresh = await h.call('getIssueView', { issueKey: STORY }, PO);
+    expect(changed.data.view).toEqual(fresh.data);
   });
 
   it("writes the parent's findings as a full re-read computes them", async () => {
