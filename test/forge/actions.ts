@@ -83,6 +83,25 @@ async function measured(
   return { cost: m.take(), result, h };
 }
 
+/** The PO, with the panel open, makes `accountId` the story's PO. */
+function setOwnerAction(
+  name: string,
+  accountId: string,
+  justBefore?: (h: Harness) => Promise<unknown>,
+): Action {
+  return {
+    name,
+    goal: 4,
+    run: (warmth) =>
+      measured(
+        warmth,
+        (h) => openIssue(h, PO, STORY),
+        (h) => write(h, () => h.call('setOwner', { issueKey: STORY, accountIds: [accountId] }, PO)),
+        justBefore,
+      ),
+  };
+}
+
 export const ACTIONS: Action[] = [
   {
     name: 'issue panel + issue context',
@@ -113,36 +132,10 @@ export const ACTIONS: Action[] = [
         (h) => checkAcceptance(h.deps, { issue: { key: STORY } }),
       ),
   },
-  {
-    name: 'set an owner',
-    goal: 4,
-    run: (warmth) =>
-      measured(
-        warmth,
-        (h) => openIssue(h, PO, STORY),
-        (h) => write(h, () => h.call('setOwner', { issueKey: STORY, accountIds: [NEIGHBOUR] }, PO)),
-      ),
-  },
-  {
-    name: 'set an owner named nowhere near',
-    goal: 4,
-    run: (warmth) =>
-      measured(
-        warmth,
-        (h) => openIssue(h, PO, STORY),
-        (h) => write(h, () => h.call('setOwner', { issueKey: STORY, accountIds: [STRANGER] }, PO)),
-      ),
-  },
-  {
-    name: 'set an owner found with the picker',
-    goal: 4,
-    run: (warmth) =>
-      measured(
-        warmth,
-        (h) => openIssue(h, PO, STORY),
-        (h) => write(h, () => h.call('setOwner', { issueKey: STORY, accountIds: [STRANGER] }, PO)),
-        // The picker's own search (one request) is the step before, as in the UI.
-        (h) => h.call('searchUsers', { query: 'kenji' }, PO),
-      ),
-  },
+  setOwnerAction('set an owner', NEIGHBOUR),
+  setOwnerAction('set an owner named nowhere near', STRANGER),
+  // The picker's own search (one request) is the step before, as in the UI.
+  setOwnerAction('set an owner found with the picker', STRANGER, (h) =>
+    h.call('searchUsers', { query: 'kenji' }, PO),
+  ),
 ];
