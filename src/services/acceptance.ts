@@ -85,8 +85,7 @@ async function mirror(deps: AppDeps, issue: JiraIssue): Promise<AcceptanceRecord
     read = after;
   }
   deps.log?.('acceptance mirror kept changing; the next change will mirror again', { issueId: issue.id });
-  const last = read.state === 'present' ? read.entry.record : null;
-  return last ?? null;
+  return read.state === 'present' ? read.entry.record : null;
 }
 
 function ignoreNotFound(error: unknown): void {
