@@ -6,43 +6,41 @@
  */
 import { isStale, mayAccept } from '../domain/acceptance';
 import { effectiveConfig } from '../domain/config';
-import { evaluate } from '../domain/engine';
-import { neededFieldIds } from '../domain/fields';
 import {
   ACCEPTANCE_PROPERTY,
   type AcceptanceRecord,
   type EvaluatedIssue,
   type JiraIssue,
 } from '../domain/types';
+import type { JiraApi } from '../jira/api';
 import type { AcceptanceView } from '../shared/contract';
 import { AcceptanceChangeRefused, type StoredAcceptance } from '../storage/acceptance-store';
+import { afterWrite, withIssue } from './after-write';
+import { Invocation } from './cache';
 import type { AppDeps } from './deps';
 import { forbidden, invalidState, notFound } from './errors';
-import { refreshFindings } from './findings-refresh';
-import { refreshSnapshotsAfterWrite } from './snapshot-refresh';
-import { acceptanceStore, appApi, configStore, loadMeta, parentKeyOf, projectKeyOf, userApi } from './site';
-import { issueSummary } from './views';
+import { evaluateIssue, type EvaluatedContext } from './issue-view';
+import { acceptanceStore, appApi, userApi } from './site';
 
 const MAX_MIRROR_ROUNDS = 5;
 
 interface StoryState {
-  issue: JiraIssue;
+  api: JiraApi;
+  ec: EvaluatedContext;
   ev: EvaluatedIssue;
   delegates: Record<string, string[]>;
 }
 
-/** Reads the story as the user (so hidden issues stay hidden) and resolves its owners. */
-async function loadStory(deps: AppDeps, accountId: string, issueKey: string): Promise<StoryState> {
-  const api = userApi(deps, accountId);
-  const config = (await configStore(deps).current()).config;
-  const meta = await loadMeta(api);
-  const issue = await api.getIssue(issueKey, { fields: neededFieldIds(meta.fields, config) });
-  const record = await acceptanceStore(deps).record(issue.id);
-  const projectKey = projectKeyOf(issue);
-  const result = evaluate({ ...meta, issues: [issue] }, config, projectKey, { acceptanceOf: () => record });
-  const ev = result.issues.find((i) => i.key === issue.key);
+/**
+ * Reads the story as the user (so hidden issues stay hidden) with everything the write needs
+ * afterwards: its chain, its sub-tasks and its siblings (the parent's findings count them).
+ */
+async function loadStory(inv: Invocation, accountId: string, issueKey: string): Promise<StoryState> {
+  const api = userApi(inv.deps, accountId);
+  const ec = await evaluateIssue(inv, api, issueKey, { siblings: true });
+  const ev = ec.byKey.get(ec.ctx.issue.key);
   if (!ev) throw notFound(`issue ${issueKey} could not be evaluated`);
-  return { issue, ev, delegates: effectiveConfig(config, projectKey).delegates };
+  return { api, ec, ev, delegates: effectiveConfig(ec.config, ev.projectKey).delegates };
 }
 
 function authorize(accountId: string, state: StoryState, action: 'accept' | 'revoke'): void {
@@ -67,8 +65,11 @@ function authorize(accountId: string, state: StoryState, action: 'accept' | 'rev
   }
 }
 
-/** Mirrors the stored record to the issue property until the store stops changing under us. */
-async function mirror(deps: AppDeps, issue: JiraIssue): Promise<void> {
+/**
+ * Mirrors the stored record to the issue property until the store stops changing under us;
+ * returns what the property holds now.
+ */
+async function mirror(deps: AppDeps, issue: JiraIssue): Promise<AcceptanceRecord | null> {
   const store = acceptanceStore(deps);
   const api = appApi(deps);
   let read = await store.read(issue.id);
@@ -80,10 +81,11 @@ async function mirror(deps: AppDeps, issue: JiraIssue): Promise<void> {
     const after = await store.read(issue.id);
     const before = entry?.revision ?? -1;
     const now = after.state === 'present' ? after.entry.revision : -1;
-    if (now === before) return;
+    if (now === before) return record;
     read = after;
   }
   deps.log?.('acceptance mirror kept changing; the next change will mirror again', { issueId: issue.id });
+  return read.state === 'present' ? read.entry.record : null;
 }
 
 function ignoreNotFound(error: unknown): void {
@@ -95,17 +97,20 @@ function historyOf(current: StoredAcceptance | undefined): StoredAcceptance['his
   return (current?.history ?? []).slice(-40);
 }
 
-async function afterChange(deps: AppDeps, accountId: string, state: StoryState): Promise<AcceptanceView> {
-  await mirror(deps, state.issue);
-  const parent = parentKeyOf(state.issue);
-  await refreshFindings(deps, parent ? [state.issue.key, parent] : [state.issue.key]);
-  await refreshSnapshotsAfterWrite(deps, state.issue.key);
-  const fresh = await loadStory(deps, accountId, state.issue.key);
-  const stored = await acceptanceStore(deps).read(state.issue.id);
-  return {
-    issueKey: state.issue.key,
-    acceptance: issueSummary(fresh.ev, stored.state === 'present' ? stored.entry : undefined).acceptance,
-  };
+async function afterChange(inv: Invocation, accountId: string, state: StoryState): Promise<AcceptanceView> {
+  const before = state.ec.ctx.issue;
+  const mirrored = await mirror(inv.deps, before);
+  // The story as Jira holds it now: only the mirrored property changed.
+  const properties = { ...before.properties };
+  if (mirrored) properties[ACCEPTANCE_PROPERTY] = mirrored;
+  else delete properties[ACCEPTANCE_PROPERTY];
+  const view = await afterWrite(
+    inv,
+    state.api,
+    accountId,
+    withIssue(state.ec.ctx, { ...before, properties }),
+  );
+  return { issueKey: before.key, acceptance: view.issue.acceptance, view };
 }
 
 export async function acceptStory(
@@ -113,13 +118,14 @@ export async function acceptStory(
   accountId: string,
   issueKey: string,
 ): Promise<AcceptanceView> {
-  const state = await loadStory(deps, accountId, issueKey);
+  const inv = new Invocation(deps);
+  const state = await loadStory(inv, accountId, issueKey);
   authorize(accountId, state, 'accept');
   const at = deps.now().toISOString();
   const ownerIds = state.ev.owners.map((o) => o.accountId);
   const statusCategory = state.ev.status.category;
   const changedAt = state.ev.statusCategoryChangedAt;
-  await acceptanceStore(deps).change(state.issue.id, (current) => {
+  await acceptanceStore(deps).change(state.ec.ctx.issue.id, (current) => {
     const existing = current?.record ?? null;
     // A valid acceptance stays as it is: a second (racing) accept changes nothing.
     if (
@@ -133,13 +139,13 @@ export async function acceptStory(
     }
     const record: AcceptanceRecord = { acceptedBy: accountId, acceptedAt: at, statusCategory };
     return {
-      issueKey: state.issue.key,
+      issueKey: state.ec.ctx.issue.key,
       record,
       revision: (current?.revision ?? 0) + 1,
       history: [...historyOf(current), { action: 'accept', by: accountId, at }],
     };
   });
-  return afterChange(deps, accountId, state);
+  return afterChange(inv, accountId, state);
 }
 
 export async function revokeAcceptance(
@@ -147,17 +153,18 @@ export async function revokeAcceptance(
   accountId: string,
   issueKey: string,
 ): Promise<AcceptanceView> {
-  const state = await loadStory(deps, accountId, issueKey);
+  const inv = new Invocation(deps);
+  const state = await loadStory(inv, accountId, issueKey);
   authorize(accountId, state, 'revoke');
   const at = deps.now().toISOString();
   try {
-    await acceptanceStore(deps).change(state.issue.id, (current) => {
+    await acceptanceStore(deps).change(state.ec.ctx.issue.id, (current) => {
       if (!current)
         throw new AcceptanceChangeRefused('not-accepted', `${issueKey} has no acceptance to revoke`);
       // Revoking what a racing revoke already revoked is a no-op, not an error.
       if (!current.record) return current;
       return {
-        issueKey: state.issue.key,
+        issueKey: state.ec.ctx.issue.key,
         record: null,
         revision: current.revision + 1,
         history: [...historyOf(current), { action: 'revoke', by: accountId, at }],
@@ -168,5 +175,5 @@ export async function revokeAcceptance(
       throw invalidState(error.message);
     throw error;
   }
-  return afterChange(deps, accountId, state);
+  return afterChange(inv, accountId, state);
 }

@@ -8,6 +8,7 @@ import type { ConfigView, PreviewResult, ProjectConfigView, SiteMeta } from '../
 import type { StoredConfig } from '../storage/config-store';
 import type { AppDeps } from './deps';
 import { ServiceError, forbidden } from './errors';
+import { rememberFields } from './cache';
 import { acceptanceLookup, configStore, loadMeta, userApi } from './site';
 
 const MAX_PROJECTS_LISTED = 200;
@@ -21,8 +22,13 @@ export async function isProjectAdmin(api: JiraApi, projectKey: string): Promise<
   return held.ADMINISTER_PROJECTS === true || held.ADMINISTER === true;
 }
 
-async function siteMeta(api: JiraApi): Promise<SiteMeta> {
+/**
+ * What the admin pages pick from. A site admin's read also refreshes the field list the actions
+ * keep in storage: an admin who just created a field and maps it should not wait for the cache.
+ */
+async function siteMeta(api: JiraApi, refreshFor?: AppDeps): Promise<SiteMeta> {
   const meta = await loadMeta(api);
+  if (refreshFor) await rememberFields(refreshFor, meta.fields);
   const projects: SiteMeta['projects'] = [];
   for await (const page of api.allProjects({ maxResults: 50 })) {
     for (const p of page) projects.push({ key: p.key, name: p.name ?? p.key });
@@ -53,7 +59,8 @@ async function currentOrReport(deps: AppDeps): Promise<StoredConfig> {
 
 export async function getConfig(deps: AppDeps, accountId: string): Promise<ConfigView> {
   const api = userApi(deps, accountId);
-  const [stored, canEdit, site] = await Promise.all([currentOrReport(deps), isSiteAdmin(api), siteMeta(api)]);
+  const [stored, canEdit] = await Promise.all([currentOrReport(deps), isSiteAdmin(api)]);
+  const site = await siteMeta(api, canEdit ? deps : undefined);
   return { config: stored.config, revision: stored.revision, site, canEdit };
 }
 
@@ -67,7 +74,7 @@ export async function saveConfig(
   if (!(await isSiteAdmin(api)))
     throw forbidden('only Jira administrators may change the POPM Guard configuration');
   const saved = await configStore(deps).save(config, revision, accountId);
-  return { config: saved.config, revision: saved.revision, site: await siteMeta(api), canEdit: true };
+  return { config: saved.config, revision: saved.revision, site: await siteMeta(api, deps), canEdit: true };
 }
 
 export async function getProjectConfig(

@@ -3,20 +3,22 @@
  * parent). Reads and writes as the app: it runs from triggers where no user is present, and the
  * property is the app's mirror, not a user's edit.
  */
-import { FINDINGS_PROPERTY } from '../domain/types';
+import { FINDINGS_PROPERTY, type EvaluatedIssue } from '../domain/types';
 import { isJiraError } from '../jira/errors';
+import { Invocation } from './cache';
 import type { AppDeps } from './deps';
 import { findingsPropertyValue } from './findings-property';
-import { evaluateIssue } from './issue-view';
+import { evaluateIssue, type EvaluatedContext } from './issue-view';
 import { appApi } from './site';
 
 /** Refreshes each key's property; returns the keys refreshed (issues gone since are skipped). */
 export async function refreshFindings(deps: AppDeps, issueKeys: readonly string[]): Promise<string[]> {
   const api = appApi(deps);
+  const inv = new Invocation(deps);
   const done: string[] = [];
   for (const key of new Set(issueKeys)) {
     try {
-      const ec = await evaluateIssue(deps, api, key);
+      const ec = await evaluateIssue(inv, api, key);
       const ev = ec.byKey.get(ec.ctx.issue.key);
       if (!ev) continue;
       await api.setIssueProperty(ev.key, FINDINGS_PROPERTY, findingsPropertyValue(ev, deps.now()));
@@ -27,4 +29,27 @@ export async function refreshFindings(deps: AppDeps, issueKeys: readonly string[
     }
   }
   return done;
+}
+
+/**
+ * After a write the app made itself: the property of the issue and of its parent (whose feature
+ * rules count the stories below it), from the neighbourhood the write already evaluated, in one
+ * bulk request. The parent is written only when all of its children were read, as a partial set
+ * could judge it wrongly. Returns the keys written.
+ */
+export async function writeFindingsAfterChange(deps: AppDeps, ec: EvaluatedContext): Promise<string[]> {
+  const targets: { id: string; ev: EvaluatedIssue }[] = [];
+  const own = ec.byKey.get(ec.ctx.issue.key);
+  if (own) targets.push({ id: ec.ctx.issue.id, ev: own });
+  const parent = ec.ctx.ancestors[ec.ctx.ancestors.length - 1];
+  const parentEv = parent ? ec.byKey.get(parent.key) : undefined;
+  if (parent && parentEv && ec.ctx.allSiblingsLoaded) targets.push({ id: parent.id, ev: parentEv });
+  if (targets.length === 0) return [];
+  await appApi(deps).bulkSetIssueProperties(
+    targets.map(({ id, ev }) => ({
+      issueId: id,
+      properties: { [FINDINGS_PROPERTY]: findingsPropertyValue(ev, deps.now()) },
+    })),
+  );
+  return targets.map((t) => t.ev.key);
 }

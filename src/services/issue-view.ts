@@ -2,51 +2,71 @@
 import { mayAccept, parseAcceptance } from '../domain/acceptance';
 import { effectiveConfig, type PopmConfig } from '../domain/config';
 import { evaluateNeighbourhood } from '../domain/scoped';
-import { ACCEPTANCE_PROPERTY, type EvaluatedIssue, type JiraIssue } from '../domain/types';
+import { ACCEPTANCE_PROPERTY, type EvaluatedIssue, type FieldInfo, type JiraIssue } from '../domain/types';
 import type { IssueSummary, IssueView } from '../shared/contract';
 import type { StoredAcceptance } from '../storage/acceptance-store';
 import type { AppDeps } from './deps';
 import { notFound } from './errors';
+import { Invocation } from './cache';
 import {
   acceptanceLookup,
-  configStore,
+  childrenJql,
   loadIssueContext,
-  loadMeta,
+  parentKeyOf,
   userApi,
   CHILD_PAGE,
+  type ContextOptions,
   type IssueContext,
-  type SiteMetaData,
 } from './site';
 import { issueSummary } from './views';
-import { jqlString } from '../jira/jql';
 import type { JiraApi } from '../jira/api';
-import { neededFieldIds, roleFieldOf } from '../domain/fields';
+import { roleFieldOf } from '../domain/fields';
 
 export interface EvaluatedContext {
   ctx: IssueContext;
   byKey: Map<string, EvaluatedIssue>;
   entries: Map<string, StoredAcceptance>;
   config: PopmConfig;
-  meta: SiteMetaData;
+  fields: FieldInfo[];
 }
 
 /** Loads an issue with its ancestors and children and evaluates it with the stored records. */
 export async function evaluateIssue(
-  deps: AppDeps,
+  inv: Invocation,
   api: JiraApi,
   issueKey: string,
-  options: { children?: boolean } = {},
+  options: ContextOptions = {},
 ): Promise<EvaluatedContext> {
-  const config = (await configStore(deps).current()).config;
-  const meta = await loadMeta(api);
-  const ctx = await loadIssueContext(api, config, meta, issueKey, options);
-  const all = [...ctx.ancestors, ctx.issue, ...ctx.children];
-  const { entries, acceptanceOf } = await acceptanceLookup(deps, all);
-  const byKey = evaluateNeighbourhood({ ...meta, issues: all }, config, {
+  const ctx = await loadIssueContext(api, inv, issueKey, options);
+  return evaluateContext(inv, ctx);
+}
+
+/** Every issue of a loaded neighbourhood once (the issue's own copy wins). */
+export function issuesOf(ctx: IssueContext): JiraIssue[] {
+  const byKey = new Map<string, JiraIssue>();
+  for (const i of [...ctx.ancestors, ...ctx.siblings, ...ctx.children]) byKey.set(i.key, i);
+  byKey.set(ctx.issue.key, ctx.issue);
+  return [...byKey.values()];
+}
+
+/**
+ * Evaluates a neighbourhood already in hand (after a write, with the stored records as they are
+ * now): no Jira request. Descendant rules are judged only where every child was read.
+ */
+export async function evaluateContext(inv: Invocation, ctx: IssueContext): Promise<EvaluatedContext> {
+  const [config, fields] = await Promise.all([inv.config(), inv.fields()]);
+  const all = issuesOf(ctx);
+  const { entries, acceptanceOf } = await acceptanceLookup(inv.deps, all);
+  const complete = new Set<string>();
+  if (ctx.allChildrenLoaded) complete.add(ctx.issue.key);
+  const parent = parentKeyOf(ctx.issue);
+  if (ctx.allSiblingsLoaded && parent !== undefined) complete.add(parent);
+  // Issue types come embedded in every issue; the engine reads them from there.
+  const byKey = evaluateNeighbourhood({ issueTypes: [], fields, issues: all }, config, {
     acceptanceOf,
-    complete: new Set(ctx.allChildrenLoaded ? [ctx.issue.key] : []),
+    complete,
   });
-  return { ctx, byKey, entries, config, meta };
+  return { ctx, byKey, entries, config, fields };
 }
 
 function summaryOf(ec: EvaluatedContext, issue: JiraIssue): IssueSummary | undefined {
@@ -72,11 +92,24 @@ export function propertyDisagrees(issue: JiraIssue, stored: StoredAcceptance | u
 }
 
 export async function getIssueView(deps: AppDeps, accountId: string, issueKey: string): Promise<IssueView> {
-  const api = userApi(deps, accountId);
-  const ec = await evaluateIssue(deps, api, issueKey);
+  const inv = new Invocation(deps);
+  // The issue panel and the issue context ask this at the same moment: one of them computes it.
+  return inv.sharedView(issueKey, accountId, async () => {
+    const api = userApi(deps, accountId);
+    return issueViewOf(inv, api, accountId, await evaluateIssue(inv, api, issueKey));
+  });
+}
+
+/** The view of an evaluated neighbourhood for one viewer (at most one request: the permission). */
+export async function issueViewOf(
+  inv: Invocation,
+  api: JiraApi,
+  accountId: string,
+  ec: EvaluatedContext,
+): Promise<IssueView> {
   const ev = ec.byKey.get(ec.ctx.issue.key);
-  if (!ev) throw notFound(`issue ${issueKey} could not be evaluated`);
-  const firstPage = new Set(ec.ctx.firstPageKeys);
+  if (!ev) throw notFound(`issue ${ec.ctx.issue.key} could not be evaluated`);
+  const firstPage = new Set(ec.ctx.firstPageKeys.slice(0, CHILD_PAGE));
   const children = ec.ctx.children.filter((c) => firstPage.has(c.key)).map((c) => summaryOf(ec, c));
   const chain = ec.ctx.ancestors.map((a) => summaryOf(ec, a));
   const stored = ec.entries.get(ec.ctx.issue.id);
@@ -85,7 +118,7 @@ export async function getIssueView(deps: AppDeps, accountId: string, issueKey: s
   const ownerIds = ev.owners.map((o) => o.accountId);
   const actionable = ev.level === 'team' && ev.status.category !== 'new';
   const allowed = mayAccept(accountId, ownerIds, delegates);
-  const editable = await api.getMyPermissions(['EDIT_ISSUES'], ev.projectKey);
+  const editable = ev.level !== 'subtask' && (await inv.mayEditIssues(api, accountId, ev.projectKey));
 
   return {
     issue: issueSummary(ev, stored),
@@ -96,7 +129,7 @@ export async function getIssueView(deps: AppDeps, accountId: string, issueKey: s
     permissions: {
       accept: actionable && allowed,
       revoke: actionable && allowed && (stored?.record ?? null) !== null,
-      setOwner: ev.level !== 'subtask' && editable.EDIT_ISSUES === true,
+      setOwner: editable,
     },
     propertyMismatch: propertyDisagrees(ec.ctx.issue, stored),
     ownerField: ownerFieldView(ec, ev),
@@ -105,7 +138,7 @@ export async function getIssueView(deps: AppDeps, accountId: string, issueKey: s
 
 function ownerFieldView(ec: EvaluatedContext, ev: EvaluatedIssue): IssueView['ownerField'] {
   if (ev.level === 'subtask') return null;
-  const field = roleFieldOf(ec.meta.fields, ec.config, ev.projectKey, ev.level);
+  const field = roleFieldOf(ec.fields, ec.config, ev.projectKey, ev.level);
   return field ? { id: field.id, name: field.name, multi: field.schema?.type === 'array' } : null;
 }
 
@@ -116,28 +149,22 @@ export async function getChildren(
   issueKey: string,
   cursor: string | undefined,
 ): Promise<{ children: IssueSummary[]; cursor: string | null }> {
+  const inv = new Invocation(deps);
   const api = userApi(deps, accountId);
-  const config = (await configStore(deps).current()).config;
-  const meta = await loadMeta(api);
   // The parent's chain is read too: a child's rules (story-without-feature) look upwards.
-  const ctx = await loadIssueContext(api, config, meta, issueKey, { children: false });
+  const ctx = await loadIssueContext(api, inv, issueKey, { children: false });
   const page = await api.searchJql({
-    jql: `parent = ${jqlString(ctx.issue.key)} ORDER BY key ASC`,
-    fields: neededFieldIds(meta.fields, config),
-    properties: [ACCEPTANCE_PROPERTY],
+    jql: childrenJql(ctx.issue.key),
+    fields: ctx.fields,
+    properties: ctx.properties,
     maxResults: CHILD_PAGE,
     ...(cursor !== undefined ? { nextPageToken: cursor } : {}),
   });
-  const { entries, acceptanceOf } = await acceptanceLookup(deps, page.issues);
-  const byKey = evaluateNeighbourhood(
-    { ...meta, issues: [...ctx.ancestors, ctx.issue, ...page.issues] },
-    config,
-    { acceptanceOf, complete: new Set() },
-  );
+  const ec = await evaluateContext(inv, { ...ctx, children: page.issues });
   const children: IssueSummary[] = [];
   for (const issue of page.issues) {
-    const ev = byKey.get(issue.key);
-    if (ev) children.push(issueSummary(ev, entries.get(issue.id)));
+    const summary = summaryOf(ec, issue);
+    if (summary) children.push(summary);
   }
   return { children, cursor: page.nextPageToken ?? null };
 }

@@ -2,7 +2,7 @@
  * Reading the part of a site one use case needs, through the Jira access layer: site metadata,
  * one issue with its ancestors and children, acceptance records from the app's store.
  */
-import { JiraApi } from '../jira/api';
+import { JiraApi, MAX_SEARCH_PAGE_WITH_FIELDS } from '../jira/api';
 import { jqlString } from '../jira/jql';
 import { neededFieldIds } from '../domain/fields';
 import { ACCEPTANCE_PROPERTY, type FieldInfo, type IssueTypeInfo, type JiraIssue } from '../domain/types';
@@ -34,10 +34,16 @@ export function acceptanceStore(deps: AppDeps): AcceptanceStore {
   return new AcceptanceStore(deps.store);
 }
 
+/** Issue types and custom fields, read now (the admin pages; actions use cache.ts). */
 export async function loadMeta(api: JiraApi): Promise<SiteMetaData> {
-  const [issueTypes, allFields] = await Promise.all([api.getIssueTypes(), api.getFields()]);
-  const fields = allFields.filter((f) => f.custom).map(({ custom: _custom, ...info }) => info);
+  const [issueTypes, fields] = await Promise.all([api.getIssueTypes(), readCustomFields(api)]);
   return { issueTypes, fields };
+}
+
+/** Custom fields only, as the engine expects them. */
+export async function readCustomFields(api: JiraApi): Promise<FieldInfo[]> {
+  const all = await api.getFields();
+  return all.filter((f) => f.custom).map(({ custom: _custom, ...info }) => info);
 }
 
 export function parentKeyOf(issue: JiraIssue): string | undefined {
@@ -59,65 +65,164 @@ export interface IssueContext {
   firstPageToken: string | null;
   /** True when every child was read (descendant rules can be judged on the issue itself). */
   allChildrenLoaded: boolean;
+  /** The parent's children (the issue among them), when asked for. */
+  siblings: JiraIssue[];
+  /** True when every one of the parent's children was read. */
+  allSiblingsLoaded: boolean;
+  /** The field ids and properties every issue here was read with. */
+  fields: string[];
+  properties: string[];
+}
+
+export interface ContextOptions {
+  /** Read the issue's children (default true). */
+  children?: boolean;
+  /** Read the issue's ancestors (default true). */
+  ancestors?: boolean;
+  /** Read the parent's other children too: a write to the issue changes the parent's findings. */
+  siblings?: boolean;
+}
+
+/** What loading an issue's neighbourhood needs besides Jira: fields and chain hints (cache.ts). */
+export interface ContextSource {
+  fields(): Promise<FieldInfo[]>;
+  config(): Promise<PopmConfig>;
+  chainHint(issueKey: string): Promise<string[]>;
+  rememberChain(issueKey: string, up: readonly string[]): Promise<void>;
 }
 
 export const CHILD_PAGE = 50;
+
+/** The query behind an issue's children list and its cursor (`getChildren` pages it). */
+export function childrenJql(issueKey: string): string {
+  return `parent = ${jqlString(issueKey)} ORDER BY key ASC`;
+}
 /** Enough for any sane feature; beyond it the roll-up is partial rather than the view slow. */
 const MAX_CHILD_PAGES = 20;
 const MAX_DEPTH = 10;
 
 /**
- * The issue, its ancestors (one request per level: each level is only known from the one below)
- * and its children (search `parent = KEY`, paged).
+ * The issue, its ancestors and its children (and, when asked, its siblings), in as few requests
+ * as the chain hints allow: the issue with every hinted ancestor in one bulk fetch, each missing
+ * level in one more (taking that level's own hint along), and children with siblings in one
+ * search `parent in (issue, parent)`. The issue and its ancestors are read by id or key (Jira's
+ * database, current right after a write); only the lists come from the search index. Hinted keys
+ * never go into JQL: a key that no longer exists or that the user cannot see would fail the
+ * whole query, while bulk fetch just leaves it out.
  */
 export async function loadIssueContext(
   api: JiraApi,
-  config: PopmConfig,
-  meta: SiteMetaData,
+  source: ContextSource,
   issueKey: string,
-  options: { children?: boolean } = {},
+  options: ContextOptions = {},
 ): Promise<IssueContext> {
-  const fields = neededFieldIds(meta.fields, config);
+  const fields = neededFieldIds(await source.fields(), await source.config());
   const properties = [ACCEPTANCE_PROPERTY];
-  const issue = await api.getIssue(issueKey, { fields, properties });
+  const wantAncestors = options.ancestors !== false;
+  const hint = wantAncestors ? await source.chainHint(issueKey) : [];
+  const fetched = new Map<string, JiraIssue>();
+  let issue: JiraIssue | undefined;
+  if (hint.length > 0) {
+    const { issues } = await api.bulkFetch([issueKey, ...hint], fields, properties);
+    for (const i of issues) fetched.set(i.key, i);
+    issue = fetched.get(issueKey);
+  }
+  // GET answers 404 for an issue that is gone or hidden (NOT_FOUND), and follows a moved key.
+  issue ??= await api.getIssue(issueKey, { fields, properties });
+
   const ancestors: JiraIssue[] = [];
   const seen = new Set([issue.key]);
-  let parent = parentKeyOf(issue);
+  let walked = false;
+  let parent = wantAncestors ? parentKeyOf(issue) : undefined;
   while (parent !== undefined && !seen.has(parent) && ancestors.length < MAX_DEPTH) {
     seen.add(parent);
-    const { issues } = await api.bulkFetch([parent], fields, properties);
-    const found = issues[0];
+    let found = fetched.get(parent);
+    if (!found) {
+      walked = true;
+      const more = (await source.chainHint(parent)).filter((k) => !fetched.has(k));
+      const { issues } = await api.bulkFetch([parent, ...more], fields, properties);
+      for (const i of issues) fetched.set(i.key, i);
+      found = fetched.get(parent);
+    }
     if (!found) break; // deleted or hidden from this user: the chain stops here
     ancestors.unshift(found);
     parent = parentKeyOf(found);
   }
-  const children: JiraIssue[] = [];
-  let firstPageKeys: string[] = [];
-  let firstPageToken: string | null = null;
-  let allChildrenLoaded = false;
-  if (options.children !== false) {
-    let token: string | undefined;
-    for (let page = 0; page < MAX_CHILD_PAGES; page++) {
-      const result = await api.searchJql({
-        jql: `parent = ${jqlString(issue.key)} ORDER BY key ASC`,
+  if (wantAncestors) {
+    const up = ancestors.map((a) => a.key).reverse();
+    if (up.join() !== hint.join()) await source.rememberChain(issue.key, up);
+    // Levels read one by one: their own chains are known now, so the next issue below is cheap.
+    if (walked) for (let i = 0; i < up.length; i++) await source.rememberChain(up[i]!, up.slice(i + 1));
+  }
+
+  const parentIssue = ancestors[ancestors.length - 1];
+  const withSiblings = options.siblings === true && parentIssue !== undefined;
+  const withChildren = options.children !== false;
+  const out: IssueContext = {
+    issue,
+    ancestors,
+    children: [],
+    firstPageKeys: [],
+    firstPageToken: null,
+    allChildrenLoaded: false,
+    siblings: [],
+    allSiblingsLoaded: false,
+    fields,
+    properties,
+  };
+  if (!withChildren && !withSiblings) return out;
+  const parents = [...(withChildren ? [issue.key] : []), ...(withSiblings ? [parentIssue.key] : [])];
+  const onlyChildren = !withSiblings;
+  // Children alone: exactly getChildren's query, so the first page's token is valid there.
+  const jql = onlyChildren
+    ? childrenJql(issue.key)
+    : `parent in (${parents.map(jqlString).join(', ')}) ORDER BY key ASC`;
+  let token: string | undefined;
+  let complete = false;
+  const found: JiraIssue[] = [];
+  for (let page = 0; page < MAX_CHILD_PAGES; page++) {
+    const result = await api.searchJql({
+      jql,
+      fields,
+      properties,
+      maxResults: onlyChildren ? CHILD_PAGE : MAX_SEARCH_PAGE_WITH_FIELDS,
+      ...(token !== undefined ? { nextPageToken: token } : {}),
+    });
+    found.push(...result.issues);
+    if (page === 0 && onlyChildren) {
+      out.firstPageKeys = result.issues.map((i) => i.key);
+      out.firstPageToken = result.nextPageToken ?? null;
+    }
+    token = result.nextPageToken;
+    if (token === undefined) {
+      complete = true;
+      break;
+    }
+  }
+  for (const i of found) {
+    const p = parentKeyOf(i);
+    if (withChildren && p === issue.key) out.children.push(i);
+    // The issue itself as the database has it, not as the search index may still have it.
+    if (withSiblings && p === parentIssue.key) out.siblings.push(i.key === issue.key ? issue : i);
+  }
+  out.allChildrenLoaded = withChildren && complete;
+  out.allSiblingsLoaded = withSiblings && complete;
+  if (withChildren && !onlyChildren) {
+    out.firstPageKeys = out.children.slice(0, CHILD_PAGE).map((c) => c.key);
+    if (out.children.length > CHILD_PAGE || !complete) {
+      // Rare (a story with more than a page of sub-tasks): the UI pages with `parent = KEY`, so
+      // its first token must come from that query.
+      const first = await api.searchJql({
+        jql: childrenJql(issue.key),
         fields,
         properties,
         maxResults: CHILD_PAGE,
-        ...(token !== undefined ? { nextPageToken: token } : {}),
       });
-      children.push(...result.issues);
-      if (page === 0) {
-        firstPageKeys = result.issues.map((i) => i.key);
-        firstPageToken = result.nextPageToken ?? null;
-      }
-      token = result.nextPageToken;
-      if (token === undefined) {
-        allChildrenLoaded = true;
-        break;
-      }
+      out.firstPageKeys = first.issues.map((i) => i.key);
+      out.firstPageToken = first.nextPageToken ?? null;
     }
   }
-  return { issue, ancestors, children, firstPageKeys, firstPageToken, allChildrenLoaded };
+  return out;
 }
 
 /** Stored acceptance entries of the given issues, and the engine's `acceptanceOf` over them. */

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { AppDeps } from './deps';
+import { Invocation } from './cache';
 import { appApi } from './site';
 import { evaluateIssue } from './issue-view';
 
@@ -22,7 +23,12 @@ export async function checkAcceptance(deps: AppDeps, args: unknown): Promise<Val
   if (!parsed.success)
     return { result: false, errorMessage: 'POPM Guard could not read which issue is being transitioned.' };
   const key = parsed.data.issue.key;
-  const ec = await evaluateIssue(deps, appApi(deps), key, { children: false });
+  // Acceptance validity is the story's own (owners, record, status): the story alone is read, in
+  // one request, and the site's fields come from the cache.
+  const ec = await evaluateIssue(new Invocation(deps), appApi(deps), key, {
+    children: false,
+    ancestors: false,
+  });
   const ev = ec.byKey.get(ec.ctx.issue.key);
   if (!ev || ev.level !== 'team') return { result: true };
   if (ev.acceptanceValid && ec.entries.get(ec.ctx.issue.id)?.staleSince === undefined)

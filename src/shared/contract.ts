@@ -212,6 +212,13 @@ export interface PreviewResult {
 export interface AcceptanceView {
   issueKey: string;
   acceptance: IssueSummary['acceptance'];
+  /** The issue view after the change, so the UI shows it without asking again. */
+  view: IssueView;
+}
+
+/** setOwner's answer: the issue after the change, and its whole view (the UI shows it as is). */
+export interface OwnerChangeView extends IssueSummary {
+  view: IssueView;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -251,7 +258,7 @@ export interface ResultTypes {
   getGadgetSummary: GadgetSummary;
   acceptStory: AcceptanceView;
   revokeAcceptance: AcceptanceView;
-  setOwner: IssueSummary;
+  setOwner: OwnerChangeView;
   searchUsers: OwnerView[];
   getConfig: ConfigView;
   saveConfig: ConfigView;

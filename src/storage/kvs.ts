@@ -53,8 +53,11 @@ export class KvsStore implements KeyValueStore {
     return this.kvs.get<T>(key);
   }
 
-  set(key: string, value: unknown): Promise<void> {
-    return this.kvs.set(key, value);
+  set(key: string, value: unknown, options?: { ttlSeconds?: number }): Promise<void> {
+    const ttl = options?.ttlSeconds;
+    return ttl === undefined
+      ? this.kvs.set(key, value)
+      : this.kvs.set(key, value, { ttl: { value: Math.max(1, Math.ceil(ttl)), unit: 'SECONDS' } });
   }
 
   delete(key: string): Promise<void> {

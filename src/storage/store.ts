@@ -4,7 +4,11 @@
  */
 export interface KeyValueStore {
   get<T = unknown>(key: string): Promise<T | undefined>;
-  set(key: string, value: unknown): Promise<void>;
+  /**
+   * `ttlSeconds` lets the store drop the key by itself (caches); it is a garbage-collection hint,
+   * not a clock: readers of an expiring value still check its age.
+   */
+  set(key: string, value: unknown, options?: { ttlSeconds?: number }): Promise<void>;
   delete(key: string): Promise<void>;
   /** Keys starting with `prefix`, with their values (paged internally). */
   list<T = unknown>(prefix: string): Promise<{ key: string; value: T }[]>;

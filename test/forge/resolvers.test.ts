@@ -108,6 +108,12 @@ describe('accept and revoke', () => {
           valid: true,
           stale: false,
         }),
+        // The answer carries the updated view, so the panel shows it without asking again.
+        view: expect.objectContaining({
+          issue: expect.objectContaining({ key: IN_PROGRESS }),
+          permissions: expect.objectContaining({ revoke: true }),
+          propertyMismatch: false,
+        }),
       },
     });
     expect(await issueProperty(h, IN_PROGRESS, 'popm.acceptance')).toEqual(
@@ -168,7 +174,16 @@ describe('accept and revoke', () => {
     );
     await h.call('acceptStory', { issueKey: IN_PROGRESS }, PO);
     const revoked = await h.call('revokeAcceptance', { issueKey: IN_PROGRESS }, PO);
-    expect(revoked).toEqual({ ok: true, data: { issueKey: IN_PROGRESS, acceptance: null } });
+    expect(revoked).toEqual({
+      ok: true,
+      data: {
+        issueKey: IN_PROGRESS,
+        acceptance: null,
+        view: expect.objectContaining({
+          permissions: expect.objectContaining({ accept: true, revoke: false }),
+        }),
+      },
+    });
     expect(await issueProperty(h, IN_PROGRESS, 'popm.acceptance')).toBeUndefined();
     expect((await h.call('revokeAcceptance', { issueKey: IN_PROGRESS }, OTHER)).error.code).toBe('FORBIDDEN');
   });

@@ -81,7 +81,12 @@ export function harness(
     logs,
     call: (name, payload, accountId) =>
       invokeResolver(definitions, name, payload, accountId === undefined ? {} : { accountId }),
-    dump: async () => Object.fromEntries((await store.list('')).map((e) => [e.key, e.value])),
+    // Caches (src/services/cache.ts: field lists, chain hints, views) are not records: reads keep
+    // them to spare Jira requests, so "nothing stored" means nothing else.
+    dump: async () =>
+      Object.fromEntries(
+        (await store.list('')).filter((e) => !e.key.startsWith('cache:')).map((e) => [e.key, e.value]),
+      ),
   };
 }
 

@@ -25,10 +25,17 @@ export function IssuePanel({ issueKey }: { issueKey: string | undefined }) {
 }
 
 function IssuePanelFor({ issueKey }: { issueKey: string }) {
-  const { value, reload } = useResult(() => api.getIssueView({ issueKey }), [issueKey]);
+  const { value, reload, setValue } = useResult(() => api.getIssueView({ issueKey }), [issueKey]);
+  // A write answers with the updated view: show it as is (a fresh mount resets local state).
+  const [shown, setShown] = useState(0);
+  const changed = (view?: IssueView) => {
+    if (!view) return reload();
+    setShown((n) => n + 1);
+    setValue({ state: 'ok', data: view });
+  };
   if (value.state === 'loading') return <Loading label={`Loading ownership of ${issueKey}`} />;
   if (value.state === 'error') return <ErrorMessage error={value.error} onRetry={reload} />;
-  return <IssuePanelView view={value.data} onChanged={reload} />;
+  return <IssuePanelView key={shown} view={value.data} onChanged={changed} />;
 }
 
 export function ChainRow({ issue, current }: { issue: IssueSummary; current: boolean }) {
@@ -46,7 +53,13 @@ export function ChainRow({ issue, current }: { issue: IssueSummary; current: boo
   );
 }
 
-export function IssuePanelView({ view, onChanged }: { view: IssueView; onChanged: () => void }) {
+export function IssuePanelView({
+  view,
+  onChanged,
+}: {
+  view: IssueView;
+  onChanged: (view?: IssueView) => void;
+}) {
   const { issue } = view;
   const [actionError, setActionError] = useState<ResultError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -64,7 +77,7 @@ export function IssuePanelView({ view, onChanged }: { view: IssueView; onChanged
     setBusy(false);
     if (!r.ok) return setActionError(r.error);
     flag(what === 'accept' ? `${issue.key} accepted` : `Acceptance of ${issue.key} revoked`);
-    onChanged();
+    onChanged(r.data.view);
   };
 
   // A multi-user owner field gains and loses people one at a time; a single one is replaced. Owners
@@ -81,7 +94,7 @@ export function IssuePanelView({ view, onChanged }: { view: IssueView; onChanged
     if (!r.ok) return setActionError(r.error);
     setPicking(false);
     flag(done);
-    onChanged();
+    onChanged(r.data.view);
   };
 
   const setOwner = (user: OwnerView) =>
@@ -167,7 +180,7 @@ export function IssuePanelView({ view, onChanged }: { view: IssueView; onChanged
         )}
       </section>
 
-      {actionError && <ErrorMessage error={actionError} onRetry={onChanged} />}
+      {actionError && <ErrorMessage error={actionError} onRetry={() => onChanged()} />}
 
       {isStory && (
         <section className="popm-section" aria-labelledby="popm-acc-h">

@@ -1,0 +1,48 @@
+/**
+ * What follows every write the app makes to a story or its owner, from the neighbourhood the write
+ * path already read: evaluate it again (the stored records as they are now), mirror the findings
+ * of the issue and its parent, patch the stored project snapshots, and answer with the new issue
+ * view, so neither this invocation nor the UI reads the issue again.
+ */
+import type { IssueView } from '../shared/contract';
+import type { JiraApi } from '../jira/api';
+import type { Invocation } from './cache';
+import { writeFindingsAfterChange } from './findings-refresh';
+import { evaluateContext, issueViewOf, issuesOf } from './issue-view';
+import type { IssueContext } from './site';
+import { refreshSnapshotsAfterWrite } from './snapshot-refresh';
+import type { JiraIssue } from '../domain/types';
+
+/** The neighbourhood with the issue replaced by its state after the write. */
+export function withIssue(ctx: IssueContext, issue: JiraIssue): IssueContext {
+  return {
+    ...ctx,
+    issue,
+    siblings: ctx.siblings.map((s) => (s.key === issue.key ? issue : s)),
+  };
+}
+
+export async function afterWrite(
+  inv: Invocation,
+  api: JiraApi,
+  accountId: string,
+  ctx: IssueContext,
+): Promise<IssueView> {
+  const ec = await evaluateContext(inv, ctx);
+  await writeFindingsAfterChange(inv.deps, ec);
+  await refreshSnapshotsAfterWrite(inv.deps, ctx.issue.key, {
+    issues: issuesOf(ctx),
+    fields: ctx.fields,
+    properties: ctx.properties,
+  });
+  // Every viewer's stored view of the issue and of the issues whose views show it is now stale.
+  await inv.forgetViews([
+    ctx.issue.key,
+    ...ctx.ancestors.map((a) => a.key),
+    ...ctx.children.map((c) => c.key),
+  ]);
+  // The view shows what the issue panel shows (roll-ups of the issue's own subtree, not its
+  // siblings'), so the answer is exactly what a fresh read would give.
+  const shown = await evaluateContext(inv, { ...ctx, siblings: [], allSiblingsLoaded: false });
+  return issueViewOf(inv, api, accountId, shown);
+}
