@@ -1,5 +1,6 @@
 /** Every failure a resolver can meet, mapped once to the contract's Result envelope. */
 import { ConfigError } from '../domain/config';
+import { DeadlineError } from '../domain/deadline';
 import { JiraError } from '../jira/errors';
 import { JqlError } from '../jira/jql';
 import { ServiceError } from '../services/errors';
@@ -24,7 +25,14 @@ export function toFailure(
   log?: (m: string, extra?: Record<string, unknown>) => void,
 ): Result<never> {
   if (error instanceof ServiceError) return fail(error.code, error.message, error.details);
-  if (error instanceof JiraError) return fail(JIRA_CODES[error.cause], error.message);
+  if (error instanceof JiraError) {
+    const code = JIRA_CODES[error.cause];
+    return fail(code, error.message, undefined, code === 'RATE_LIMITED' ? error.retryAfterMs : undefined);
+  }
+  // Out of time before a wait or a write could finish: nothing was changed, and trying again is
+  // the remedy, as for a rate limit (which is what usually ate the time).
+  if (error instanceof DeadlineError)
+    return fail('RATE_LIMITED', error.message, undefined, error.retryAfterMs);
   if (error instanceof ConfigError) return fail('INVALID_CONFIG', error.message, error.issues);
   if (error instanceof RevisionConflictError || error instanceof StoreBusyError)
     return fail('CONFLICT', error.message);
