@@ -6,7 +6,7 @@
  */
 import Resolver from '@forge/resolver';
 import { z } from 'zod';
-import { formatPath } from '../domain/config';
+import { formatPath, MAX_CONFIG_ISSUES } from '../domain/config';
 import { acceptStory, revokeAcceptance } from '../services/acceptance';
 import {
   getConfig,
@@ -58,7 +58,8 @@ export const handlers: { [N in ResolverName]: Handler<N> } = {
   previewConfig: (deps, me, p) => previewConfig(deps, me, p.projectKey, p.config),
 };
 
-const MAX_DETAILS = 20;
+/** BAD_REQUEST carries as many details as INVALID_CONFIG. */
+const MAX_DETAILS = MAX_CONFIG_ISSUES;
 
 function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
