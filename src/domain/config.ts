@@ -16,6 +16,31 @@ import {
 
 export const CONFIG_VERSION = 1;
 
+/**
+ * Bounds of every map and list, so each stored piece stays well under Forge's 240 KiB per kvs
+ * value: the site-wide settings are one value, each project's overrides another. Counts are far
+ * above what a real site needs; the byte caps are the final guarantee whatever the strings hold.
+ */
+export const CONFIG_LIMITS = {
+  levels: 200,
+  roleFields: 10,
+  teamOwners: 300,
+  projectDefaults: 300,
+  delegateOwners: 300,
+  delegatesPerOwner: 50,
+  /** Projects with overrides of their own. */
+  projects: 300,
+  /** Serialised size of the site-wide settings (everything but `projects`). */
+  siteBytes: 128 * 1024,
+  /** Serialised size of one project's overrides. */
+  projectBytes: 64 * 1024,
+} as const;
+
+function jsonBytes(value: unknown): number {
+  return new TextEncoder().encode(JSON.stringify(value)).length;
+}
+
+const kib = (bytes: number) => `${Math.ceil(bytes / 1024)} KiB`;
 const accountId = z.string().min(1).max(128);
 const fieldId = z
   .string()
@@ -25,14 +50,43 @@ const fieldId = z
   );
 const projectKey = z.string().regex(/^[A-Z][A-Z0-9_]{0,254}$/, 'must be a Jira project key such as ART');
 
+/** A record of at most `max` entries, refused with a message naming the limit. */
+function boundedRecord<K extends z.ZodType<string, string>, V extends z.ZodType>(
+  key: K,
+  value: V,
+  max: number,
+  what: string,
+) {
+  return z.record(key, value).check((ctx) => {
+    const n = Object.keys(ctx.value).length;
+    if (n > max) {
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value,
+        message: `${n} ${what}; at most ${max} are allowed`,
+      });
+    }
+  });
+}
+
 export const roleConfigSchema = z
   .object({
     /** User fields to read owners from, first non-empty wins. Missing = discover by name. */
-    fields: z.array(fieldId).max(10).optional(),
+    fields: z.array(fieldId).max(CONFIG_LIMITS.roleFields).optional(),
     /** Team field value -> owner account, used when no field holds an owner. */
-    teamOwners: z.record(z.string().min(1).max(255), accountId).optional(),
+    teamOwners: boundedRecord(
+      z.string().min(1).max(255),
+      accountId,
+      CONFIG_LIMITS.teamOwners,
+      'team owners',
+    ).optional(),
     /** Project key -> default owner account, used when neither field nor team gives one. */
-    projectDefaults: z.record(projectKey, accountId).optional(),
+    projectDefaults: boundedRecord(
+      projectKey,
+      accountId,
+      CONFIG_LIMITS.projectDefaults,
+      'project defaults',
+    ).optional(),
   })
   .strict();
 
@@ -53,16 +107,37 @@ export const projectOverrideSchema = z
       .partial()
       .strict()
       .optional(),
-    delegates: z.array(accountId).max(50).optional(),
+    delegates: z
+      .array(accountId)
+      .max(
+        CONFIG_LIMITS.delegatesPerOwner,
+        `at most ${CONFIG_LIMITS.delegatesPerOwner} delegates are allowed`,
+      )
+      .optional(),
     rules: rulesSchema.optional(),
   })
-  .strict();
+  .strict()
+  .check((ctx) => {
+    const bytes = jsonBytes(ctx.value);
+    if (bytes > CONFIG_LIMITS.projectBytes) {
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value,
+        message: `these project settings take ${kib(bytes)}; at most ${kib(CONFIG_LIMITS.projectBytes)} are stored per project`,
+      });
+    }
+  });
 
 export const configSchema = z
   .object({
     version: z.literal(CONFIG_VERSION),
     /** Explicit level per issue type, keyed by issue type id or (case-insensitive) name. */
-    levels: z.record(z.string().min(1).max(255), z.enum(LEVELS)).default({}),
+    levels: boundedRecord(
+      z.string().min(1).max(255),
+      z.enum(LEVELS),
+      CONFIG_LIMITS.levels,
+      'issue type levels',
+    ).default({}),
     roles: z
       .object({ portfolio: roleConfigSchema, program: roleConfigSchema, team: roleConfigSchema })
       .partial()
@@ -73,12 +148,38 @@ export const configSchema = z
     /** Field holding acceptance criteria; missing = discover the field named "Acceptance Criteria". */
     acceptanceCriteriaField: fieldId.optional(),
     /** Owner account -> accounts that may accept on the owner's behalf. */
-    delegates: z.record(accountId, z.array(accountId).max(50)).default({}),
+    delegates: boundedRecord(
+      accountId,
+      z
+        .array(accountId)
+        .max(
+          CONFIG_LIMITS.delegatesPerOwner,
+          `at most ${CONFIG_LIMITS.delegatesPerOwner} delegates are allowed`,
+        ),
+      CONFIG_LIMITS.delegateOwners,
+      'owners with delegates',
+    ).default({}),
     rules: rulesSchema.default({}),
-    /** Per-project overrides, keyed by project key. */
-    projects: z.record(projectKey, projectOverrideSchema).default({}),
+    /** Per-project overrides, keyed by project key; stored apart from the rest, one value each. */
+    projects: boundedRecord(
+      projectKey,
+      projectOverrideSchema,
+      CONFIG_LIMITS.projects,
+      'projects with settings',
+    ).default({}),
   })
-  .strict();
+  .strict()
+  .check((ctx) => {
+    const { projects: _projects, ...site } = ctx.value;
+    const bytes = jsonBytes(site);
+    if (bytes > CONFIG_LIMITS.siteBytes) {
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value,
+        message: `the site-wide settings take ${kib(bytes)}; at most ${kib(CONFIG_LIMITS.siteBytes)} are stored`,
+      });
+    }
+  });
 
 export type RoleConfig = z.infer<typeof roleConfigSchema>;
 export type ProjectOverride = z.infer<typeof projectOverrideSchema>;
@@ -107,21 +208,39 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-/** Parses untrusted configuration; throws `ConfigError` naming every bad path. */
+/** Details kept in a ConfigError: a hostile value can fail thousands of ways; the first few tell. */
+export const MAX_CONFIG_ISSUES = 20;
+const MAX_ISSUE_MESSAGE = 200;
+
+/** A ConfigError with at most MAX_CONFIG_ISSUES details, the message naming the first three. */
+export function configErrorFrom(
+  what: string,
+  issues: readonly { path: string; message: string }[],
+): ConfigError {
+  const clip = (t: string) => (t.length > MAX_ISSUE_MESSAGE ? `${t.slice(0, MAX_ISSUE_MESSAGE - 1)}…` : t);
+  const kept = issues.slice(0, MAX_CONFIG_ISSUES).map((i) => ({ path: i.path, message: clip(i.message) }));
+  const shown = kept.slice(0, 3).map((i) => `${i.path || '(root)'}: ${i.message}`);
+  const more = issues.length - shown.length;
+  return new ConfigError(`${what}: ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`, kept);
+}
+
+/** Parses untrusted configuration; throws `ConfigError` naming the bad paths. */
 export function parseConfig(input: unknown): PopmConfig {
   const result = configSchema.safeParse(input);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
-  const summary = issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ');
-  throw new ConfigError(`invalid configuration: ${summary}`, issues);
+  throw configErrorFrom(
+    'invalid configuration',
+    result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+  );
 }
 
 export function parseProjectOverride(input: unknown): ProjectOverride {
   const result = projectOverrideSchema.safeParse(input);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
-  const summary = issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ');
-  throw new ConfigError(`invalid project settings: ${summary}`, issues);
+  throw configErrorFrom(
+    'invalid project settings',
+    result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+  );
 }
 
 /** The settings that apply to one project: site-wide values with that project's overrides on top. */

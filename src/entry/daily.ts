@@ -3,10 +3,10 @@
  * gadget's trend and queues a reconciling rescan of it.
  */
 import { dailySnapshots } from '../scale/service';
-import { forgeDeps } from './deps';
+import { forgeDeps, invocationDeadline } from './deps';
 
 export async function handler(): Promise<void> {
-  const deps = forgeDeps();
+  const deps = forgeDeps(invocationDeadline('trigger'));
   const outcome = await dailySnapshots(deps);
   deps.log?.('daily snapshots', { recorded: outcome.recorded.length, queued: outcome.queued.length });
 }

@@ -1,9 +1,10 @@
 /**
  * AppDeps on Forge: Jira through `requestJira` (as the user or as the app), storage in
- * `@forge/kvs`, scans on the `popm-scan` queue of `@forge/events`.
+ * `@forge/kvs`, scans on the `popm-scan` queue of `@forge/events`, and the invocation's deadline.
  */
 import { Queue } from '@forge/events';
 import { kvs } from '@forge/kvs';
+import { deadlineAfter, type Deadline } from '../domain/deadline';
 import { forgeTransport } from '../jira/transports/forge';
 import type { AppDeps } from '../services/deps';
 import { KvsStore } from '../storage/kvs';
@@ -11,15 +12,41 @@ import { KvsStore } from '../storage/kvs';
 /** Must match the `consumer` module's `queue` in manifest.yml. */
 export const SCAN_QUEUE = 'popm-scan';
 
-export function forgeDeps(): AppDeps {
+/**
+ * Forge's time limit per function kind (resolvers and the workflow validator 25 s, product-event
+ * and scheduled triggers 55 s, queue consumers the 900 s set in manifest.yml).
+ */
+export const FORGE_TIME_LIMIT_MS = {
+  resolver: 25_000,
+  validator: 25_000,
+  trigger: 55_000,
+  consumer: 900_000,
+} as const;
+export type InvocationKind = keyof typeof FORGE_TIME_LIMIT_MS;
+
+/**
+ * Kept back from the limit: the platform's clock starts before our handler runs, and answering
+ * (serialising the result, logging) takes a moment too.
+ */
+export const ANSWER_RESERVE_MS = 2_000;
+
+/** The deadline of an invocation of this kind that starts now. */
+export function invocationDeadline(kind: InvocationKind, now: () => number = Date.now): Deadline {
+  return deadlineAfter(FORGE_TIME_LIMIT_MS[kind] - ANSWER_RESERVE_MS, now);
+}
+
+/** Dependencies for one invocation: build them when the invocation starts, with its deadline. */
+export function forgeDeps(deadline: Deadline): AppDeps {
   const queue = new Queue({ key: SCAN_QUEUE });
   return {
     // Forge's asUser() acts for the user of the current invocation; the account id is already
     // that user's (resolvers take it from the Forge context), so it selects nothing further here.
     jiraAsUser: () => forgeTransport('user'),
     jiraAsApp: () => forgeTransport('app'),
-    store: new KvsStore(kvs),
+    store: new KvsStore(kvs, { deadline }),
     now: () => new Date(),
+    deadline,
+    jiraClient: { deadline },
     queue: {
       push: async (event) => {
         // One scan per project at a time: concurrent scans of one project only waste rate limit.

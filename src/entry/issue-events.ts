@@ -1,10 +1,10 @@
 /** Forge function `issue-events`: avi:jira:created/updated/deleted:issue. */
 import { handleIssueEventForSnapshots } from '../scale/service';
 import { handleIssueEvent, type IssueEventOutcome } from '../services/trigger';
-import { forgeDeps } from './deps';
+import { forgeDeps, invocationDeadline } from './deps';
 
 export async function handler(event: unknown): Promise<void> {
-  const deps = forgeDeps();
+  const deps = forgeDeps(invocationDeadline('trigger'));
   // Stale-marking first (the validator and the issue views must see a reopened story as
   // unaccepted at once); a failure there must not keep the snapshots from being updated.
   let failure: Error | undefined;

@@ -5,13 +5,13 @@
  */
 import { z } from 'zod';
 import { handleScanEvent } from '../scale/service';
-import { forgeDeps } from './deps';
+import { forgeDeps, invocationDeadline } from './deps';
 
 /** @forge/events hands the consumer `{ body }`: the object pushed onto the queue. */
 const queueEventSchema = z.looseObject({ body: z.unknown() });
 
 export async function handler(event: unknown): Promise<void> {
-  const deps = forgeDeps();
+  const deps = forgeDeps(invocationDeadline('consumer'));
   const parsed = queueEventSchema.safeParse(event);
   if (!parsed.success) {
     deps.log?.('scan event ignored: no body');

@@ -1,9 +1,9 @@
 /** Forge function `validator`: the "Requires PO acceptance" workflow validator. */
 import { checkAcceptance, type ValidatorResult } from '../services/validator';
-import { forgeDeps } from './deps';
+import { forgeDeps, invocationDeadline } from './deps';
 
 export async function handler(args: unknown): Promise<ValidatorResult> {
-  const deps = forgeDeps();
+  const deps = forgeDeps(invocationDeadline('validator'));
   try {
     return await checkAcceptance(deps, args);
   } catch (error) {

@@ -3,8 +3,14 @@
  * retrying within a bounded budget, turns failures into `JiraError`s and validates every body it
  * hands back. `sleep`, `random` and `now` are parameters so tests run instantly and decide the
  * jitter themselves.
+ *
+ * A Forge invocation is killed at its time limit without answering, so with a `deadline` the client
+ * never starts a wait that would leave too little time for the attempt after it: it gives up at
+ * once instead, and a rate limit is reported with the time Jira asked us to wait (`retryAfterMs`),
+ * which the resolvers hand to the UI as RATE_LIMITED.
  */
 import type { z } from 'zod';
+import { remainingMs, type Deadline } from '../domain/deadline';
 import {
   badResponseError,
   errorFromResponse,
@@ -28,6 +34,8 @@ export interface RetryPolicy {
   /** Upper bound of the random extra added to a Retry-After wait, so clients told the same
    * Retry-After do not all come back in the same instant. */
   retryAfterJitterMs: number;
+  /** Time kept free after a wait for the attempt itself and the answer, when there is a deadline. */
+  attemptReserveMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -36,6 +44,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   baseDelayMs: 500,
   maxDelayMs: 10_000,
   retryAfterJitterMs: 1_000,
+  attemptReserveMs: 3_000,
 };
 
 export interface RetryEvent {
@@ -51,6 +60,8 @@ export interface JiraClientOptions {
   random?: () => number;
   now?: () => number;
   onRetry?: (event: RetryEvent) => void;
+  /** When the invocation must have answered; no wait is started that would cross it. */
+  deadline?: Deadline;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -80,6 +91,7 @@ export class JiraClient {
   private readonly random: () => number;
   private readonly now: () => number;
   private readonly onRetry: ((event: RetryEvent) => void) | undefined;
+  private readonly deadline: Deadline | undefined;
 
   constructor(
     private readonly transport: Transport,
@@ -91,6 +103,7 @@ export class JiraClient {
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
     this.onRetry = options.onRetry;
+    this.deadline = options.deadline;
   }
 
   /** Requests sent so far, every attempt counted (a retried request counts each time). */
@@ -142,6 +155,9 @@ export class JiraClient {
       }
       const waitMs = retryDelay(error, attempt, this.policy, this.random);
       if (waited + waitMs > this.policy.maxTotalWaitMs) throw withAttempts(error, attempt);
+      if (remainingMs(this.deadline) < waitMs + this.policy.attemptReserveMs) {
+        throw withAttempts(error, attempt, 'no time left in this request to wait for a retry');
+      }
       this.onRetry?.({ attempt, waitMs, error });
       waited += waitMs;
       await this.sleep(waitMs);
@@ -174,8 +190,15 @@ export class JiraClient {
   }
 }
 
-function withAttempts(error: JiraError, attempts: number): JiraError {
-  const suffix = attempts > 1 ? ` (gave up after ${attempts} attempts)` : '';
+function withAttempts(error: JiraError, attempts: number, reason?: string): JiraError {
+  const parts = [
+    ...(attempts > 1 ? [`gave up after ${attempts} attempts`] : []),
+    ...(reason ? [reason] : []),
+    ...(error.retryAfterMs !== undefined
+      ? [`Jira asked to wait ${Math.ceil(error.retryAfterMs / 1000)} s`]
+      : []),
+  ];
+  const suffix = parts.length > 0 ? ` (${parts.join('; ')})` : '';
   return new JiraError(error.cause, `${error.message}${suffix}`, {
     status: error.status,
     method: error.method,

@@ -6,7 +6,7 @@
  */
 import Resolver from '@forge/resolver';
 import { z } from 'zod';
-import { formatPath } from '../domain/config';
+import { formatPath, MAX_CONFIG_ISSUES } from '../domain/config';
 import { isConsentRequired } from '../jira/errors';
 import { acceptStory, revokeAcceptance } from '../services/acceptance';
 import {
@@ -26,12 +26,14 @@ import {
   fail,
   ok,
   payloadSchemas,
+  RESOLVER_NAMES,
   type Payload,
   type ResolverName,
   type Result,
   type ResultTypes,
 } from '../shared/contract';
 import { toFailure } from './errors';
+import type { Definitions } from './invoke';
 
 type Handler<N extends ResolverName> = (
   deps: AppDeps,
@@ -57,7 +59,8 @@ export const handlers: { [N in ResolverName]: Handler<N> } = {
   previewConfig: (deps, me, p) => previewConfig(deps, me, p.projectKey, p.config),
 };
 
-const MAX_DETAILS = 20;
+/** BAD_REQUEST carries as many details as INVALID_CONFIG. */
+const MAX_DETAILS = MAX_CONFIG_ISSUES;
 
 function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
@@ -109,11 +112,36 @@ export async function runResolver<N extends ResolverName>(
   }
 }
 
-/** The @forge/resolver Resolver with every contract resolver defined; call `.getDefinitions()`. */
-export function buildResolver(deps: AppDeps): Resolver {
+/** True only for a contract name: own keys of `payloadSchemas`, never inherited ones. */
+export function isResolverName(name: unknown): name is ResolverName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(payloadSchemas, name);
+}
+
+const callSchema = z.looseObject({ call: z.looseObject({ functionKey: z.unknown() }) });
+
+/**
+ * Every contract resolver on a @forge/resolver Resolver, behind a check of the called name.
+ * @forge/resolver looks a `functionKey` up with `in` on a plain object, so `constructor`,
+ * `toString` or `__proto__` find Object.prototype's members: `constructor` is `Object`, which
+ * hands the caller's request, context included, straight back. Only contract names get through.
+ */
+export function buildResolver(deps: AppDeps): { getDefinitions(): Definitions } {
   const resolver = new Resolver();
-  for (const name of Object.keys(payloadSchemas) as ResolverName[]) {
+  for (const name of RESOLVER_NAMES) {
     resolver.define(name, (request) => runResolver(deps, name, request));
   }
-  return resolver;
+  return {
+    getDefinitions() {
+      const definitions = resolver.getDefinitions();
+      return (request, runtime) => {
+        const call = callSchema.safeParse(request);
+        const name = call.success ? call.data.call.functionKey : undefined;
+        if (!isResolverName(name)) {
+          const shown = typeof name === 'string' ? JSON.stringify(clip(name, 60)) : typeof name;
+          return Promise.resolve(fail('BAD_REQUEST', `there is no resolver named ${shown}`));
+        }
+        return definitions(request, runtime);
+      };
+    },
+  };
 }

@@ -5,6 +5,7 @@
  * writing, so the last mirror to land always matches the final record.
  */
 import { isStale, mayAccept } from '../domain/acceptance';
+import { requireBudget } from '../domain/deadline';
 import { effectiveConfig } from '../domain/config';
 import {
   ACCEPTANCE_PROPERTY,
@@ -23,6 +24,11 @@ import { evaluateIssue, type EvaluatedContext } from './issue-view';
 import { acceptanceStore, appApi, userApi } from './site';
 
 const MAX_MIRROR_ROUNDS = 5;
+/**
+ * What an accept or revoke needs after its checks: the record's locked write and its property
+ * mirror. Without it the record could land and the mirror be cut off by Forge's time limit.
+ */
+export const ACCEPTANCE_WRITE_BUDGET_MS = 10_000;
 
 interface StoryState {
   api: JiraApi;
@@ -125,6 +131,7 @@ export async function acceptStory(
   const ownerIds = state.ev.owners.map((o) => o.accountId);
   const statusCategory = state.ev.status.category;
   const changedAt = state.ev.statusCategoryChangedAt;
+  requireBudget(deps.deadline, ACCEPTANCE_WRITE_BUDGET_MS, `accept ${issueKey}`);
   await acceptanceStore(deps).change(state.ec.ctx.issue.id, (current) => {
     const existing = current?.record ?? null;
     // A valid acceptance stays as it is: a second (racing) accept changes nothing.
@@ -157,6 +164,7 @@ export async function revokeAcceptance(
   const state = await loadStory(inv, accountId, issueKey);
   authorize(accountId, state, 'revoke');
   const at = deps.now().toISOString();
+  requireBudget(deps.deadline, ACCEPTANCE_WRITE_BUDGET_MS, `revoke the acceptance of ${issueKey}`);
   try {
     await acceptanceStore(deps).change(state.ec.ctx.issue.id, (current) => {
       if (!current)

@@ -1,5 +1,5 @@
 /** Reading and saving the global configuration and a project's overrides; previewing a change. */
-import { ConfigError, parseConfig, parseProjectOverride, type PopmConfig } from '../domain/config';
+import { ConfigError, parseConfig, type PopmConfig } from '../domain/config';
 import { evaluate } from '../domain/engine';
 import { isUserField } from '../domain/fields';
 import type { JiraApi } from '../jira/api';
@@ -84,18 +84,14 @@ export async function getProjectConfig(
 ): Promise<ProjectConfigView> {
   const api = userApi(deps, accountId);
   await api.getProject(projectKey); // NOT_FOUND for a project the user cannot see
-  const [stored, canEdit, site] = await Promise.all([
+  const [, stored, canEdit, site] = await Promise.all([
     currentOrReport(deps),
+    configStore(deps).readProject(projectKey),
     isProjectAdmin(api, projectKey),
     siteMeta(api),
   ]);
-  return {
-    projectKey,
-    override: stored.config.projects[projectKey] ?? {},
-    revision: stored.revision,
-    site,
-    canEdit,
-  };
+  // The project's own revision: project admins of different projects never conflict.
+  return { projectKey, override: stored.override, revision: stored.revision, site, canEdit };
 }
 
 export async function saveProjectConfig(
@@ -110,14 +106,11 @@ export async function saveProjectConfig(
   if (!(await isProjectAdmin(api, projectKey))) {
     throw forbidden(`only administrators of project ${projectKey} may change its POPM Guard settings`);
   }
-  const parsed = parseProjectOverride(override);
-  const saved = await configStore(deps).save(undefined, revision, accountId, (current: PopmConfig) => ({
-    ...current,
-    projects: { ...current.projects, [projectKey]: parsed },
-  }));
+  // Stored under the project's own key: its size never counts against the site's settings.
+  const saved = await configStore(deps).saveProject(projectKey, override, revision, accountId);
   return {
     projectKey,
-    override: saved.config.projects[projectKey] ?? {},
+    override: saved.override,
     revision: saved.revision,
     site: await siteMeta(api),
     canEdit: true,

@@ -2,6 +2,7 @@
  * What the app's use cases need from the outside world, passed in rather than imported, so the
  * same services run on Forge (src/entry/), in the local host (src/localhost/) and in tests.
  */
+import type { Deadline } from '../domain/deadline';
 import type { JiraClientOptions } from '../jira/client';
 import type { Transport } from '../jira/transport';
 import type { KeyValueStore } from '../storage/store';
@@ -21,6 +22,11 @@ export interface AppDeps {
   queue?: ScanQueue;
   /** Retry policy and clock of every Jira client the services build (tests make waits instant). */
   jiraClient?: JiraClientOptions;
+  /**
+   * When this invocation must have answered (Forge's time limit for its kind). Write sequences
+   * that could not finish before it do not start; the Jira client gets the same deadline.
+   */
+  deadline?: Deadline;
   /** Diagnostics; never given whole payloads or tokens. */
   log?(message: string, extra?: Record<string, unknown>): void;
 }

@@ -27,7 +27,7 @@ export function appApi(deps: AppDeps): JiraApi {
 }
 
 export function configStore(deps: AppDeps): ConfigStore {
-  return new ConfigStore(deps.store, () => deps.now());
+  return new ConfigStore(deps.store, () => deps.now(), deps.deadline);
 }
 
 export function acceptanceStore(deps: AppDeps): AcceptanceStore {

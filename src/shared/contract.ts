@@ -42,14 +42,26 @@ export interface ResultError {
   message: string;
   /** Per-path problems for INVALID_CONFIG / BAD_REQUEST. */
   details?: { path: string; message: string }[];
+  /** RATE_LIMITED: how long Jira asked to wait before trying again, when it said. */
+  retryAfterMs?: number;
 }
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: ResultError };
 
 export const ok = <T>(data: T): Result<T> => ({ ok: true, data });
-export const fail = (code: ErrorCode, message: string, details?: ResultError['details']): Result<never> => ({
+export const fail = (
+  code: ErrorCode,
+  message: string,
+  details?: ResultError['details'],
+  retryAfterMs?: number,
+): Result<never> => ({
   ok: false,
-  error: details ? { code, message, details } : { code, message },
+  error: {
+    code,
+    message,
+    ...(details ? { details } : {}),
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  },
 });
 
 // ---------------------------------------------------------------------------------------------

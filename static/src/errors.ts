@@ -29,7 +29,18 @@ export const ERROR_ACTIONS: Record<ErrorCode, string> = {
 };
 
 export function describeError(error: ResultError): { title: string; action: string; detail: string } {
-  return { title: ERROR_TITLES[error.code], action: ERROR_ACTIONS[error.code], detail: error.message };
+  const action =
+    error.code === 'RATE_LIMITED' && error.retryAfterMs !== undefined
+      ? `Wait ${waitText(error.retryAfterMs)} and try again.`
+      : ERROR_ACTIONS[error.code];
+  return { title: ERROR_TITLES[error.code], action, detail: error.message };
+}
+
+/** "about 40 seconds", "about 2 minutes": Jira's Retry-After, rounded up for a person. */
+function waitText(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  if (seconds < 90) return `about ${seconds} second${seconds === 1 ? '' : 's'}`;
+  return `about ${Math.ceil(seconds / 60)} minutes`;
 }
 
 /** Codes worth offering a "Try again" for. */

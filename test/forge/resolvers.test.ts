@@ -56,6 +56,31 @@ describe('resolver wiring', () => {
     expect(tooMany.error.details[0].path).toBe('accountIds');
   });
 
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'noSuchResolver'])(
+    'refuses the name %s before it reaches @forge/resolver, echoing nothing back',
+    async (functionKey) => {
+      const h = harness();
+      const context = { extension: { secret: 'from-the-caller' } };
+      const result = await h.definitions(
+        { call: { functionKey, payload: { probe: 1 } }, context },
+        { principal: { accountId: ADMIN } },
+      );
+      expect(result).toEqual({
+        ok: false,
+        error: { code: 'BAD_REQUEST', message: `there is no resolver named "${functionKey}"` },
+      });
+      expect(JSON.stringify(result)).not.toMatch(/from-the-caller|u-morgan/);
+    },
+  );
+
+  it('refuses a request with no name or a name that is not a string', async () => {
+    const h = harness();
+    for (const request of [{}, { call: {} }, { call: { functionKey: ['getConfig'] } }, null]) {
+      const result = await h.definitions(request as never, {});
+      expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'BAD_REQUEST' }) });
+    }
+  });
+
   it('maps a Jira 404 to NOT_FOUND', async () => {
     const h = harness();
     const result = await h.call('getIssueView', { issueKey: 'ORB-99999' }, PO);

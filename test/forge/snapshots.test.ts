@@ -21,6 +21,8 @@ import { handler as daily } from '../../src/entry/daily';
 
 let mockDeps: AppDeps | undefined;
 jest.mock('../../src/entry/deps', () => ({
+  // The deadline is tested in test/hardening/deadline.test.ts; these entries run without one.
+  invocationDeadline: () => undefined,
   forgeDeps: () => {
     if (!mockDeps) throw new Error('no deps set for the entry under test');
     return mockDeps;

@@ -4,8 +4,8 @@ import {
   parseStoredConfig,
   STORED_CONFIG_SCHEMA_VERSION,
 } from '../../src/storage/config-store';
-import { KvsStore, isKeyConflict, type ForgeKvs } from '../../src/storage/kvs';
-import { MemoryStore } from '../../src/storage/memory';
+import { KvsStore, isKeyConflict } from '../../src/storage/kvs';
+import { MemoryKvs, MemoryStore } from '../../src/storage/memory';
 
 describe('MemoryStore.update', () => {
   it('serialises racing increments: none is lost', async () => {
@@ -95,47 +95,6 @@ describe('config store', () => {
   });
 });
 
-/** A fake of the @forge/kvs calls KvsStore makes, with FAIL_IF_EXISTS answered like the service. */
-function fakeKvs(): ForgeKvs & { data: Map<string, unknown> } {
-  const data = new Map<string, unknown>();
-  const tick = () => new Promise<void>((r) => setImmediate(r));
-  const conflict = Object.assign(new Error('key exists'), {
-    code: 'KEY_CONFLICT',
-    responseDetails: { status: 409 },
-  });
-  const fake = {
-    data,
-    get: async (key: string) => {
-      await tick();
-      return data.get(key);
-    },
-    set: async (key: string, value: unknown, options?: { keyPolicy?: string }) => {
-      await tick();
-      if (options?.keyPolicy === 'FAIL_IF_EXISTS' && data.has(key)) throw conflict;
-      data.set(key, value);
-    },
-    delete: async (key: string) => {
-      await tick();
-      data.delete(key);
-    },
-    query: () => {
-      let prefix = '';
-      const q = {
-        where: (_p: string, c: { values: [string] }) => ((prefix = c.values[0]), q),
-        limit: () => q,
-        cursor: () => q,
-        getMany: async () => ({
-          results: [...data.entries()]
-            .filter(([k]) => k.startsWith(prefix))
-            .map(([key, value]) => ({ key, value })),
-        }),
-      };
-      return q;
-    },
-  };
-  return fake as unknown as ForgeKvs & { data: Map<string, unknown> };
-}
-
 describe('KvsStore over @forge/kvs', () => {
   it('recognises the FAIL_IF_EXISTS conflict', () => {
     expect(isKeyConflict({ code: 'KEY_CONFLICT' })).toBe(true);
@@ -144,22 +103,75 @@ describe('KvsStore over @forge/kvs', () => {
   });
 
   it('serialises racing updates through the lease and releases it', async () => {
-    const kvs = fakeKvs();
+    const kvs = new MemoryKvs();
     const store = new KvsStore(kvs, { sleep: (ms) => new Promise((r) => setTimeout(r, ms / 5)) });
     await Promise.all(Array.from({ length: 8 }, () => store.update<number>('count', (n) => (n ?? 0) + 1)));
-    expect(kvs.data.get('count')).toBe(8);
-    expect([...kvs.data.keys()].filter((k) => k.startsWith('lock:'))).toEqual([]);
+    expect(await kvs.get('count')).toBe(8);
+    expect((await store.list('lock:')).map((e) => e.key)).toEqual([]);
     expect((await store.list('cou')).map((e) => e.key)).toEqual(['count']);
   });
 
   it('releases the lease when the update throws', async () => {
-    const kvs = fakeKvs();
+    const kvs = new MemoryKvs();
     const store = new KvsStore(kvs);
     await expect(
       store.update('k', () => {
         throw new Error('refused');
       }),
     ).rejects.toThrow('refused');
-    expect(kvs.data.has('lock:k')).toBe(false);
+    expect(await kvs.get('lock:k')).toBeUndefined();
+  });
+});
+
+describe("Forge's kvs limits in the in-memory stand-in", () => {
+  const kvs = new MemoryKvs();
+
+  it('refuses keys Forge refuses: empty, over 500 characters, outside the pattern, only spaces', async () => {
+    await expect(kvs.set('', 1)).rejects.toMatchObject({ code: 'EMPTY_KEY' });
+    await expect(kvs.set('k'.repeat(501), 1)).rejects.toMatchObject({ code: 'KEY_TOO_LONG' });
+    await expect(kvs.set('a/b', 1)).rejects.toMatchObject({ code: 'INVALID_KEY' });
+    await expect(kvs.get('a|b')).rejects.toMatchObject({ code: 'INVALID_KEY' });
+    await expect(kvs.set('   ', 1)).rejects.toMatchObject({ code: 'INVALID_KEY' });
+    await expect(kvs.set('k'.repeat(500), 1)).resolves.toBeUndefined();
+    await expect(kvs.set('snap:ART-1:c:g1n0 #x_y.z', 1)).resolves.toBeUndefined();
+  });
+
+  it('refuses values over 240 KiB and nested deeper than 32', async () => {
+    const size = (bytes: number) => 'x'.repeat(bytes - 2); // JSON adds the two quotes
+    await expect(kvs.set('big', size(240 * 1024))).resolves.toBeUndefined();
+    await expect(kvs.set('big', size(240 * 1024 + 1))).rejects.toMatchObject({ code: 'MAX_SIZE' });
+    const nest = (depth: number): unknown => (depth === 0 ? 1 : { a: nest(depth - 1) });
+    await expect(kvs.set('deep', nest(32))).resolves.toBeUndefined();
+    await expect(kvs.set('deep', nest(33))).rejects.toMatchObject({ code: 'MAX_DEPTH' });
+    expect(await kvs.get('deep')).toEqual(nest(32)); // the refused write changed nothing
+  });
+
+  it('serves at most 20 results per query page, and refuses a page of more', async () => {
+    const store = new MemoryStore();
+    for (let i = 0; i < 45; i++) await store.set(`item:${String(i).padStart(2, '0')}`, i);
+    await expect(
+      store.kvs
+        .query()
+        .where('key', { condition: 'BEGINS_WITH', values: ['item:'] })
+        .limit(21)
+        .getMany(),
+    ).rejects.toMatchObject({ code: 'INVALID_LIMIT' });
+    const first = await store.kvs
+      .query()
+      .where('key', { condition: 'BEGINS_WITH', values: ['item:'] })
+      .limit(20)
+      .getMany();
+    expect(first.results).toHaveLength(20);
+    expect(first.nextCursor).toBeDefined();
+    const pagesBefore = store.kvs.stats.pages;
+    const all = await store.list<number>('item:');
+    expect(all.map((e) => e.value)).toEqual(Array.from({ length: 45 }, (_, i) => i));
+    expect(store.kvs.stats.pages - pagesBefore).toBe(3);
+  });
+
+  it('lets KvsStore list every key under the page limit', async () => {
+    const memory = new MemoryKvs();
+    for (let i = 0; i < 41; i++) await memory.set(`p:${i}`, i);
+    expect(await new KvsStore(memory).list('p:')).toHaveLength(41);
   });
 });
