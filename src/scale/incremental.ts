@@ -26,6 +26,9 @@ import {
   addToTotals,
   beginWrite,
   CHUNK_TARGET_BYTES,
+  newWriteId,
+  partId,
+  switchManifest,
   encodeRow,
   lookupSlots,
   readChunk,
@@ -37,6 +40,7 @@ import {
   type Manifest,
   type StoredRow,
 } from './snapshot-store';
+import { noteDirty } from './dirty';
 import { readScanState } from './scan-job';
 
 export type IssueEventKind = 'created' | 'updated' | 'deleted';
@@ -59,7 +63,7 @@ export type IncrementalOutcome =
   | { status: 'updated'; requests: number; rowsRewritten: number; chunksWritten: number }
   | { status: 'unchanged'; requests: number }
   | { status: 'no-snapshot' }
-  /** A scan is running: the caller should note the key (`noteDirty`) and let the scan replay it. */
+  /** A first scan is running and there is no tree yet: the change is noted for it to replay. */
   | { status: 'scan-running' }
   /** The change cannot be patched safely; the caller should request a full scan. */
   | { status: 'needs-rescan'; reason: string; requests: number };
@@ -155,38 +159,52 @@ function ownCounts(row: StoredRow, into: Partial<Record<RuleId, number>>, sign: 
   for (const [rule] of row.f ?? []) into[rule] = (into[rule] ?? 0) + sign;
 }
 
+/** Attempts of one change against manifests that other writers keep switching. */
+const MAX_ATTEMPTS = 6;
+
 /**
- * Applies one issue event to the project's stored snapshot. Requests: one to refetch the issue,
- * plus one per level of a new parent chain that the snapshot does not hold yet.
+ * Applies one issue event to the project's stored tree. Requests: one to refetch the issue, plus
+ * one per level of a new parent chain that the tree does not hold yet (and again for each lost
+ * race with another writer: the issue is refetched, since the winner may have seen newer data).
+ *
+ * While a scan of the project runs, the change is first noted in its dirty list (the scan applies
+ * it again after its own switch, which replaces this patch) and then patched into the current tree
+ * so views see it at once.
  */
 export async function applyIssueChange(
   deps: IncrementalDeps,
   projectKey: string,
   change: IssueChange,
+  /** False when replaying the dirty list itself. */
+  noteIfScanning = true,
 ): Promise<IncrementalOutcome> {
-  const manifest = await readManifest(deps.store, projectKey);
-  if (!manifest) return { status: 'no-snapshot' };
-  const scan = await readScanState(deps.store, projectKey);
-  if (scan?.status === 'running') return { status: 'scan-running' };
+  const scan = noteIfScanning ? await readScanState(deps.store, projectKey) : undefined;
+  const noted = scan?.status === 'running';
+  if (noted) await noteDirty(deps.store, projectKey, change);
   const mark = deps.api.requestCount;
   const requests = () => deps.api.requestCount - mark;
-  if (manifest.configHash !== configHash(deps.config)) {
-    return {
-      status: 'needs-rescan',
-      reason: 'the configuration changed since the snapshot was built',
-      requests: 0,
-    };
-  }
-  try {
-    return await patch(deps, manifest, change, requests);
-  } catch (error) {
-    if (error instanceof TooLarge)
+  for (let attempt = 1; ; attempt++) {
+    const manifest = await readManifest(deps.store, projectKey);
+    if (!manifest) return noted ? { status: 'scan-running' } : { status: 'no-snapshot' };
+    if (manifest.configHash !== configHash(deps.config)) {
       return {
         status: 'needs-rescan',
-        reason: 'the change touches too much of the tree',
+        reason: 'the configuration changed since the snapshot was built',
         requests: requests(),
       };
-    throw error;
+    }
+    try {
+      return await patch(deps, manifest, change, requests);
+    } catch (error) {
+      if (error instanceof SnapshotChangedError && attempt < MAX_ATTEMPTS) continue;
+      if (error instanceof TooLarge)
+        return {
+          status: 'needs-rescan',
+          reason: 'the change touches too much of the tree',
+          requests: requests(),
+        };
+      throw error;
+    }
   }
 }
 
@@ -232,8 +250,19 @@ async function patch(
       requests: requests(),
     };
   }
-  if (fresh && old && JSON.stringify(fresh) === JSON.stringify(old.fact))
-    return { status: 'unchanged', requests: requests() };
+  if (fresh && old && JSON.stringify(fresh) === JSON.stringify(old.fact)) {
+    // Same Jira data; with the store as the truth of acceptance, an accept or revoke changes
+    // nothing Jira holds, so the stored record decides whether the row is still right.
+    let same = true;
+    if (deps.acceptance === 'store') {
+      const source = await storeAcceptanceFor(deps.store, [fresh.i]);
+      const record = source.kind === 'store' ? source.entries.get(fresh.i)?.record : undefined;
+      same =
+        (record?.acceptedBy ?? null) === (old.row.ac?.acceptedBy ?? null) &&
+        (record?.acceptedAt ?? null) === (old.row.ac?.acceptedAt ?? null);
+    }
+    if (same) return { status: 'unchanged', requests: requests() };
+  }
 
   // ---- Chains: from the snapshot, or (new parents it lacks) from Jira, one level per request.
   const chainOf = async (
@@ -461,7 +490,6 @@ async function patch(
   for (const c of w.chunks.values()) Object.assign(ownerDir, c.uo);
   for (const e of entries)
     for (const o of e.row.owners) ownerDir[o.accountId] = [o.displayName, o.active, o.avatarUrl ?? null];
-  const generation = manifest.generation + 1;
   const rewritten = new Map<number, { r: StoredRow[]; f: Fact[] }>();
   let rowsRewritten = 0;
   for (const [slot, chunk] of w.chunks) {
@@ -509,7 +537,8 @@ async function patch(
   if (rewritten.size === 0) return { status: 'unchanged', requests: requests() };
 
   // ---- Store: new chunk ids (split when grown), index entries of keys that moved, then the flip.
-  await beginWrite(deps.store, P, generation);
+  const writeId = newWriteId();
+  await beginWrite(deps.store, P, writeId);
   const chunks: Manifest['chunks'] = [];
   let nextSlot = manifest.nextSlot;
   const slotOf = new Map<string, number | null>();
@@ -529,7 +558,7 @@ async function patch(
       const uo: UserDirectory = {};
       for (const row of part.r) for (const id of row.o ?? []) if (ownerDir[id]) uo[id] = ownerDir[id];
       const stored: Chunk = { u: directoryFor(part.f, users), uo, r: part.r, f: part.f };
-      const id = `g${generation}n${slot}`;
+      const id = partId(writeId, slot);
       await deps.store.set(snapKey.chunk(P, id), stored);
       chunksWritten++;
       chunks.push({ slot, id, n: part.r.length });
@@ -553,20 +582,21 @@ async function patch(
       if (slot === null) delete shard[key];
       else shard[key] = slot;
     }
-    const id = `g${generation}n${s}`;
+    const id = partId(writeId, `x${s}`);
     await deps.store.set(snapKey.shard(P, id), shard);
     shards[s] = id;
   }
   const next: Manifest = {
     ...manifest,
-    generation,
+    id: writeId,
     updatedAt: deps.now().toISOString(),
     chunks,
     nextSlot,
     shards,
     totals,
   };
-  await commitIfCurrent(deps.store, manifest, next);
+  // Only if nobody switched the manifest since we read it; else recompute on the new one.
+  if (!(await switchManifest(deps.store, next, manifest.id))) throw new SnapshotChangedError(P);
   return { status: 'updated', requests: requests(), rowsRewritten, chunksWritten };
 }
 
@@ -582,32 +612,6 @@ export class SnapshotChangedError extends Error {
     super(`the snapshot of ${projectKey} changed during an incremental update; apply the event again`);
     this.name = 'SnapshotChangedError';
   }
-}
-
-/** Flips the manifest only if nobody flipped it since we read it; then drops replaced chunks. */
-async function commitIfCurrent(store: KeyValueStore, base: Manifest, next: Manifest): Promise<void> {
-  const P = base.projectKey;
-  let lost = false;
-  await store.update<unknown>(snapKey.manifest(P), (current) => {
-    const gen =
-      typeof current === 'object' && current !== null && 'generation' in current
-        ? current.generation
-        : undefined;
-    lost = gen !== base.generation;
-    return lost ? current : next;
-  });
-  if (lost) {
-    for (const c of next.chunks)
-      if (c.id.startsWith(`g${next.generation}n`)) await store.delete(snapKey.chunk(P, c.id));
-    for (const s of next.shards)
-      if (s.startsWith(`g${next.generation}n`)) await store.delete(snapKey.shard(P, s));
-    throw new SnapshotChangedError(P);
-  }
-  await store.delete(snapKey.pending(P));
-  const keep = new Set(next.chunks.map((c) => c.id));
-  for (const c of base.chunks) if (!keep.has(c.id)) await store.delete(snapKey.chunk(P, c.id));
-  const keepShards = new Set(next.shards);
-  for (const s of base.shards) if (!keepShards.has(s)) await store.delete(snapKey.shard(P, s));
 }
 
 /** Project keys an issue event concerns: its own project, and the snapshots that hold it. */

@@ -16,6 +16,7 @@ import type { ProjectTree, ScanState, TrendPoint } from '../shared/contract';
 import { projectKeySchema } from '../shared/contract';
 import { ConfigStore } from '../storage/config-store';
 import { dailyReconcile, knownProjects, readTrend, type ReconcileOutcome } from './daily';
+import { noteDirty, takeDirty } from './dirty';
 import { applyIssueChange, projectsHolding, type IncrementalOutcome } from './incremental';
 import {
   requestScan,
@@ -125,6 +126,7 @@ export async function startSnapshotScan(deps: AppDeps, projectKey: string): Prom
         now: () => deps.now(),
         clock: () => Date.now(),
         acceptance: 'store',
+        afterSwitch: (p, moment) => replayDirty(deps, p, moment),
       },
       projectKey,
     );
@@ -161,6 +163,7 @@ export async function handleScanEvent(
       acceptance: 'store',
       ...(deps.queue ? { queue: deps.queue } : {}),
       log: (message: string, extra?: Record<string, unknown>) => deps.log?.(message, extra),
+      afterSwitch: (p, moment) => replayDirty(deps, p, moment),
     },
     projectKey,
     budgetMs !== undefined ? { budgetMs } : {},
@@ -233,6 +236,51 @@ export async function handleIssueEventForSnapshots(
     out.push({ projectKey, outcome });
   }
   return out;
+}
+
+/**
+ * Replays the changes noted while a scan ran, onto the tree the scan just made current (its switch
+ * replaced any patch made meanwhile, and it may have read an issue before the change).
+ */
+export async function replayDirty(
+  deps: AppDeps,
+  projectKey: string,
+  moment: 'switched' | 'complete',
+): Promise<void> {
+  const dirty = await takeDirty(deps.store, projectKey, moment === 'switched');
+  if (dirty.overflow) {
+    if (deps.queue)
+      await requestScan(
+        { store: deps.store, now: () => deps.now(), queue: deps.queue },
+        projectKey,
+        'too many changes during the scan',
+      );
+    return;
+  }
+  if (dirty.changes.length === 0) return;
+  const incremental = {
+    store: deps.store,
+    api: appApi(deps),
+    config: await config(deps),
+    now: () => deps.now(),
+    acceptance: 'store' as const,
+  };
+  for (let k = 0; k < dirty.changes.length; k++) {
+    const change = dirty.changes[k]!;
+    try {
+      const outcome = await applyIssueChange(incremental, projectKey, change, false);
+      if (outcome.status === 'needs-rescan' && deps.queue && moment === 'complete')
+        await requestScan(
+          { store: deps.store, now: () => deps.now(), queue: deps.queue },
+          projectKey,
+          outcome.reason,
+        );
+    } catch (error) {
+      // Keep what is left for the next taker; the scan itself succeeded.
+      for (const rest of dirty.changes.slice(k)) await noteDirty(deps.store, projectKey, rest);
+      throw error;
+    }
+  }
 }
 
 /** The scheduled trigger's work: today's trend point per project, and a reconciling scan. */

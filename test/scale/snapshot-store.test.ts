@@ -1,7 +1,14 @@
 import { FIELD_IDS } from '../../src/emulator/generate';
 import { dailyReconcile, readTrend, TREND_POINTS } from '../../src/scale/daily';
 import { runScanToCompletion } from '../../src/scale/scan-job';
-import { KVS_VALUE_LIMIT, readAll, readRows, snapKey, writeSnapshot } from '../../src/scale/snapshot-store';
+import {
+  KVS_VALUE_LIMIT,
+  newWriteId,
+  readAll,
+  readRows,
+  snapKey,
+  writeSnapshot,
+} from '../../src/scale/snapshot-store';
 import type { ScanQueue } from '../../src/services/deps';
 import { MemoryStore } from '../../src/storage/memory';
 import { apiFor, config, createEmulator, site } from './support';
@@ -46,7 +53,7 @@ describe('snapshot store', () => {
       store,
       {
         projectKey: 'ART',
-        generation: old.manifest.generation + 1,
+        writeId: newWriteId(),
         builtAt: now().toISOString(),
         configHash: fresh.manifest.configHash,
         meta: fresh.manifest.meta,
@@ -65,10 +72,12 @@ describe('snapshot store', () => {
     expect(outcome.done).toBe(true);
     expect(reads).toBeGreaterThan(1);
     expect((await readRows(store, 'ART', 0, 100_000))!.rows).toEqual(fresh.rows);
-    // The old generation's chunks are gone; only the manifest's are left.
+    // Only the chunks of the manifest and of its fallback (the one it replaced) are kept.
     const manifest = (await readAll(store, 'ART'))!.manifest;
+    expect(manifest.previous?.id).toBe(old.manifest.id);
     const chunkKeys = (await store.list('snap:ART:c:')).map((e) => e.key).sort();
-    expect(chunkKeys).toEqual(manifest.chunks.map((c) => snapKey.chunk('ART', c.id)).sort());
+    const live = [...manifest.chunks, ...manifest.previous!.chunks].map((c) => snapKey.chunk('ART', c.id));
+    expect(chunkKeys).toEqual(live.sort());
   });
 
   it('daily reconcile records the day and queues a scan per known project, keeping 90 points', async () => {
