@@ -25,7 +25,7 @@ import {
   scanStateView,
   type ScanStepOutcome,
 } from './scan-job';
-import { coverageOf, readManifest, readRows } from './snapshot-store';
+import { BrokenTreeError, coverageOf, readManifest, readRows } from './snapshot-store';
 
 export const SNAPSHOT_TREE_PAGE = 200;
 
@@ -60,15 +60,27 @@ export function decodeTreeCursor(cursor: string | undefined): number | undefined
  * see the project (the snapshot was built as the app).
  */
 export async function snapshotTree(
-  deps: Pick<AppDeps, 'store'>,
+  deps: Pick<AppDeps, 'store' | 'now' | 'queue'>,
   projectKey: string,
   cursor: string | undefined,
   pageSize = SNAPSHOT_TREE_PAGE,
 ): Promise<ProjectTree | undefined> {
   const offset = decodeTreeCursor(cursor);
   if (offset === undefined) throw new RangeError('the tree cursor is not one this app issued');
-  const page = await readRows(deps.store, projectKey, offset, pageSize);
+  const repair = () =>
+    requestScan({ store: deps.store, now: () => deps.now(), queue: deps.queue }, projectKey, 'repair');
+  let page: Awaited<ReturnType<typeof readRows>>;
+  try {
+    page = await readRows(deps.store, projectKey, offset, pageSize);
+  } catch (error) {
+    // Neither the tree nor its fallback is readable: rebuild, and show the scan meanwhile.
+    if (!(error instanceof BrokenTreeError)) throw error;
+    if (deps.queue) await repair();
+    return undefined;
+  }
   if (!page) return undefined;
+  // A broken tree was answered from its fallback: the rows are one write old; rebuild it.
+  if (page.degraded && deps.queue) await repair();
   const t = page.manifest.totals;
   const next = offset + pageSize;
   return {

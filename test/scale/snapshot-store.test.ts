@@ -9,6 +9,7 @@ import {
   snapKey,
   writeSnapshot,
 } from '../../src/scale/snapshot-store';
+import { snapshotTree } from '../../src/scale/service';
 import type { ScanQueue } from '../../src/services/deps';
 import { MemoryStore } from '../../src/storage/memory';
 import { apiFor, config, createEmulator, site } from './support';
@@ -78,6 +79,38 @@ describe('snapshot store', () => {
     const chunkKeys = (await store.list('snap:ART:c:')).map((e) => e.key).sort();
     const live = [...manifest.chunks, ...manifest.previous!.chunks].map((c) => snapKey.chunk('ART', c.id));
     expect(chunkKeys).toEqual(live.sort());
+  });
+
+  it('answers a broken tree from the previous one and queues a repairing rescan', async () => {
+    const before = site(4, 5);
+    const after = structuredClone(before);
+    delete after.issues.find((i) => i.key === 'ART-2')!.fields[FIELD_IDS.productManager];
+    const store = new MemoryStore();
+    await runScanToCompletion(
+      { store, api: apiFor(createEmulator(before)), config, now, clock: () => 0 },
+      'ART',
+    );
+    const old = (await readAll(store, 'ART'))!;
+    await runScanToCompletion(
+      { store, api: apiFor(createEmulator(after)), config, now, clock: () => 0 },
+      'ART',
+    );
+    const current = (await readAll(store, 'ART'))!;
+    expect(current.rows).not.toEqual(old.rows);
+    // Damage the current tree: one chunk gone, as the old generation-numbered writers did.
+    await store.delete(snapKey.chunk('ART', current.manifest.chunks[0]!.id));
+    const page = (await readRows(store, 'ART', 0, 100_000))!;
+    expect(page.degraded).toBe(true);
+    expect(page.rows).toEqual(old.rows);
+    const queued: unknown[] = [];
+    const tree = await snapshotTree(
+      { store, now, queue: { push: (e) => (queued.push(e), Promise.resolve()) } },
+      'ART',
+      undefined,
+      100_000,
+    );
+    expect(tree!.rows).toEqual(old.rows);
+    expect(queued).toEqual([expect.objectContaining({ projectKey: 'ART', reason: 'repair' })]);
   });
 
   it('daily reconcile records the day and queues a scan per known project, keeping 90 points', async () => {
