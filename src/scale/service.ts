@@ -15,7 +15,14 @@ import type { AppDeps } from '../services/deps';
 import type { ProjectTree, ScanState, TrendPoint } from '../shared/contract';
 import { projectKeySchema } from '../shared/contract';
 import { ConfigStore } from '../storage/config-store';
-import { dailyReconcile, knownProjects, readTrend, type ReconcileOutcome } from './daily';
+import {
+  dailyEventSchema,
+  dailyReconcile,
+  dailyStep,
+  knownProjects,
+  readTrend,
+  type ReconcileOutcome,
+} from './daily';
 import { noteDirty, takeDirty } from './dirty';
 import { applyIssueChange, projectsHolding, type IncrementalOutcome } from './incremental';
 import {
@@ -158,6 +165,13 @@ export async function handleScanEvent(
   body: unknown,
   budgetMs?: number,
 ): Promise<ScanStepOutcome | undefined> {
+  const daily = dailyEventSchema.safeParse(body);
+  if (daily.success) {
+    if (!deps.queue) return undefined;
+    const step = await dailyStep({ store: deps.store, now: () => deps.now(), queue: deps.queue }, daily.data);
+    deps.log?.('daily step', { queued: step.queued.length, next: step.next ?? null });
+    return undefined;
+  }
   const parsed = scanEventSchema.safeParse(body);
   if (!parsed.success) {
     deps.log?.('scan event ignored: no valid projectKey');
