@@ -112,7 +112,7 @@ async function reconcileProject(
     out.recorded.push({ projectKey, point });
   }
   const collect: ScanQueue = { push: (e) => (events.push(e), Promise.resolve()) };
-  await requestScan({ store: deps.store, now: deps.now, queue: collect }, projectKey, 'daily');
+  await requestScan({ store: deps.store, now: () => deps.now(), queue: collect }, projectKey, 'daily');
   out.queued.push(projectKey);
 }
 
