@@ -17,8 +17,13 @@
  */
 import type { PopmConfig } from '../domain/config';
 import { levelIndex, levelOf } from '../domain/levels';
-import { ACCEPTANCE_PROPERTY, RULE_IDS, type Level, type RuleId } from '../domain/types';
+import { ACCEPTANCE_PROPERTY, FINDINGS_PROPERTY, RULE_IDS, type Level, type RuleId } from '../domain/types';
 import type { JiraApi } from '../jira/api';
+import {
+  findingsFingerprint,
+  findingsPropertyValue,
+  type FindingsPropertyValue,
+} from '../services/findings-property';
 import type { KeyValueStore } from '../storage/store';
 import { directoryFor, factPlan, projectOfFact, toFact, type Fact, type UserDirectory } from './compact';
 import { configHash, evaluateFacts, nameAcceptors, storeAcceptanceFor, type AcceptanceSource } from './rows';
@@ -59,9 +64,24 @@ export interface IncrementalDeps {
   acceptance?: 'store' | 'property';
 }
 
+/** A `popm.findings` value the patch changed, for the caller to write to Jira. */
+export interface MirrorWrite {
+  issueId: string;
+  issueKey: string;
+  value: FindingsPropertyValue;
+}
+
 export type IncrementalOutcome =
-  | { status: 'updated'; requests: number; rowsRewritten: number; chunksWritten: number }
-  | { status: 'unchanged'; requests: number }
+  | {
+      status: 'updated';
+      requests: number;
+      rowsRewritten: number;
+      chunksWritten: number;
+      mirror: MirrorWrite[];
+      /** The issue as Jira has it now (absent when it was deleted). */
+      fresh?: Fact;
+    }
+  | { status: 'unchanged'; requests: number; fresh?: Fact }
   | { status: 'no-snapshot' }
   /** A first scan is running and there is no tree yet: the change is noted for it to replay. */
   | { status: 'scan-running' }
@@ -224,10 +244,20 @@ async function patch(
 
   // ---- The issue now (one request), and where it was.
   let fresh: Fact | undefined;
+  let freshFingerprint: string | undefined;
   if (change.kind !== 'deleted') {
-    const { issues } = await deps.api.bulkFetch([change.issueKey], plan.fieldIds, [ACCEPTANCE_PROPERTY]);
+    // popm.findings comes along (no extra request): its fingerprint says whether the mirror needs
+    // writing after this patch.
+    const { issues } = await deps.api.bulkFetch([change.issueKey], plan.fieldIds, [
+      ACCEPTANCE_PROPERTY,
+      FINDINGS_PROPERTY,
+    ]);
     const issue = issues[0];
-    if (issue) fresh = toFact(issue, plan, users);
+    if (issue) {
+      fresh = toFact(issue, plan, users);
+      freshFingerprint = fresh.fp;
+      delete fresh.fp;
+    }
   }
   const oldPos = await w.locate(change.issueKey);
   const old = oldPos ? await w.row(oldPos) : undefined;
@@ -261,7 +291,7 @@ async function patch(
         (record?.acceptedBy ?? null) === (old.row.ac?.acceptedBy ?? null) &&
         (record?.acceptedAt ?? null) === (old.row.ac?.acceptedAt ?? null);
     }
-    if (same) return { status: 'unchanged', requests: requests() };
+    if (same) return { status: 'unchanged', requests: requests(), fresh };
   }
 
   // ---- Chains: from the snapshot, or (new parents it lacks) from Jira, one level per request.
@@ -339,11 +369,13 @@ async function patch(
   // ---- The small site: removed blocks (with the issue's new fact), the new block's missing parts,
   // and both chains above as context.
   const removed = new Set<string>();
+  const oldRows = new Map<string, StoredRow>();
   const facts: Fact[] = [];
   for (const r of ranges) {
     for (const pos of r.positions) {
       const { row, fact } = await w.row(pos);
       removed.add(row.k);
+      oldRows.set(row.k, row);
       if (row.k === change.issueKey) {
         if (fresh) facts.push(fresh);
       } else facts.push(fact);
@@ -375,7 +407,7 @@ async function patch(
       : { kind: 'property' };
   // Usually none: acceptors are in the chunks' directories; a new one (a delegate) costs a request.
   await nameAcceptors(deps.api, facts, users, acceptance);
-  const { entries } = evaluateFacts(facts, users, manifest.meta, deps.config, P, acceptance);
+  const { result, entries } = evaluateFacts(facts, users, manifest.meta, deps.config, P, acceptance);
 
   // ---- New blocks: the evaluated subtrees of the roots now in place, each with its anchor.
   const indexOf = new Map(entries.map((e, k) => [e.row.key, k]));
@@ -597,7 +629,33 @@ async function patch(
   };
   // Only if nobody switched the manifest since we read it; else recompute on the new one.
   if (!(await switchManifest(deps.store, next, manifest.id))) throw new SnapshotChangedError(P);
-  return { status: 'updated', requests: requests(), rowsRewritten, chunksWritten };
+  // ---- The popm.findings values this patch changed (the caller writes them in one request): the
+  // touched issue's against what Jira holds, the others' against their rows before the patch.
+  const mirror: MirrorWrite[] = [];
+  const at = deps.now();
+  for (let k = 0; k < entries.length; k++) {
+    const ev = result.issues[k]!;
+    const key = entries[k]!.row.key;
+    if (!ev.inScope || !placed.has(key)) continue;
+    const value = findingsPropertyValue(ev, at);
+    const before = oldRows.get(key);
+    const after = encodeRow(entries[k]!.row, {});
+    const changed =
+      key === change.issueKey
+        ? findingsFingerprint(value) !== freshFingerprint
+        : !before ||
+          JSON.stringify(before.f ?? []) !== JSON.stringify(after.f ?? []) ||
+          (before.ac?.valid ?? null) !== (after.ac?.valid ?? null);
+    if (changed) mirror.push({ issueId: ev.id, issueKey: key, value });
+  }
+  return {
+    status: 'updated',
+    requests: requests(),
+    rowsRewritten,
+    chunksWritten,
+    mirror,
+    ...(fresh ? { fresh } : {}),
+  };
 }
 
 function splitRows(r: StoredRow[], f: Fact[]): { r: StoredRow[]; f: Fact[] }[] {

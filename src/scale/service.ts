@@ -24,6 +24,7 @@ import {
   type ReconcileOutcome,
 } from './daily';
 import { noteDirty, takeDirty } from './dirty';
+import { parseIssueEvent, type IssueEvent } from './event';
 import { applyIssueChange, projectsHolding, type IncrementalOutcome } from './incremental';
 import {
   requestScan,
@@ -199,60 +200,40 @@ export async function handleScanEvent(
   return outcome;
 }
 
-const issueEventSchema = z.looseObject({
-  eventType: z.string().optional(),
-  issue: z.looseObject({
-    key: z.string().min(1),
-    fields: z.looseObject({ parent: z.looseObject({ key: z.string() }).nullable().optional() }).optional(),
-  }),
-  changelog: z
-    .looseObject({
-      items: z
-        .array(z.looseObject({ field: z.string().optional(), fromString: z.string().nullable().optional() }))
-        .default([]),
-    })
-    .nullable()
-    .optional(),
-});
-
 /**
- * Applies an issue event to every snapshot that holds the issue (its own project's, and those of
+ * Applies an issue event to every tree that holds the issue (its own project's, and those of
  * projects whose features it sits below). Changes it cannot patch queue a full scan.
  */
 export async function handleIssueEventForSnapshots(
   deps: AppDeps,
   input: unknown,
 ): Promise<{ projectKey: string; outcome: IncrementalOutcome }[]> {
-  const parsed = issueEventSchema.safeParse(input);
-  if (!parsed.success) return [];
-  const event = parsed.data;
-  const kind =
-    event.eventType === 'avi:jira:deleted:issue'
-      ? 'deleted'
-      : event.eventType === 'avi:jira:created:issue'
-        ? 'created'
-        : 'updated';
-  const parents: string[] = [];
-  if (event.issue.fields?.parent?.key) parents.push(event.issue.fields.parent.key);
-  for (const item of event.changelog?.items ?? []) {
-    if ((item.field ?? '').toLowerCase() === 'parent' && item.fromString) parents.push(item.fromString);
-  }
+  const event = parseIssueEvent(input);
+  return event ? applyEventToTrees(deps, event) : [];
+}
+
+/** The tree half of the event pipeline, for an event parsed once by the caller. */
+export async function applyEventToTrees(
+  deps: AppDeps,
+  event: IssueEvent,
+): Promise<{ projectKey: string; outcome: IncrementalOutcome }[]> {
   const projects = await projectsHolding(
     deps.store,
-    event.issue.key,
+    event.issueKey,
     await knownProjects(deps.store),
-    parents,
+    event.parentKeys,
   );
   const out: { projectKey: string; outcome: IncrementalOutcome }[] = [];
+  if (projects.length === 0) return out;
   const cfg = await config(deps);
+  const api = appApi(deps);
   for (const projectKey of projects) {
     const outcome = await applyIssueChange(
-      { store: deps.store, api: appApi(deps), config: cfg, now: () => deps.now(), acceptance: 'store' },
+      { store: deps.store, api, config: cfg, now: () => deps.now(), acceptance: 'store' },
       projectKey,
-      { kind, issueKey: event.issue.key },
+      { kind: event.kind, issueKey: event.issueKey },
     );
-    // A running scan will see the change when it pages past it, or the daily scan will; a change
-    // that cannot be patched gets a fresh scan now.
+    // A change that cannot be patched gets a fresh scan now.
     if (outcome.status === 'needs-rescan' && deps.queue)
       await requestScan(
         { store: deps.store, now: () => deps.now(), queue: deps.queue },
