@@ -8,7 +8,8 @@
 import fc from 'fast-check';
 import { FIELD_IDS } from '../../src/emulator/generate';
 import type { Transport } from '../../src/jira/transport';
-import { handleIssueEventForSnapshots, handleScanEvent, startSnapshotScan } from '../../src/scale/service';
+import { handleScanEvent, startSnapshotScan } from '../../src/scale/service';
+import { handleIssueEvent } from '../../src/services/trigger';
 import { runScanToCompletion } from '../../src/scale/scan-job';
 import { readAll } from '../../src/scale/snapshot-store';
 import type { AppDeps } from '../../src/services/deps';
@@ -103,8 +104,10 @@ async function runModel(s: fc.Scheduler, ops: Op[], initialScan: boolean): Promi
     return response;
   };
   const deps = plainDeps(store, jira);
+  // The app's one event pipeline (src/services/trigger.ts), as Jira's events and the app's own
+  // writes reach it.
   const event = (key: string) =>
-    handleIssueEventForSnapshots(deps, { eventType: 'avi:jira:updated:issue', issue: { key } });
+    handleIssueEvent(deps, { eventType: 'avi:jira:updated:issue', issue: { key } });
 
   const run = async (op: Op): Promise<unknown> => {
     switch (op.kind) {
