@@ -8,7 +8,6 @@ import { z } from 'zod';
 import type { QueueEvent, ScanQueue } from '../services/deps';
 import type { TrendPoint } from '../shared/contract';
 import type { KeyValueStore } from '../storage/store';
-import { requestScan } from './scan-job';
 import { coverageOf, readManifest } from './snapshot-store';
 
 /** Same key and shape as the services' trend (src/services/project.ts), so the gadget reads it. */
@@ -111,8 +110,8 @@ async function reconcileProject(
     await recordTrendPoint(deps.store, projectKey, point);
     out.recorded.push({ projectKey, point });
   }
-  const collect: ScanQueue = { push: (e) => (events.push(e), Promise.resolve()) };
-  await requestScan({ store: deps.store, now: () => deps.now(), queue: collect }, projectKey, 'daily');
+  // The sync decides in its own step whether a change catch-up is enough or a rescan is due.
+  events.push({ projectKey, kind: 'scan', action: 'sync', reason: 'daily' });
   out.queued.push(projectKey);
 }
 

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { JiraApi } from '../jira/api';
+import { isRetryableCause, JiraError } from '../jira/errors';
 import type { AppDeps } from '../services/deps';
 import type { ProjectTree, ScanState, TrendPoint } from '../shared/contract';
 import { projectKeySchema } from '../shared/contract';
@@ -34,6 +35,7 @@ import {
   type ScanStepOutcome,
 } from './scan-job';
 import { BrokenTreeError, coverageOf, readManifest, readRows } from './snapshot-store';
+import { syncProject } from './sync';
 
 export const SNAPSHOT_TREE_PAGE = 200;
 
@@ -156,7 +158,7 @@ export async function startSnapshotScan(deps: AppDeps, projectKey: string): Prom
 
 const scanEventSchema = z.looseObject({
   projectKey: projectKeySchema,
-  action: z.enum(['start', 'continue']).optional(),
+  action: z.enum(['start', 'continue', 'sync']).optional(),
   generation: z.number().int().optional(),
 });
 
@@ -179,6 +181,10 @@ export async function handleScanEvent(
     return undefined;
   }
   const { projectKey, action, generation } = parsed.data;
+  if (action === 'sync') {
+    await dailySync(deps, projectKey);
+    return undefined;
+  }
   const start = Date.now();
   const outcome = await runScanStep(
     {
@@ -287,6 +293,30 @@ export async function replayDirty(
       for (const rest of dirty.changes.slice(k)) await noteDirty(deps.store, projectKey, rest);
       throw error;
     }
+  }
+}
+
+/** The daily sync of one project; a catch-up Jira refuses falls back to a full rescan. */
+async function dailySync(deps: AppDeps, projectKey: string): Promise<void> {
+  const syncDeps = {
+    store: deps.store,
+    api: appApi(deps),
+    config: await config(deps),
+    now: () => deps.now(),
+    acceptance: 'store' as const,
+    ...(deps.queue ? { queue: deps.queue } : {}),
+  };
+  try {
+    const outcome = await syncProject(syncDeps, projectKey);
+    deps.log?.('daily sync', { projectKey, ...outcome });
+  } catch (error) {
+    if (!(error instanceof JiraError) || isRetryableCause(error.cause)) throw error;
+    deps.log?.('daily sync refused by Jira; rescanning instead', { projectKey, message: error.message });
+    await requestScan(
+      { store: deps.store, now: () => deps.now(), queue: deps.queue },
+      projectKey,
+      'daily (catch-up refused)',
+    );
   }
 }
 
