@@ -4,9 +4,10 @@
  */
 import { engineBench } from './engine';
 import { scanBench } from './scan';
+import { syncBench } from './sync';
 import type { BenchSection } from './section';
 
-const SECTIONS: BenchSection[] = [engineBench, scanBench];
+const SECTIONS: BenchSection[] = [engineBench, scanBench, syncBench];
 
 function parseArgs(argv: string[]): { only: string | undefined } {
   let only: string | undefined;

@@ -12,7 +12,8 @@
 import { z } from 'zod';
 import { jqlProjectIssues } from '../jira/jql';
 import type { ScanQueue } from '../services/deps';
-import { applyIssueChange, type IncrementalDeps } from './incremental';
+import { FINDINGS_PROPERTY } from '../domain/types';
+import { applyIssueChange, type IncrementalDeps, type MirrorWrite } from './incremental';
 import { configHash } from './rows';
 import { readScanState, requestScan } from './scan-job';
 import { readManifest } from './snapshot-store';
@@ -73,13 +74,20 @@ export async function syncProject(deps: SyncDeps, projectKey: string): Promise<S
     }
   }
   const objects = keys.length;
+  const mirror = new Map<string, MirrorWrite>();
   for (const issueKey of keys) {
     const outcome = await applyIssueChange(deps, projectKey, { kind: 'updated', issueKey });
     if (outcome.status === 'needs-rescan') {
       await requestScan(scanDeps, projectKey, outcome.reason);
       return { status: 'rescan', reason: outcome.reason };
     }
+    if (outcome.status === 'updated') for (const w of outcome.mirror) mirror.set(w.issueId, w);
   }
+  // The changed popm.findings values, 100 issues a request (as the scan writes them).
+  if (mirror.size > 0)
+    await deps.api.bulkSetIssueProperties(
+      [...mirror.values()].map((w) => ({ issueId: w.issueId, properties: { [FINDINGS_PROPERTY]: w.value } })),
+    );
   await deps.store.set(syncKey(projectKey), { at: startedAt.toISOString() });
   return { status: 'synced', changed: keys.length, requests: deps.api.requestCount - mark, objects };
 }
