@@ -5,28 +5,12 @@
 import { FIELD_IDS, STATUSES } from '../../src/emulator/generate';
 import { runScanToCompletion } from '../../src/scale/scan-job';
 import { readAll } from '../../src/scale/snapshot-store';
-import type { AppDeps } from '../../src/services/deps';
 import { handleIssueEvent } from '../../src/services/trigger';
 import { acceptanceKey } from '../../src/storage/acceptance-store';
 import { MemoryStore } from '../../src/storage/memory';
-import { apiFor, config, createEmulator, site } from './support';
+import { apiFor, appDeps, config, createEmulator, site } from './support';
 
 const now = () => new Date('2026-03-01T10:00:00.000Z');
-
-function depsFor(
-  emulator: ReturnType<typeof createEmulator>,
-  store: MemoryStore,
-  queued: unknown[],
-): AppDeps {
-  return {
-    jiraAsUser: (id) => emulator.transportFor(id),
-    jiraAsApp: () => emulator.transportFor('u-0'),
-    store,
-    now,
-    queue: { push: (e) => (queued.push(e), Promise.resolve()) },
-    jiraClient: { sleep: () => Promise.resolve() },
-  };
-}
 
 describe('issue event pipeline', () => {
   it('a status change out of done: stale mark, tree and popm.findings from one patch, in two requests', async () => {
@@ -57,7 +41,7 @@ describe('issue event pipeline', () => {
     const emulator = createEmulator(after);
     const queued: unknown[] = [];
     emulator.requests.reset();
-    const outcome = await handleIssueEvent(depsFor(emulator, store, queued), {
+    const outcome = await handleIssueEvent(appDeps(emulator, store, queued), {
       eventType: 'avi:jira:updated:issue',
       issue: { id: story.id, key: story.key, fields: { parent: { key: String(story.fields.parent) } } },
       changelog: {
@@ -95,7 +79,7 @@ describe('issue event pipeline', () => {
     const emulator = createEmulator(snapshot);
     const story = snapshot.issues.find((i) => i.key.startsWith('T1-'))!;
     emulator.requests.reset();
-    await handleIssueEvent(depsFor(emulator, store, []), {
+    await handleIssueEvent(appDeps(emulator, store, []), {
       eventType: 'avi:jira:updated:issue',
       issue: { id: story.id, key: story.key },
       changelog: { items: [{ field: 'labels', fieldId: 'labels' }] },
