@@ -5,9 +5,10 @@
 import { actionsBench } from './actions';
 import { engineBench } from './engine';
 import { scanBench } from './scan';
+import { syncBench } from './sync';
 import type { BenchSection } from './section';
 
-const SECTIONS: BenchSection[] = [engineBench, scanBench, actionsBench];
+const SECTIONS: BenchSection[] = [engineBench, scanBench, syncBench, actionsBench];
 
 function parseArgs(argv: string[]): { only: string | undefined } {
   let only: string | undefined;

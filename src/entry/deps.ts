@@ -6,11 +6,18 @@ import { Queue } from '@forge/events';
 import { kvs } from '@forge/kvs';
 import { deadlineAfter, type Deadline } from '../domain/deadline';
 import { forgeTransport } from '../jira/transports/forge';
-import type { AppDeps } from '../services/deps';
+import type { AppDeps, QueueEvent } from '../services/deps';
 import { KvsStore } from '../storage/kvs';
 
 /** Must match the `consumer` module's `queue` in manifest.yml. */
 export const SCAN_QUEUE = 'popm-scan';
+
+function forgeEvent(event: QueueEvent) {
+  // One scan per project at a time: concurrent scans of one project only waste rate limit. The
+  // daily fan-out is one chain of its own.
+  const key = event.kind === 'daily' ? 'daily' : `scan-${event.projectKey}`;
+  return { body: event, concurrency: { key, limit: 1 } };
+}
 
 /**
  * Forge's time limit per function kind (resolvers and the workflow validator 25 s, product-event
@@ -49,8 +56,15 @@ export function forgeDeps(deadline: Deadline): AppDeps {
     jiraClient: { deadline },
     queue: {
       push: async (event) => {
-        // One scan per project at a time: concurrent scans of one project only waste rate limit.
-        await queue.push({ body: event, concurrency: { key: `scan-${event.projectKey}`, limit: 1 } });
+        await queue.push(forgeEvent(event));
+      },
+      pushMany: async (events, options) => {
+        await queue.push(
+          events.map((event) => ({
+            ...forgeEvent(event),
+            ...(options?.delayInSeconds ? { delayInSeconds: options.delayInSeconds } : {}),
+          })),
+        );
       },
     },
     log: (message, extra) => console.log(JSON.stringify({ message, ...extra })),

@@ -17,8 +17,13 @@
  */
 import type { PopmConfig } from '../domain/config';
 import { levelIndex, levelOf } from '../domain/levels';
-import { ACCEPTANCE_PROPERTY, RULE_IDS, type Level, type RuleId } from '../domain/types';
+import { ACCEPTANCE_PROPERTY, FINDINGS_PROPERTY, RULE_IDS, type Level, type RuleId } from '../domain/types';
 import type { JiraApi } from '../jira/api';
+import {
+  findingsFingerprint,
+  findingsPropertyValue,
+  type FindingsPropertyValue,
+} from '../services/findings-property';
 import type { KeyValueStore } from '../storage/store';
 import { directoryFor, factPlan, projectOfFact, toFact, type Fact, type UserDirectory } from './compact';
 import { configHash, evaluateFacts, nameAcceptors, storeAcceptanceFor, type AcceptanceSource } from './rows';
@@ -26,6 +31,9 @@ import {
   addToTotals,
   beginWrite,
   CHUNK_TARGET_BYTES,
+  newWriteId,
+  partId,
+  switchManifest,
   encodeRow,
   lookupSlots,
   readChunk,
@@ -37,6 +45,7 @@ import {
   type Manifest,
   type StoredRow,
 } from './snapshot-store';
+import { noteDirty } from './dirty';
 import { readScanState } from './scan-job';
 
 export type IssueEventKind = 'created' | 'updated' | 'deleted';
@@ -55,11 +64,26 @@ export interface IncrementalDeps {
   acceptance?: 'store' | 'property';
 }
 
+/** A `popm.findings` value the patch changed, for the caller to write to Jira. */
+export interface MirrorWrite {
+  issueId: string;
+  issueKey: string;
+  value: FindingsPropertyValue;
+}
+
 export type IncrementalOutcome =
-  | { status: 'updated'; requests: number; rowsRewritten: number; chunksWritten: number }
-  | { status: 'unchanged'; requests: number }
+  | {
+      status: 'updated';
+      requests: number;
+      rowsRewritten: number;
+      chunksWritten: number;
+      mirror: MirrorWrite[];
+      /** The issue as Jira has it now (absent when it was deleted). */
+      fresh?: Fact;
+    }
+  | { status: 'unchanged'; requests: number; fresh?: Fact }
   | { status: 'no-snapshot' }
-  /** A scan is running: the caller should note the key (`noteDirty`) and let the scan replay it. */
+  /** A first scan is running and there is no tree yet: the change is noted for it to replay. */
   | { status: 'scan-running' }
   /** The change cannot be patched safely; the caller should request a full scan. */
   | { status: 'needs-rescan'; reason: string; requests: number };
@@ -155,38 +179,52 @@ function ownCounts(row: StoredRow, into: Partial<Record<RuleId, number>>, sign: 
   for (const [rule] of row.f ?? []) into[rule] = (into[rule] ?? 0) + sign;
 }
 
+/** Attempts of one change against manifests that other writers keep switching. */
+const MAX_ATTEMPTS = 6;
+
 /**
- * Applies one issue event to the project's stored snapshot. Requests: one to refetch the issue,
- * plus one per level of a new parent chain that the snapshot does not hold yet.
+ * Applies one issue event to the project's stored tree. Requests: one to refetch the issue, plus
+ * one per level of a new parent chain that the tree does not hold yet (and again for each lost
+ * race with another writer: the issue is refetched, since the winner may have seen newer data).
+ *
+ * While a scan of the project runs, the change is first noted in its dirty list (the scan applies
+ * it again after its own switch, which replaces this patch) and then patched into the current tree
+ * so views see it at once.
  */
 export async function applyIssueChange(
   deps: IncrementalDeps,
   projectKey: string,
   change: IssueChange,
+  /** False when replaying the dirty list itself. */
+  noteIfScanning = true,
 ): Promise<IncrementalOutcome> {
-  const manifest = await readManifest(deps.store, projectKey);
-  if (!manifest) return { status: 'no-snapshot' };
-  const scan = await readScanState(deps.store, projectKey);
-  if (scan?.status === 'running') return { status: 'scan-running' };
+  const scan = noteIfScanning ? await readScanState(deps.store, projectKey) : undefined;
+  const noted = scan?.status === 'running';
+  if (noted) await noteDirty(deps.store, projectKey, change);
   const mark = deps.api.requestCount;
   const requests = () => deps.api.requestCount - mark;
-  if (manifest.configHash !== configHash(deps.config)) {
-    return {
-      status: 'needs-rescan',
-      reason: 'the configuration changed since the snapshot was built',
-      requests: 0,
-    };
-  }
-  try {
-    return await patch(deps, manifest, change, requests);
-  } catch (error) {
-    if (error instanceof TooLarge)
+  for (let attempt = 1; ; attempt++) {
+    const manifest = await readManifest(deps.store, projectKey);
+    if (!manifest) return noted ? { status: 'scan-running' } : { status: 'no-snapshot' };
+    if (manifest.configHash !== configHash(deps.config)) {
       return {
         status: 'needs-rescan',
-        reason: 'the change touches too much of the tree',
+        reason: 'the configuration changed since the snapshot was built',
         requests: requests(),
       };
-    throw error;
+    }
+    try {
+      return await patch(deps, manifest, change, requests);
+    } catch (error) {
+      if (error instanceof SnapshotChangedError && attempt < MAX_ATTEMPTS) continue;
+      if (error instanceof TooLarge)
+        return {
+          status: 'needs-rescan',
+          reason: 'the change touches too much of the tree',
+          requests: requests(),
+        };
+      throw error;
+    }
   }
 }
 
@@ -206,10 +244,20 @@ async function patch(
 
   // ---- The issue now (one request), and where it was.
   let fresh: Fact | undefined;
+  let freshFingerprint: string | undefined;
   if (change.kind !== 'deleted') {
-    const { issues } = await deps.api.bulkFetch([change.issueKey], plan.fieldIds, [ACCEPTANCE_PROPERTY]);
+    // popm.findings comes along (no extra request): its fingerprint says whether the mirror needs
+    // writing after this patch.
+    const { issues } = await deps.api.bulkFetch([change.issueKey], plan.fieldIds, [
+      ACCEPTANCE_PROPERTY,
+      FINDINGS_PROPERTY,
+    ]);
     const issue = issues[0];
-    if (issue) fresh = toFact(issue, plan, users);
+    if (issue) {
+      fresh = toFact(issue, plan, users);
+      freshFingerprint = fresh.fp;
+      delete fresh.fp;
+    }
   }
   const oldPos = await w.locate(change.issueKey);
   const old = oldPos ? await w.row(oldPos) : undefined;
@@ -232,8 +280,19 @@ async function patch(
       requests: requests(),
     };
   }
-  if (fresh && old && JSON.stringify(fresh) === JSON.stringify(old.fact))
-    return { status: 'unchanged', requests: requests() };
+  if (fresh && old && JSON.stringify(fresh) === JSON.stringify(old.fact)) {
+    // Same Jira data; with the store as the truth of acceptance, an accept or revoke changes
+    // nothing Jira holds, so the stored record decides whether the row is still right.
+    let same = true;
+    if (deps.acceptance === 'store') {
+      const source = await storeAcceptanceFor(deps.store, [fresh.i]);
+      const record = source.kind === 'store' ? source.entries.get(fresh.i)?.record : undefined;
+      same =
+        (record?.acceptedBy ?? null) === (old.row.ac?.acceptedBy ?? null) &&
+        (record?.acceptedAt ?? null) === (old.row.ac?.acceptedAt ?? null);
+    }
+    if (same) return { status: 'unchanged', requests: requests(), fresh };
+  }
 
   // ---- Chains: from the snapshot, or (new parents it lacks) from Jira, one level per request.
   const chainOf = async (
@@ -310,11 +369,13 @@ async function patch(
   // ---- The small site: removed blocks (with the issue's new fact), the new block's missing parts,
   // and both chains above as context.
   const removed = new Set<string>();
+  const oldRows = new Map<string, StoredRow>();
   const facts: Fact[] = [];
   for (const r of ranges) {
     for (const pos of r.positions) {
       const { row, fact } = await w.row(pos);
       removed.add(row.k);
+      oldRows.set(row.k, row);
       if (row.k === change.issueKey) {
         if (fresh) facts.push(fresh);
       } else facts.push(fact);
@@ -346,7 +407,7 @@ async function patch(
       : { kind: 'property' };
   // Usually none: acceptors are in the chunks' directories; a new one (a delegate) costs a request.
   await nameAcceptors(deps.api, facts, users, acceptance);
-  const { entries } = evaluateFacts(facts, users, manifest.meta, deps.config, P, acceptance);
+  const { result, entries } = evaluateFacts(facts, users, manifest.meta, deps.config, P, acceptance);
 
   // ---- New blocks: the evaluated subtrees of the roots now in place, each with its anchor.
   const indexOf = new Map(entries.map((e, k) => [e.row.key, k]));
@@ -461,7 +522,6 @@ async function patch(
   for (const c of w.chunks.values()) Object.assign(ownerDir, c.uo);
   for (const e of entries)
     for (const o of e.row.owners) ownerDir[o.accountId] = [o.displayName, o.active, o.avatarUrl ?? null];
-  const generation = manifest.generation + 1;
   const rewritten = new Map<number, { r: StoredRow[]; f: Fact[] }>();
   let rowsRewritten = 0;
   for (const [slot, chunk] of w.chunks) {
@@ -509,7 +569,8 @@ async function patch(
   if (rewritten.size === 0) return { status: 'unchanged', requests: requests() };
 
   // ---- Store: new chunk ids (split when grown), index entries of keys that moved, then the flip.
-  await beginWrite(deps.store, P, generation);
+  const writeId = newWriteId();
+  await beginWrite(deps.store, P, writeId);
   const chunks: Manifest['chunks'] = [];
   let nextSlot = manifest.nextSlot;
   const slotOf = new Map<string, number | null>();
@@ -529,7 +590,7 @@ async function patch(
       const uo: UserDirectory = {};
       for (const row of part.r) for (const id of row.o ?? []) if (ownerDir[id]) uo[id] = ownerDir[id];
       const stored: Chunk = { u: directoryFor(part.f, users), uo, r: part.r, f: part.f };
-      const id = `g${generation}n${slot}`;
+      const id = partId(writeId, slot);
       await deps.store.set(snapKey.chunk(P, id), stored);
       chunksWritten++;
       chunks.push({ slot, id, n: part.r.length });
@@ -553,21 +614,48 @@ async function patch(
       if (slot === null) delete shard[key];
       else shard[key] = slot;
     }
-    const id = `g${generation}n${s}`;
+    const id = partId(writeId, `x${s}`);
     await deps.store.set(snapKey.shard(P, id), shard);
     shards[s] = id;
   }
   const next: Manifest = {
     ...manifest,
-    generation,
+    id: writeId,
     updatedAt: deps.now().toISOString(),
     chunks,
     nextSlot,
     shards,
     totals,
   };
-  await commitIfCurrent(deps.store, manifest, next);
-  return { status: 'updated', requests: requests(), rowsRewritten, chunksWritten };
+  // Only if nobody switched the manifest since we read it; else recompute on the new one.
+  if (!(await switchManifest(deps.store, next, manifest.id))) throw new SnapshotChangedError(P);
+  // ---- The popm.findings values this patch changed (the caller writes them in one request): the
+  // touched issue's against what Jira holds, the others' against their rows before the patch.
+  const mirror: MirrorWrite[] = [];
+  const at = deps.now();
+  for (let k = 0; k < entries.length; k++) {
+    const ev = result.issues[k]!;
+    const key = entries[k]!.row.key;
+    if (!ev.inScope || !placed.has(key)) continue;
+    const value = findingsPropertyValue(ev, at);
+    const before = oldRows.get(key);
+    const after = encodeRow(entries[k]!.row, {});
+    const changed =
+      key === change.issueKey
+        ? findingsFingerprint(value) !== freshFingerprint
+        : !before ||
+          JSON.stringify(before.f ?? []) !== JSON.stringify(after.f ?? []) ||
+          (before.ac?.valid ?? null) !== (after.ac?.valid ?? null);
+    if (changed) mirror.push({ issueId: ev.id, issueKey: key, value });
+  }
+  return {
+    status: 'updated',
+    requests: requests(),
+    rowsRewritten,
+    chunksWritten,
+    mirror,
+    ...(fresh ? { fresh } : {}),
+  };
 }
 
 function splitRows(r: StoredRow[], f: Fact[]): { r: StoredRow[]; f: Fact[] }[] {
@@ -582,32 +670,6 @@ export class SnapshotChangedError extends Error {
     super(`the snapshot of ${projectKey} changed during an incremental update; apply the event again`);
     this.name = 'SnapshotChangedError';
   }
-}
-
-/** Flips the manifest only if nobody flipped it since we read it; then drops replaced chunks. */
-async function commitIfCurrent(store: KeyValueStore, base: Manifest, next: Manifest): Promise<void> {
-  const P = base.projectKey;
-  let lost = false;
-  await store.update<unknown>(snapKey.manifest(P), (current) => {
-    const gen =
-      typeof current === 'object' && current !== null && 'generation' in current
-        ? current.generation
-        : undefined;
-    lost = gen !== base.generation;
-    return lost ? current : next;
-  });
-  if (lost) {
-    for (const c of next.chunks)
-      if (c.id.startsWith(`g${next.generation}n`)) await store.delete(snapKey.chunk(P, c.id));
-    for (const s of next.shards)
-      if (s.startsWith(`g${next.generation}n`)) await store.delete(snapKey.shard(P, s));
-    throw new SnapshotChangedError(P);
-  }
-  await store.delete(snapKey.pending(P));
-  const keep = new Set(next.chunks.map((c) => c.id));
-  for (const c of base.chunks) if (!keep.has(c.id)) await store.delete(snapKey.chunk(P, c.id));
-  const keepShards = new Set(next.shards);
-  for (const s of base.shards) if (!keepShards.has(s)) await store.delete(snapKey.shard(P, s));
 }
 
 /** Project keys an issue event concerns: its own project, and the snapshots that hold it. */

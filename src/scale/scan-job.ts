@@ -31,7 +31,7 @@ import type { KeyValueStore } from '../storage/store';
 import { factPlan, projectOfFact, toFact, type Fact, type FactPlan, type UserDirectory } from './compact';
 import { configHash, evaluateFacts, nameAcceptors, storeAcceptance, type AcceptanceSource } from './rows';
 import { registerProject } from './daily';
-import { beginWrite, factSchema, readManifest, writeSnapshot } from './snapshot-store';
+import { beginWrite, factSchema, newWriteId, readManifest, writeSnapshot } from './snapshot-store';
 
 export const SCAN_PHASES = [
   'metadata',
@@ -128,6 +128,14 @@ const stateSchema = z.object({
     .default({ staged: false, length: 0, cursor: 0 }),
   attempts: z.number().int().min(0),
   error: z.string().optional(),
+  /** Store phase: the id the tree is written under (fixed once the first chunk is stored). */
+  writeId: z.string().optional(),
+  /**
+   * The invocation working on the scan. Only it may save the checkpoint (a duplicated queue event
+   * finds the scan taken); it is released at the end of every step, and taken over when the
+   * checkpoint has been silent for STUCK_AFTER_MS.
+   */
+  runner: z.string().optional(),
 });
 export type ScanCheckpoint = z.infer<typeof stateSchema>;
 
@@ -153,6 +161,12 @@ export interface ScanJobDeps {
   /** Acceptance records: `store` (Forge: the truth) or `property` (default, as `scanProject`). */
   acceptance?: 'store' | 'property';
   log?(message: string, extra?: Record<string, unknown>): void;
+  /**
+   * Called right after the scan's tree became current and again when the scan completes: replays
+   * the changes noted while it ran (the pipeline passes its replay; without one they wait for the
+   * next scan).
+   */
+  afterSwitch?(projectKey: string, moment: 'switched' | 'complete'): Promise<void>;
 }
 
 export interface ScanJobOptions {
@@ -168,7 +182,9 @@ export type ScanStepOutcome =
   | { status: 'complete'; state: ScanCheckpoint }
   | { status: 'continued'; state: ScanCheckpoint }
   | { status: 'retrying'; state: ScanCheckpoint; error: string }
-  | { status: 'failed'; state: ScanCheckpoint; error: string };
+  | { status: 'failed'; state: ScanCheckpoint; error: string }
+  /** Another invocation is working on this scan (a duplicated event): nothing done. */
+  | { status: 'busy'; state: ScanCheckpoint };
 
 /** The continuation event a step pushes; the queue consumer passes it back to `runScanStep`. */
 export interface ScanEvent {
@@ -224,62 +240,69 @@ export async function requestScan(
   reason = 'requested',
 ): Promise<ScanCheckpoint> {
   assertProjectKey(projectKey);
-  const existing = await readScanState(deps.store, projectKey);
-  if (existing?.status === 'running') {
-    // A step checkpoints after every page, so a running scan silent for longer than a whole step
-    // lost its continuation (the invocation died or the event was dropped): queue it again from
-    // its checkpoint instead of leaving the project "running" for good.
-    const silentMs = deps.now().getTime() - Date.parse(existing.updatedAt);
-    if (!(silentMs > STUCK_AFTER_MS) || !deps.queue) return existing;
-    const revived: ScanCheckpoint = { ...existing, updatedAt: deps.now().toISOString() };
-    await deps.store.set(scanKey.state(projectKey), revived);
-    await deps.queue.push({
-      projectKey,
-      kind: 'scan',
-      action: 'continue',
-      generation: existing.generation,
-      reason: 'stuck',
-    } satisfies ScanEvent);
-    return revived;
-  }
   const manifest = await readManifest(deps.store, projectKey);
-  const generation = Math.max(manifest?.generation ?? 0, existing?.generation ?? 0) + 1;
   const at = deps.now().toISOString();
-  const state: ScanCheckpoint = {
-    v: 1,
-    projectKey,
-    generation,
-    status: 'running',
-    phase: 'metadata',
-    startedAt: at,
-    updatedAt: at,
-    pages: 0,
-    ancCursor: 0,
-    batch: 0,
-    storeChunks: 0,
-    counts: { project: 0, ancestors: 0, children: 0, requests: 0, steps: 0 },
-    lengths: { anc: 0, features: 0 },
-    meta: { issueTypes: [], fields: [] },
-    configHash: '',
-    writes: { staged: false, length: 0, cursor: 0 },
-    attempts: 0,
-  };
-  await deps.store.set(scanKey.state(projectKey), state);
-  if (existing) await cleanupStaging(deps.store, projectKey, existing);
+  let outcome:
+    { kind: 'running' | 'revived' | 'new'; state: ScanCheckpoint; replaced?: ScanCheckpoint } | undefined;
+  // Compare-and-swap, so two requests at the same moment start one scan, not two on one key.
+  await deps.store.update<unknown>(scanKey.state(projectKey), (raw) => {
+    const parsed = raw === undefined ? undefined : stateSchema.safeParse(raw);
+    const existing = parsed?.success ? parsed.data : undefined;
+    if (existing?.status === 'running') {
+      // A step checkpoints after every page, so a running scan silent for longer than a whole
+      // step lost its continuation (the invocation died or the event was dropped): queue it again
+      // from its checkpoint instead of leaving the project "running" for good.
+      const silentMs = deps.now().getTime() - Date.parse(existing.updatedAt);
+      if (!(silentMs > STUCK_AFTER_MS) || !deps.queue) {
+        outcome = { kind: 'running', state: existing };
+        return raw;
+      }
+      const { runner: _dead, ...rest } = existing;
+      outcome = { kind: 'revived', state: { ...rest, updatedAt: at } };
+      return outcome.state;
+    }
+    const generation = Math.max(manifest?.generation ?? 0, existing?.generation ?? 0) + 1;
+    const state: ScanCheckpoint = {
+      v: 1,
+      projectKey,
+      generation,
+      status: 'running',
+      phase: 'metadata',
+      startedAt: at,
+      updatedAt: at,
+      pages: 0,
+      ancCursor: 0,
+      batch: 0,
+      storeChunks: 0,
+      counts: { project: 0, ancestors: 0, children: 0, requests: 0, steps: 0 },
+      lengths: { anc: 0, features: 0 },
+      meta: { issueTypes: [], fields: [] },
+      configHash: '',
+      writes: { staged: false, length: 0, cursor: 0 },
+      attempts: 0,
+    };
+    outcome = existing ? { kind: 'new', state, replaced: existing } : { kind: 'new', state };
+    return state;
+  });
+  const done = outcome!;
+  if (done.kind === 'running') return done.state;
+  if (done.replaced) await cleanupStaging(deps.store, projectKey, done.replaced);
   await deps.queue?.push({
     projectKey,
     kind: 'scan',
     action: 'continue',
-    generation,
-    reason,
+    generation: done.state.generation,
+    reason: done.kind === 'revived' ? 'stuck' : reason,
   } satisfies ScanEvent);
-  return state;
+  return done.state;
 }
 
 /** Longer than one step may run (900 s) plus queue delivery: a scan silent this long is stuck. */
 export const STUCK_AFTER_MS = 20 * 60 * 1000;
 
 class OutOfTime extends Error {}
+/** Another invocation took the scan over (this one was silent too long): stop without saving. */
+class Superseded extends Error {}
 
 /**
  * One invocation's worth of scanning. Resumes the project's checkpoint (creating one if there is
@@ -307,7 +330,26 @@ export async function runScanStep(
   }
   if (!state || state.status !== 'running')
     state = await requestScan({ ...deps, queue: undefined }, projectKey, 'step');
-  const job = new Step(deps, state, options);
+  const token = newWriteId();
+  let claimed: ScanCheckpoint | undefined;
+  await deps.store.update<unknown>(scanKey.state(projectKey), (raw) => {
+    const parsed = stateSchema.safeParse(raw);
+    claimed = undefined;
+    if (!parsed.success || parsed.data.status !== 'running') return raw;
+    const current = parsed.data;
+    const silentMs = deps.now().getTime() - Date.parse(current.updatedAt);
+    if (current.runner !== undefined && !(silentMs > STUCK_AFTER_MS)) return raw;
+    claimed = { ...current, runner: token, updatedAt: deps.now().toISOString() };
+    return claimed;
+  });
+  if (!claimed) {
+    const now = (await readScanState(deps.store, projectKey)) ?? state;
+    if (now.status === 'complete') return { status: 'complete', state: now };
+    if (now.status === 'failed')
+      return { status: 'failed', state: now, error: now.error ?? 'the scan failed' };
+    return { status: 'busy', state: now };
+  }
+  const job = new Step(deps, claimed, options, token);
   return job.run();
 }
 
@@ -325,6 +367,7 @@ class Step {
     private readonly deps: ScanJobDeps,
     private state: ScanCheckpoint,
     options: ScanJobOptions,
+    private readonly token: string,
   ) {
     this.started = deps.clock();
     this.budget = options.budgetMs ?? FORGE_EVENT_BUDGET_MS;
@@ -348,16 +391,24 @@ class Step {
     if (this.deps.queue && this.remaining() < needed) throw new OutOfTime();
   }
 
+  /** Saves the checkpoint, only while this invocation is still the scan's runner (fencing). */
   private async save(patch: Partial<ScanCheckpoint> = {}): Promise<void> {
     const requests = this.state.counts.requests + (this.deps.api.requestCount - this.mark);
     this.mark = this.deps.api.requestCount;
-    this.state = {
+    const next: ScanCheckpoint = {
       ...this.state,
       ...patch,
       counts: { ...this.state.counts, ...patch.counts, requests },
       updatedAt: this.deps.now().toISOString(),
     };
-    await this.deps.store.set(scanKey.state(this.p), this.state);
+    let ours = false;
+    await this.deps.store.update<unknown>(scanKey.state(this.p), (raw) => {
+      const parsed = stateSchema.safeParse(raw);
+      ours = parsed.success && parsed.data.runner === this.token;
+      return ours ? next : raw;
+    });
+    if (!ours) throw new Superseded();
+    this.state = next;
   }
   private mark = 0;
 
@@ -377,11 +428,18 @@ class Step {
       }
       await cleanupStaging(this.deps.store, this.p, this.state);
       await registerProject(this.deps.store, this.p);
-      await this.save({ status: 'complete', finishedAt: this.deps.now().toISOString(), attempts: 0 });
+      await this.save({
+        status: 'complete',
+        finishedAt: this.deps.now().toISOString(),
+        attempts: 0,
+        runner: undefined,
+      });
+      await this.deps.afterSwitch?.(this.p, 'complete');
       return { status: 'complete', state: this.state };
     } catch (error) {
+      if (error instanceof Superseded) return { status: 'busy', state: this.state };
       if (error instanceof OutOfTime) {
-        await this.save({ attempts: 0 });
+        await this.save({ attempts: 0, runner: undefined });
         await this.continueLater('budget');
         return { status: 'continued', state: this.state };
       }
@@ -389,7 +447,7 @@ class Step {
       const attempts = this.state.attempts + 1;
       // The checkpoint still holds the last completed page: the retry resumes there.
       if (attempts < MAX_STEP_ATTEMPTS && this.deps.queue) {
-        await this.save({ attempts, error: message });
+        await this.save({ attempts, error: message, runner: undefined });
         await this.continueLater('retry');
         this.deps.log?.('scan step failed; resuming from the checkpoint', {
           projectKey: this.p,
@@ -398,7 +456,7 @@ class Step {
         });
         return { status: 'retrying', state: this.state, error: message };
       }
-      await this.save({ attempts, error: message, status: 'failed' });
+      await this.save({ attempts, error: message, status: 'failed', runner: undefined });
       return { status: 'failed', state: this.state, error: message };
     }
   }
@@ -586,12 +644,18 @@ class Step {
       delete fact.fp;
     }
     if (!this.state.writes.staged) await this.stageWrites(pending);
-    if (this.state.storeChunks === 0) await beginWrite(this.deps.store, this.p, this.state.generation);
+    let writeId = this.state.writeId;
+    if (this.state.storeChunks === 0 || writeId === undefined) {
+      // A fresh id for every first attempt: a superseded runner's chunks can never be ours.
+      writeId = newWriteId();
+      await this.save({ writeId, storeChunks: 0 });
+      await beginWrite(this.deps.store, this.p, writeId);
+    }
     const outcome = await writeSnapshot(
       this.deps.store,
       {
         projectKey: this.p,
-        generation: this.state.generation,
+        writeId,
         builtAt: this.deps.now().toISOString(),
         configHash: this.state.configHash,
         meta: this.state.meta,
@@ -611,6 +675,7 @@ class Step {
     );
     if (!outcome.done) throw new OutOfTime();
     await this.save({ phase: 'properties', storeChunks: 0 });
+    await this.deps.afterSwitch?.(this.p, 'switched');
   }
 
   private async stageWrites(pending: readonly [string, Record<string, unknown>][]): Promise<void> {

@@ -11,11 +11,21 @@
  */
 import { z } from 'zod';
 import { JiraApi } from '../jira/api';
+import { isRetryableCause, JiraError } from '../jira/errors';
 import type { AppDeps } from '../services/deps';
 import type { ProjectTree, ScanState, TrendPoint } from '../shared/contract';
 import { projectKeySchema } from '../shared/contract';
 import { ConfigStore } from '../storage/config-store';
-import { dailyReconcile, knownProjects, readTrend, type ReconcileOutcome } from './daily';
+import {
+  dailyEventSchema,
+  dailyReconcile,
+  dailyStep,
+  knownProjects,
+  readTrend,
+  type ReconcileOutcome,
+} from './daily';
+import { noteDirty, takeDirty } from './dirty';
+import { parseIssueEvent, type IssueEvent } from './event';
 import { applyIssueChange, projectsHolding, type IncrementalOutcome } from './incremental';
 import {
   requestScan,
@@ -24,7 +34,8 @@ import {
   scanStateView,
   type ScanStepOutcome,
 } from './scan-job';
-import { coverageOf, readManifest, readRows } from './snapshot-store';
+import { BrokenTreeError, coverageOf, readManifest, readRows } from './snapshot-store';
+import { syncProject } from './sync';
 
 export const SNAPSHOT_TREE_PAGE = 200;
 
@@ -59,15 +70,27 @@ export function decodeTreeCursor(cursor: string | undefined): number | undefined
  * see the project (the snapshot was built as the app).
  */
 export async function snapshotTree(
-  deps: Pick<AppDeps, 'store'>,
+  deps: Pick<AppDeps, 'store' | 'now' | 'queue'>,
   projectKey: string,
   cursor: string | undefined,
   pageSize = SNAPSHOT_TREE_PAGE,
 ): Promise<ProjectTree | undefined> {
   const offset = decodeTreeCursor(cursor);
   if (offset === undefined) throw new RangeError('the tree cursor is not one this app issued');
-  const page = await readRows(deps.store, projectKey, offset, pageSize);
+  const repair = () =>
+    requestScan({ store: deps.store, now: () => deps.now(), queue: deps.queue }, projectKey, 'repair');
+  let page: Awaited<ReturnType<typeof readRows>>;
+  try {
+    page = await readRows(deps.store, projectKey, offset, pageSize);
+  } catch (error) {
+    // Neither the tree nor its fallback is readable: rebuild, and show the scan meanwhile.
+    if (!(error instanceof BrokenTreeError)) throw error;
+    if (deps.queue) await repair();
+    return undefined;
+  }
   if (!page) return undefined;
+  // A broken tree was answered from its fallback: the rows are one write old; rebuild it.
+  if (page.degraded && deps.queue) await repair();
   const t = page.manifest.totals;
   const next = offset + pageSize;
   return {
@@ -125,6 +148,7 @@ export async function startSnapshotScan(deps: AppDeps, projectKey: string): Prom
         now: () => deps.now(),
         clock: () => Date.now(),
         acceptance: 'store',
+        afterSwitch: (p, moment) => replayDirty(deps, p, moment),
       },
       projectKey,
     );
@@ -134,7 +158,7 @@ export async function startSnapshotScan(deps: AppDeps, projectKey: string): Prom
 
 const scanEventSchema = z.looseObject({
   projectKey: projectKeySchema,
-  action: z.enum(['start', 'continue']).optional(),
+  action: z.enum(['start', 'continue', 'sync']).optional(),
   generation: z.number().int().optional(),
 });
 
@@ -144,12 +168,23 @@ export async function handleScanEvent(
   body: unknown,
   budgetMs?: number,
 ): Promise<ScanStepOutcome | undefined> {
+  const daily = dailyEventSchema.safeParse(body);
+  if (daily.success) {
+    if (!deps.queue) return undefined;
+    const step = await dailyStep({ store: deps.store, now: () => deps.now(), queue: deps.queue }, daily.data);
+    deps.log?.('daily step', { queued: step.queued.length, next: step.next ?? null });
+    return undefined;
+  }
   const parsed = scanEventSchema.safeParse(body);
   if (!parsed.success) {
     deps.log?.('scan event ignored: no valid projectKey');
     return undefined;
   }
   const { projectKey, action, generation } = parsed.data;
+  if (action === 'sync') {
+    await dailySync(deps, projectKey);
+    return undefined;
+  }
   const start = Date.now();
   const outcome = await runScanStep(
     {
@@ -161,6 +196,7 @@ export async function handleScanEvent(
       acceptance: 'store',
       ...(deps.queue ? { queue: deps.queue } : {}),
       log: (message: string, extra?: Record<string, unknown>) => deps.log?.(message, extra),
+      afterSwitch: (p, moment) => replayDirty(deps, p, moment),
     },
     projectKey,
     budgetMs !== undefined ? { budgetMs } : {},
@@ -170,60 +206,40 @@ export async function handleScanEvent(
   return outcome;
 }
 
-const issueEventSchema = z.looseObject({
-  eventType: z.string().optional(),
-  issue: z.looseObject({
-    key: z.string().min(1),
-    fields: z.looseObject({ parent: z.looseObject({ key: z.string() }).nullable().optional() }).optional(),
-  }),
-  changelog: z
-    .looseObject({
-      items: z
-        .array(z.looseObject({ field: z.string().optional(), fromString: z.string().nullable().optional() }))
-        .default([]),
-    })
-    .nullable()
-    .optional(),
-});
-
 /**
- * Applies an issue event to every snapshot that holds the issue (its own project's, and those of
+ * Applies an issue event to every tree that holds the issue (its own project's, and those of
  * projects whose features it sits below). Changes it cannot patch queue a full scan.
  */
 export async function handleIssueEventForSnapshots(
   deps: AppDeps,
   input: unknown,
 ): Promise<{ projectKey: string; outcome: IncrementalOutcome }[]> {
-  const parsed = issueEventSchema.safeParse(input);
-  if (!parsed.success) return [];
-  const event = parsed.data;
-  const kind =
-    event.eventType === 'avi:jira:deleted:issue'
-      ? 'deleted'
-      : event.eventType === 'avi:jira:created:issue'
-        ? 'created'
-        : 'updated';
-  const parents: string[] = [];
-  if (event.issue.fields?.parent?.key) parents.push(event.issue.fields.parent.key);
-  for (const item of event.changelog?.items ?? []) {
-    if ((item.field ?? '').toLowerCase() === 'parent' && item.fromString) parents.push(item.fromString);
-  }
+  const event = parseIssueEvent(input);
+  return event ? applyEventToTrees(deps, event) : [];
+}
+
+/** The tree half of the event pipeline, for an event parsed once by the caller. */
+export async function applyEventToTrees(
+  deps: AppDeps,
+  event: IssueEvent,
+): Promise<{ projectKey: string; outcome: IncrementalOutcome }[]> {
   const projects = await projectsHolding(
     deps.store,
-    event.issue.key,
+    event.issueKey,
     await knownProjects(deps.store),
-    parents,
+    event.parentKeys,
   );
   const out: { projectKey: string; outcome: IncrementalOutcome }[] = [];
+  if (projects.length === 0) return out;
   const cfg = await config(deps);
+  const api = appApi(deps);
   for (const projectKey of projects) {
     const outcome = await applyIssueChange(
-      { store: deps.store, api: appApi(deps), config: cfg, now: () => deps.now(), acceptance: 'store' },
+      { store: deps.store, api, config: cfg, now: () => deps.now(), acceptance: 'store' },
       projectKey,
-      { kind, issueKey: event.issue.key },
+      { kind: event.kind, issueKey: event.issueKey },
     );
-    // A running scan will see the change when it pages past it, or the daily scan will; a change
-    // that cannot be patched gets a fresh scan now.
+    // A change that cannot be patched gets a fresh scan now.
     if (outcome.status === 'needs-rescan' && deps.queue)
       await requestScan(
         { store: deps.store, now: () => deps.now(), queue: deps.queue },
@@ -233,6 +249,75 @@ export async function handleIssueEventForSnapshots(
     out.push({ projectKey, outcome });
   }
   return out;
+}
+
+/**
+ * Replays the changes noted while a scan ran, onto the tree the scan just made current (its switch
+ * replaced any patch made meanwhile, and it may have read an issue before the change).
+ */
+export async function replayDirty(
+  deps: AppDeps,
+  projectKey: string,
+  moment: 'switched' | 'complete',
+): Promise<void> {
+  const dirty = await takeDirty(deps.store, projectKey, moment === 'switched');
+  if (dirty.overflow) {
+    if (deps.queue)
+      await requestScan(
+        { store: deps.store, now: () => deps.now(), queue: deps.queue },
+        projectKey,
+        'too many changes during the scan',
+      );
+    return;
+  }
+  if (dirty.changes.length === 0) return;
+  const incremental = {
+    store: deps.store,
+    api: appApi(deps),
+    config: await config(deps),
+    now: () => deps.now(),
+    acceptance: 'store' as const,
+  };
+  for (let k = 0; k < dirty.changes.length; k++) {
+    const change = dirty.changes[k]!;
+    try {
+      const outcome = await applyIssueChange(incremental, projectKey, change, false);
+      if (outcome.status === 'needs-rescan' && deps.queue && moment === 'complete')
+        await requestScan(
+          { store: deps.store, now: () => deps.now(), queue: deps.queue },
+          projectKey,
+          outcome.reason,
+        );
+    } catch (error) {
+      // Keep what is left for the next taker; the scan itself succeeded.
+      for (const rest of dirty.changes.slice(k)) await noteDirty(deps.store, projectKey, rest);
+      throw error;
+    }
+  }
+}
+
+/** The daily sync of one project; a catch-up Jira refuses falls back to a full rescan. */
+async function dailySync(deps: AppDeps, projectKey: string): Promise<void> {
+  const syncDeps = {
+    store: deps.store,
+    api: appApi(deps),
+    config: await config(deps),
+    now: () => deps.now(),
+    acceptance: 'store' as const,
+    ...(deps.queue ? { queue: deps.queue } : {}),
+  };
+  try {
+    const outcome = await syncProject(syncDeps, projectKey);
+    deps.log?.('daily sync', { projectKey, ...outcome });
+  } catch (error) {
+    if (!(error instanceof JiraError) || isRetryableCause(error.cause)) throw error;
+    deps.log?.('daily sync refused by Jira; rescanning instead', { projectKey, message: error.message });
+    await requestScan(
+      { store: deps.store, now: () => deps.now(), queue: deps.queue },
+      projectKey,
+      'daily (catch-up refused)',
+    );
+  }
 }
 
 /** The scheduled trigger's work: today's trend point per project, and a reconciling scan. */

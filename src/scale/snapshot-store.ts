@@ -3,21 +3,29 @@
  * `TreeRow`) plus the compact facts behind each row (for incremental re-evaluation), chunked under
  * @forge/kvs's 240 KiB value limit, with a manifest key that names the chunks in tree order.
  *
- * Readers never see a half-written snapshot: every write (a full scan or an incremental patch)
- * puts its chunks under new storage ids first and only then flips the manifest, the one key that
- * makes them visible; the chunks the old manifest named are deleted after the flip. A reader that
- * fetched the old manifest just before the flip may find one of its chunks deleted: it retries
- * once with the new manifest (`readRows`).
+ * Safe under concurrent writers (two accepts, two events, a rescan overlapping a write):
+ *  - every write gets its own random write id, and its chunks and shards are stored under keys
+ *    that start with it, so two writers never share a storage key;
+ *  - the manifest is switched with a compare-and-swap (`store.update`): a patch commits only if
+ *    the manifest it was computed from is still current, otherwise it drops its own chunks and
+ *    the caller recomputes it on the new manifest; a full scan replaces whatever is current;
+ *  - the manifest value keeps the previous manifest (`previous`) as a fallback, and cleanup after
+ *    a switch deletes only chunks and shards that neither the new manifest nor its `previous`
+ *    names;
+ *  - a reader that finds a chunk of the current manifest missing or unreadable (a broken tree)
+ *    serves the previous manifest's rows and says so (`degraded`), so the caller can queue a
+ *    repairing rescan.
  *
  * Keys (all within kvs's key alphabet):
- *   snap:P:manifest       the manifest
- *   snap:P:c:<id>         a chunk: rows, facts, and the directory of the accounts they name
- *   snap:P:x:<id>         an index shard: issue key -> chunk slot (for incremental updates)
- *   snap:P:pending        the generation being written, so a crashed write can be cleaned up
+ *   snap:P:manifest       the manifest (with the previous one inside)
+ *   snap:P:c:<wid>n<slot> a chunk: rows, facts, and the directory of the accounts they name
+ *   snap:P:x:<wid>n<s>    an index shard: issue key -> chunk slot (for incremental updates)
+ *   snap:P:pending        writes in progress (id, start), so a crashed write can be cleaned up
  *
  * Slots are stable names of chunk positions; a rewritten chunk keeps its slot and gets a new
  * storage id, so the key index changes only when issues move between chunks.
  */
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { FieldInfo, IssueTypeInfo, RuleId, Severity } from '../domain/types';
 import { RULE_IDS, SEVERITIES, STATUS_CATEGORIES, LEVELS } from '../domain/types';
@@ -38,8 +46,25 @@ export const snapKey = {
   chunk: (p: string, id: string) => `snap:${p}:c:${id}`,
   shard: (p: string, id: string) => `snap:${p}:x:${id}`,
   pending: (p: string) => `snap:${p}:pending`,
-  prefixOfGeneration: (p: string, kind: 'c' | 'x', gen: number) => `snap:${p}:${kind}:g${gen}n`,
+  prefixOfWrite: (p: string, kind: 'c' | 'x', writeId: string) => `snap:${p}:${kind}:${writeId}n`,
 };
+
+/**
+ * A fresh write id: random, so two writers that start from the same manifest at the same moment
+ * never pick the same chunk keys (generation numbers did, and the loser deleted the winner's live
+ * chunks).
+ */
+export function newWriteId(): string {
+  return `w${randomBytes(6).toString('hex')}`;
+}
+
+/** Storage id of part `n` of write `writeId`. */
+export function partId(writeId: string, n: number | string): string {
+  return `${writeId}n${n}`;
+}
+
+/** A crashed write's leftovers are deleted once it has been pending this long (longer than any step). */
+export const PENDING_EXPIRY_MS = 6 * 60 * 60 * 1000;
 
 // ---------------------------------------------------------------------------------------------
 // Stored shapes
@@ -73,9 +98,12 @@ const issueTypeSchema = z.object({
   subtask: z.boolean(),
 });
 
-export const manifestSchema = z.object({
+const manifestCore = z.object({
   v: z.literal(1),
   projectKey: z.string(),
+  /** The write that made this manifest (its chunks' and shards' key prefix). */
+  id: z.string().default('legacy'),
+  /** Counts writes, for people and logs; never used to name storage keys. */
   generation: z.number().int().min(0),
   /** When the last full scan completed. */
   builtAt: z.string(),
@@ -89,7 +117,11 @@ export const manifestSchema = z.object({
   shards: z.array(z.string()),
   totals: totalsSchema,
 });
-export type Manifest = z.infer<typeof manifestSchema>;
+export const manifestSchema = manifestCore.extend({
+  /** The manifest this one replaced: the readers' fallback, and its chunks are kept alive. */
+  previous: manifestCore.optional(),
+});
+export type Manifest = z.infer<typeof manifestCore> & { previous?: z.infer<typeof manifestCore> };
 
 export function coverageOf(t: Totals): Coverage {
   return {
@@ -380,11 +412,50 @@ export interface RowsPage {
   rows: TreeRow[];
   /** Rows in the whole snapshot (in-scope and context). */
   total: number;
+  /**
+   * The current tree is broken (a chunk it names is missing or unreadable): these rows come from
+   * the previous manifest, and the caller should queue a repairing rescan.
+   */
+  degraded?: true;
+}
+
+/** Rows [offset, offset + limit) of one manifest; undefined when a chunk it needs is gone or bad. */
+async function rowsOf(
+  store: KeyValueStore,
+  manifest: z.infer<typeof manifestCore>,
+  offset: number,
+  limit: number,
+): Promise<TreeRow[] | undefined> {
+  const rows: TreeRow[] = [];
+  let start = 0;
+  for (const ref of manifest.chunks) {
+    const end = start + ref.n;
+    if (end > offset && start < offset + limit) {
+      let chunk: Chunk | undefined;
+      try {
+        chunk = await readChunk(store, manifest.projectKey, ref.id);
+      } catch {
+        chunk = undefined;
+      }
+      if (!chunk) return undefined;
+      const from = Math.max(0, offset - start);
+      const to = Math.min(ref.n, offset + limit - start);
+      for (let i = from; i < to; i++) {
+        const stored = chunk.r[i];
+        if (stored) rows.push(decodeRow(stored, chunk.uo));
+      }
+    }
+    start = end;
+    if (start >= offset + limit) break;
+  }
+  return rows;
 }
 
 /**
  * Rows [offset, offset + limit) of the stored tree: kvs reads only, never Jira. Undefined when the
- * project has no snapshot yet.
+ * project has no snapshot yet. A chunk that vanished because a writer switched the manifest after
+ * we read it makes us read the new manifest; a chunk missing from the manifest that is still
+ * current means the tree is broken, and the previous manifest's rows are served instead.
  */
 export async function readRows(
   store: KeyValueStore,
@@ -392,34 +463,34 @@ export async function readRows(
   offset: number,
   limit: number,
 ): Promise<RowsPage | undefined> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const manifest = await readManifest(store, projectKey);
-    if (!manifest) return undefined;
-    const rows: TreeRow[] = [];
-    let start = 0;
-    let lost = false;
-    for (const ref of manifest.chunks) {
-      const end = start + ref.n;
-      if (end > offset && start < offset + limit) {
-        const chunk = await readChunk(store, projectKey, ref.id);
-        if (!chunk) {
-          // Deleted by a writer that flipped the manifest after we read it: read the new one.
-          lost = true;
-          break;
-        }
-        const from = Math.max(0, offset - start);
-        const to = Math.min(ref.n, offset + limit - start);
-        for (let i = from; i < to; i++) {
-          const stored = chunk.r[i];
-          if (stored) rows.push(decodeRow(stored, chunk.uo));
-        }
-      }
-      start = end;
-      if (start >= offset + limit) break;
+  let manifest = await readManifest(store, projectKey);
+  for (let attempt = 0; attempt < 3 && manifest; attempt++) {
+    const rows = await rowsOf(store, manifest, offset, limit);
+    if (rows) return { manifest, rows, total: manifest.totals.rows };
+    const now = await readManifest(store, projectKey);
+    if (now && now.id === manifest.id) {
+      const previous = manifest.previous;
+      const fallback = previous ? await rowsOf(store, previous, offset, limit) : undefined;
+      if (!previous || !fallback) throw new BrokenTreeError(projectKey);
+      return {
+        manifest: previous,
+        rows: fallback,
+        total: previous.totals.rows,
+        degraded: true,
+      };
     }
-    if (!lost) return { manifest, rows, total: manifest.totals.rows };
+    manifest = now;
   }
+  if (!manifest) return undefined;
   throw new Error(`snapshot of ${projectKey} kept changing while being read`);
+}
+
+/** The current tree and its fallback are both unreadable: only a rescan can help. */
+export class BrokenTreeError extends Error {
+  constructor(readonly projectKey: string) {
+    super(`the stored tree of ${projectKey} is damaged; a rescan has to rebuild it`);
+    this.name = 'BrokenTreeError';
+  }
 }
 
 /** Every row and fact of a snapshot, in tree order (tests, reconciliation, export). */
@@ -489,32 +560,44 @@ export async function lookupSlots(
 // ---------------------------------------------------------------------------------------------
 // Writing
 
+const pendingSchema = z.array(z.object({ id: z.string(), at: z.number() }));
+
 /**
- * Starts a write of generation `generation`: records it as pending, and deletes what a crashed
- * earlier write left (chunks and shards of a pending generation that never became current).
+ * Starts a write: records its id as pending, and deletes what crashed earlier writes left (their
+ * chunks and shards never became current and no manifest names them).
  */
 export async function beginWrite(
   store: KeyValueStore,
   projectKey: string,
-  generation: number,
+  writeId: string,
+  now = Date.now(),
 ): Promise<void> {
-  const pending = z
-    .object({ generation: z.number() })
-    .safeParse(await store.get(snapKey.pending(projectKey)));
+  let expired: string[] = [];
+  await store.update<unknown>(snapKey.pending(projectKey), (raw) => {
+    const parsed = pendingSchema.safeParse(raw ?? []);
+    const list = parsed.success ? parsed.data : [];
+    expired = list.filter((p) => now - p.at > PENDING_EXPIRY_MS && p.id !== writeId).map((p) => p.id);
+    const kept = list.filter((p) => !expired.includes(p.id) && p.id !== writeId);
+    return [...kept, { id: writeId, at: now }];
+  });
+  if (expired.length === 0) return;
   const current = await readManifest(store, projectKey);
-  if (
-    pending.success &&
-    pending.data.generation !== generation &&
-    pending.data.generation !== current?.generation
-  ) {
-    await deleteGeneration(store, projectKey, pending.data.generation);
-  }
-  await store.set(snapKey.pending(projectKey), { generation });
+  const live = new Set([current?.id, current?.previous?.id]);
+  for (const id of expired) if (!live.has(id)) await deleteWrite(store, projectKey, id);
 }
 
-async function deleteGeneration(store: KeyValueStore, projectKey: string, gen: number): Promise<void> {
+async function endWrite(store: KeyValueStore, projectKey: string, writeId: string): Promise<void> {
+  await store.update<unknown>(snapKey.pending(projectKey), (raw) => {
+    const parsed = pendingSchema.safeParse(raw ?? []);
+    const list = (parsed.success ? parsed.data : []).filter((p) => p.id !== writeId);
+    return list.length > 0 ? list : undefined;
+  });
+}
+
+/** Deletes every chunk and shard stored under a write id (never one a manifest names). */
+async function deleteWrite(store: KeyValueStore, projectKey: string, writeId: string): Promise<void> {
   for (const kind of ['c', 'x'] as const) {
-    for (const { key } of await store.list(snapKey.prefixOfGeneration(projectKey, kind, gen))) {
+    for (const { key } of await store.list(snapKey.prefixOfWrite(projectKey, kind, writeId))) {
       await store.delete(key);
     }
   }
@@ -522,7 +605,8 @@ async function deleteGeneration(store: KeyValueStore, projectKey: string, gen: n
 
 export interface FullSnapshot {
   projectKey: string;
-  generation: number;
+  /** This write's id (`newWriteId`); a resumed write passes the same id again. */
+  writeId: string;
   builtAt: string;
   configHash: string;
   meta: { issueTypes: IssueTypeInfo[]; fields: FieldInfo[] };
@@ -540,13 +624,16 @@ export interface WriteProgress {
 
 export type WriteOutcome = { done: true; manifest: Manifest } | { done: false; chunksWritten: number };
 
-/** Writes a whole snapshot under `generation`, then flips the manifest and drops the old one. */
+/**
+ * Writes a whole snapshot under its write id, then makes it current whatever is current now (a
+ * full scan is the reconciliation; events it may have missed are replayed by the caller).
+ */
 export async function writeSnapshot(
   store: KeyValueStore,
   snap: FullSnapshot,
   progress: WriteProgress = {},
 ): Promise<WriteOutcome> {
-  const { projectKey, generation } = snap;
+  const { projectKey, writeId } = snap;
   const skip = progress.skipChunks ?? 0;
   const totals = emptyTotals();
   const refs: Manifest['chunks'] = [];
@@ -561,9 +648,9 @@ export async function writeSnapshot(
     const stored: { id: string; chunk: Chunk }[] = [];
     if (base < skip) {
       // Written by the interrupted attempt: recompute its ids (and any split) without writing.
-      await putChunk(nullStore, projectKey, chunk, splitIds(generation, base), stored);
+      await putChunk(nullStore, projectKey, chunk, splitIds(writeId, base), stored);
     } else {
-      await putChunk(store, projectKey, chunk, splitIds(generation, base), stored);
+      await putChunk(store, projectKey, chunk, splitIds(writeId, base), stored);
       written++;
     }
     for (const s of stored) {
@@ -583,14 +670,15 @@ export async function writeSnapshot(
   for (const [key, slot] of keySlots) index[shardOf(key, shardCount)]![key] = slot;
   const shards: string[] = [];
   for (let s = 0; s < shardCount; s++) {
-    const id = `g${generation}n${s}`;
+    const id = partId(writeId, `x${s}`);
     await store.set(snapKey.shard(projectKey, id), index[s]);
     shards.push(id);
   }
   const manifest: Manifest = {
     v: 1,
     projectKey,
-    generation,
+    id: writeId,
+    generation: 0,
     builtAt: snap.builtAt,
     updatedAt: snap.builtAt,
     configHash: snap.configHash,
@@ -600,13 +688,14 @@ export async function writeSnapshot(
     shards,
     totals,
   };
-  await commit(store, projectKey, manifest);
-  return { done: true, manifest };
+  const committed = await switchManifest(store, manifest, null);
+  if (!committed) throw new Error(`snapshot of ${projectKey} could not be switched`);
+  return { done: true, manifest: committed };
 }
 
-function splitIds(generation: number, base: number): () => string {
+function splitIds(writeId: string, base: number): () => string {
   let part = 0;
-  return () => (part++ === 0 ? `g${generation}n${base}` : `g${generation}n${base}.${part - 1}`);
+  return () => (part++ === 0 ? partId(writeId, base) : partId(writeId, `${base}.${part - 1}`));
 }
 
 const nullStore: KeyValueStore = {
@@ -617,19 +706,68 @@ const nullStore: KeyValueStore = {
   update: () => Promise.resolve(undefined),
 };
 
+type ManifestCore = z.infer<typeof manifestCore>;
+
+function core(m: Manifest): ManifestCore {
+  const { previous: _previous, ...rest } = m;
+  return rest;
+}
+
+function keysOf(m: ManifestCore | undefined): { chunks: string[]; shards: string[] } {
+  return m ? { chunks: m.chunks.map((c) => c.id), shards: m.shards } : { chunks: [], shards: [] };
+}
+
 /**
- * Makes `manifest` current (the one atomic step), then deletes the chunks and shards only the old
- * manifest named.
+ * The one atomic step: makes `next` current with a compare-and-swap on the manifest key. With
+ * `expectedId` a string, only if the current manifest is still that write's (a patch computed from
+ * it); with null, whatever is current (a full scan). The replaced manifest becomes `previous`.
+ *
+ * Returns the manifest as stored, or undefined when another writer got there first: this write's
+ * own chunks and shards are deleted (no manifest can name them) and the caller recomputes on the
+ * new manifest. After a switch, chunks and shards that the old manifest or its `previous` named
+ * and that neither the new manifest nor its `previous` names are deleted; nothing else is.
  */
-export async function commit(store: KeyValueStore, projectKey: string, manifest: Manifest): Promise<void> {
-  const old = await readManifest(store, projectKey);
-  await store.set(snapKey.manifest(projectKey), manifest);
-  await store.delete(snapKey.pending(projectKey));
-  if (!old) return;
-  const keepChunks = new Set(manifest.chunks.map((c) => c.id));
-  const keepShards = new Set(manifest.shards);
-  for (const c of old.chunks) if (!keepChunks.has(c.id)) await store.delete(snapKey.chunk(projectKey, c.id));
-  for (const s of old.shards) if (!keepShards.has(s)) await store.delete(snapKey.shard(projectKey, s));
+export async function switchManifest(
+  store: KeyValueStore,
+  next: Manifest,
+  expectedId: string | null,
+): Promise<Manifest | undefined> {
+  const P = next.projectKey;
+  let replaced: Manifest | undefined;
+  let stored: Manifest | undefined;
+  await store.update<unknown>(snapKey.manifest(P), (raw) => {
+    const parsed = raw === undefined ? undefined : manifestSchema.safeParse(raw);
+    const current = parsed?.success ? parsed.data : undefined;
+    replaced = current;
+    if (expectedId !== null && current?.id !== expectedId) {
+      stored = undefined;
+      return raw;
+    }
+    stored = { ...core(next), generation: (current?.generation ?? 0) + 1 };
+    if (current) {
+      stored.previous = core(current);
+      // Both manifests in one value must stay under kvs's limit; without room, no fallback.
+      if (byteSize(stored) > KVS_VALUE_LIMIT - 4096) delete stored.previous;
+    }
+    return stored;
+  });
+  const won = stored;
+  if (!won) {
+    await deleteWrite(store, P, next.id);
+    await endWrite(store, P, next.id);
+    return undefined;
+  }
+  await endWrite(store, P, next.id);
+  const live = keysOf(won);
+  const livePrev = keysOf(won.previous);
+  const keepChunks = new Set([...live.chunks, ...livePrev.chunks]);
+  const keepShards = new Set([...live.shards, ...livePrev.shards]);
+  for (const m of [replaced ? core(replaced) : undefined, replaced?.previous]) {
+    const old = keysOf(m);
+    for (const id of old.chunks) if (!keepChunks.has(id)) await store.delete(snapKey.chunk(P, id));
+    for (const id of old.shards) if (!keepShards.has(id)) await store.delete(snapKey.shard(P, id));
+  }
+  return won;
 }
 
 export type { RuleId, Severity };

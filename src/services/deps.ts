@@ -7,9 +7,19 @@ import type { JiraClientOptions } from '../jira/client';
 import type { Transport } from '../jira/transport';
 import type { KeyValueStore } from '../storage/store';
 
+export interface QueueEvent {
+  projectKey: string;
+  [key: string]: unknown;
+}
+
 export interface ScanQueue {
   /** Enqueue a scan step (Forge: @forge/events Queue.push; locally: run soon in-process). */
-  push(event: { projectKey: string; [key: string]: unknown }): Promise<void>;
+  push(event: QueueEvent): Promise<void>;
+  /**
+   * Several events in one push (Forge: at most 50 per push), delivered after `delayInSeconds`
+   * (Forge: at most 900). Without it, callers push one by one at once.
+   */
+  pushMany?(events: readonly QueueEvent[], options?: { delayInSeconds?: number }): Promise<void>;
 }
 
 export interface AppDeps {

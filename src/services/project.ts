@@ -12,6 +12,7 @@ import { RULE_IDS, type RuleId } from '../domain/types';
 import { readTrend, recordTrendPoint } from '../scale/daily';
 import { configHash } from '../scale/rows';
 import { readScanState, scanStateView } from '../scale/scan-job';
+import { mayRescanNow } from '../scale/sync';
 import {
   decodeTreeCursor,
   SNAPSHOT_TREE_PAGE,
@@ -136,7 +137,8 @@ export async function getProjectTree(
 export async function startScan(deps: AppDeps, accountId: string, projectKey: string): Promise<ScanState> {
   // As the user first, so nobody can make the app scan a project they cannot see.
   await checkProjectAccess(deps, accountId, projectKey);
-  await startSnapshotScan(deps, projectKey);
+  // A viewer's rescan waits for the cool-down; the daily sync and events keep the tree current.
+  if (await mayRescanNow(deps, projectKey, false)) await startSnapshotScan(deps, projectKey);
   return scanState(deps, projectKey, await readManifest(deps.store, projectKey));
 }
 

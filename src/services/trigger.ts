@@ -1,104 +1,109 @@
 /**
- * Issue events (avi:jira:created/updated/deleted:issue). A story that leaves done after its
- * acceptance is marked stale in the store at once (views and the validator see it before any
- * rescan); owner, parent or status changes refresh `popm.findings` of the issues they touch.
+ * Issue events (avi:jira:created/updated/deleted:issue): one pipeline per event. The event is
+ * parsed once, the stored project trees that hold the issue are patched once (refetching the
+ * issue: one request), and everything else comes from that patch: the issue's status for marking
+ * an acceptance stale when a story leaves done, and the `popm.findings` values that changed, sent
+ * in one bulk request. A status change costs two Jira requests.
+ *
+ * Issues no tree holds yet (a project nobody has opened) take the per-issue path instead: the
+ * status is read for stale-marking and `popm.findings` is refreshed issue by issue.
  */
-import { z } from 'zod';
 import { isStale } from '../domain/acceptance';
 import { statusOf } from '../domain/read';
+import type { StatusCategory } from '../domain/types';
+import { FINDINGS_PROPERTY } from '../domain/types';
+import type { Fact } from '../scale/compact';
+import { parseIssueEvent } from '../scale/event';
+import type { MirrorWrite } from '../scale/incremental';
+import { applyEventToTrees } from '../scale/service';
+import { AcceptanceChangeRefused, acceptanceKey } from '../storage/acceptance-store';
 import type { AppDeps } from './deps';
 import { refreshFindings } from './findings-refresh';
-import { AcceptanceChangeRefused, acceptanceKey } from '../storage/acceptance-store';
 import { acceptanceStore, appApi } from './site';
-
-const changeItemSchema = z.looseObject({
-  field: z.string().optional(),
-  fieldId: z.string().optional(),
-  from: z.string().nullable().optional(),
-  fromString: z.string().nullable().optional(),
-  to: z.string().nullable().optional(),
-  toString: z.string().nullable().optional(),
-});
-
-export const issueEventSchema = z.looseObject({
-  eventType: z.string().optional(),
-  issue: z.looseObject({
-    id: z.string().min(1),
-    key: z.string().min(1),
-    fields: z.looseObject({ parent: z.looseObject({ key: z.string() }).nullable().optional() }).optional(),
-  }),
-  changelog: z
-    .looseObject({ items: z.array(changeItemSchema).default([]) })
-    .nullable()
-    .optional(),
-});
-export type IssueEvent = z.infer<typeof issueEventSchema>;
-
-/** Field changes that can change findings (anything owner-ish, status, hierarchy). */
-function relevantChange(item: z.infer<typeof changeItemSchema>): boolean {
-  const field = (item.fieldId ?? item.field ?? '').toLowerCase();
-  return (
-    field === 'status' ||
-    field === 'parent' ||
-    field === 'issueparentassociation' ||
-    field === 'issuetype' ||
-    field === 'description' ||
-    field.startsWith('customfield_') ||
-    /owner|manager|team|acceptance/.test((item.field ?? '').toLowerCase())
-  );
-}
 
 export interface IssueEventOutcome {
   markedStale: boolean;
+  /** Issues whose `popm.findings` was written. */
   refreshed: string[];
+  /** Trees patched, by project, with the patch's status. */
+  trees: string[];
 }
+
+const NOTHING: IssueEventOutcome = { markedStale: false, refreshed: [], trees: [] };
 
 export async function handleIssueEvent(deps: AppDeps, input: unknown): Promise<IssueEventOutcome> {
-  const parsed = issueEventSchema.safeParse(input);
-  if (!parsed.success) {
-    deps.log?.('issue event ignored: unexpected shape', { problems: parsed.error.issues.length });
-    return { markedStale: false, refreshed: [] };
+  const event = parseIssueEvent(input);
+  if (!event) {
+    deps.log?.('issue event ignored: unexpected shape');
+    return NOTHING;
   }
-  const event = parsed.data;
-  const { id, key } = event.issue;
-  const parentKey = event.issue.fields?.parent?.key;
+  if (event.kind === 'deleted' && event.issueId !== undefined)
+    await deps.store.delete(acceptanceKey(event.issueId));
+  if (!event.relevant) return NOTHING;
 
-  if (event.eventType === 'avi:jira:deleted:issue') {
-    await deps.store.delete(acceptanceKey(id));
-    return { markedStale: false, refreshed: parentKey ? await refreshFindings(deps, [parentKey]) : [] };
+  const trees = await applyEventToTrees(deps, event);
+  const patched = trees.filter((t) => t.outcome.status === 'updated' || t.outcome.status === 'unchanged');
+  const summary = trees.map((t) => `${t.projectKey}:${t.outcome.status}`);
+
+  if (patched.length === 0) {
+    // No tree holds the issue: the per-issue path.
+    let markedStale = false;
+    if (event.statusChanged && event.issueId !== undefined)
+      markedStale = await markStaleIfLeftDone(deps, event.issueId, event.issueKey);
+    const touched = event.kind === 'deleted' ? event.parentKeys : [event.issueKey, ...event.parentKeys];
+    return { markedStale, refreshed: await refreshFindings(deps, touched), trees: summary };
   }
 
-  const items = event.changelog?.items ?? [];
-  if (event.eventType !== 'avi:jira:created:issue' && items.length > 0 && !items.some(relevantChange)) {
-    return { markedStale: false, refreshed: [] };
+  let fresh: Fact | undefined;
+  const writes = new Map<string, MirrorWrite>();
+  // The issue's own project's tree first: its evaluation is the one its property mirrors.
+  const own = event.issueKey.slice(0, event.issueKey.lastIndexOf('-'));
+  const ordered = [...patched].sort((a, b) => Number(b.projectKey === own) - Number(a.projectKey === own));
+  for (const { outcome } of ordered) {
+    if (outcome.status !== 'updated' && outcome.status !== 'unchanged') continue;
+    fresh ??= outcome.fresh;
+    if (outcome.status === 'updated')
+      for (const w of outcome.mirror) if (!writes.has(w.issueId)) writes.set(w.issueId, w);
   }
-
   let markedStale = false;
-  if (items.some((i) => (i.fieldId ?? i.field ?? '').toLowerCase() === 'status')) {
-    markedStale = await markStaleIfLeftDone(deps, id, key);
-  }
-  const touched = new Set<string>([key]);
-  if (parentKey) touched.add(parentKey);
-  for (const item of items) {
-    const field = (item.fieldId ?? item.field ?? '').toLowerCase();
-    if (field === 'parent' || field === 'issueparentassociation') {
-      // The old parent lost a child; its findings change too. Jira puts keys in the *String values.
-      for (const v of [item.fromString, item.toString])
-        if (v && /^[A-Z][A-Z0-9_]*-\d+$/.test(v)) touched.add(v);
-    }
-  }
-  return { markedStale, refreshed: await refreshFindings(deps, [...touched]) };
+  if (event.statusChanged && event.issueId !== undefined && fresh)
+    markedStale = await markStaleIfLeftDone(deps, event.issueId, event.issueKey, {
+      category: fresh.st[1],
+      changedAt: fresh.sc ?? null,
+    });
+  const list = [...writes.values()];
+  if (list.length > 0)
+    await appApi(deps).bulkSetIssueProperties(
+      list.map((w) => ({ issueId: w.issueId, properties: { [FINDINGS_PROPERTY]: w.value } })),
+    );
+  return { markedStale, refreshed: list.map((w) => w.issueKey), trees: summary };
 }
 
-async function markStaleIfLeftDone(deps: AppDeps, issueId: string, issueKey: string): Promise<boolean> {
+/**
+ * Marks the acceptance stale when the story left done after it. The status comes from the tree
+ * patch's refetch when there was one; otherwise it is read (one request).
+ */
+async function markStaleIfLeftDone(
+  deps: AppDeps,
+  issueId: string,
+  issueKey: string,
+  known?: { category: StatusCategory; changedAt: string | null },
+): Promise<boolean> {
   const store = acceptanceStore(deps);
   const read = await store.read(issueId);
   if (read.state !== 'present' || !read.entry.record || read.entry.staleSince !== undefined) return false;
-  const issue = await appApi(deps).getIssue(issueKey, { fields: ['status', 'statuscategorychangedate'] });
-  const category = statusOf(issue.fields.status).category;
-  const changedAt =
-    typeof issue.fields.statuscategorychangedate === 'string' ? issue.fields.statuscategorychangedate : null;
-  if (!isStale(read.entry.record, category, changedAt)) return false;
+  let status = known;
+  if (!status) {
+    const issue = await appApi(deps).getIssue(issueKey, { fields: ['status', 'statuscategorychangedate'] });
+    status = {
+      category: statusOf(issue.fields.status).category,
+      changedAt:
+        typeof issue.fields.statuscategorychangedate === 'string'
+          ? issue.fields.statuscategorychangedate
+          : null,
+    };
+  }
+  if (!isStale(read.entry.record, status.category, status.changedAt)) return false;
   const at = deps.now().toISOString();
   let marked = false;
   try {

@@ -96,8 +96,12 @@ describe('issue-updated trigger', () => {
         issue: { id: issue.id, key: STORY },
         changelog: { items: [{ field: 'labels', fieldId: 'labels' }] },
       }),
-    ).toEqual({ markedStale: false, refreshed: [] });
-    expect(await handleIssueEvent(h.deps, { nonsense: 1 })).toEqual({ markedStale: false, refreshed: [] });
+    ).toEqual({ markedStale: false, refreshed: [], trees: [] });
+    expect(await handleIssueEvent(h.deps, { nonsense: 1 })).toEqual({
+      markedStale: false,
+      refreshed: [],
+      trees: [],
+    });
   });
 
   it('drops the record of a deleted issue', async () => {

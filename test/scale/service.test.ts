@@ -5,23 +5,8 @@ import {
   snapshotTree,
   startSnapshotScan,
 } from '../../src/scale/service';
-import type { AppDeps } from '../../src/services/deps';
 import { MemoryStore } from '../../src/storage/memory';
-import { createEmulator, site } from './support';
-
-function depsFor(
-  emulator: ReturnType<typeof createEmulator>,
-  store: MemoryStore,
-  queued: unknown[],
-): AppDeps {
-  return {
-    jiraAsUser: (id) => emulator.transportFor(id),
-    jiraAsApp: () => emulator.transportFor('u-0'),
-    store,
-    now: () => new Date('2026-03-01T10:00:00.000Z'),
-    queue: { push: (e) => (queued.push(e), Promise.resolve()) },
-  };
-}
+import { appDeps, createEmulator, site } from './support';
 
 describe('scale service entry points', () => {
   it('queues a scan, runs its steps from queue events, serves pages with zero Jira requests, applies issue events', async () => {
@@ -29,7 +14,7 @@ describe('scale service entry points', () => {
     let emulator = createEmulator(snapshot);
     const store = new MemoryStore();
     const queued: unknown[] = [];
-    let deps = depsFor(emulator, store, queued);
+    let deps = appDeps(emulator, store, queued);
     expect(await snapshotTree(deps, 'ART', undefined)).toBeUndefined();
     expect((await startSnapshotScan(deps, 'ART')).status).toBe('running');
     while (queued.length > 0) await handleScanEvent(deps, queued.shift());
@@ -46,7 +31,7 @@ describe('scale service entry points', () => {
     const after = structuredClone(snapshot);
     delete after.issues.find((i) => i.key === 'ART-2')!.fields[FIELD_IDS.productManager];
     emulator = createEmulator(after);
-    deps = depsFor(emulator, store, queued);
+    deps = appDeps(emulator, store, queued);
     const results = await handleIssueEventForSnapshots(deps, {
       eventType: 'avi:jira:updated:issue',
       issue: { key: 'ART-2' },

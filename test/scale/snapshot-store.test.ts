@@ -1,7 +1,15 @@
 import { FIELD_IDS } from '../../src/emulator/generate';
 import { dailyReconcile, readTrend, TREND_POINTS } from '../../src/scale/daily';
 import { runScanToCompletion } from '../../src/scale/scan-job';
-import { KVS_VALUE_LIMIT, readAll, readRows, snapKey, writeSnapshot } from '../../src/scale/snapshot-store';
+import {
+  KVS_VALUE_LIMIT,
+  newWriteId,
+  readAll,
+  readRows,
+  snapKey,
+  writeSnapshot,
+} from '../../src/scale/snapshot-store';
+import { snapshotTree } from '../../src/scale/service';
 import type { ScanQueue } from '../../src/services/deps';
 import { MemoryStore } from '../../src/storage/memory';
 import { apiFor, config, createEmulator, site } from './support';
@@ -46,7 +54,7 @@ describe('snapshot store', () => {
       store,
       {
         projectKey: 'ART',
-        generation: old.manifest.generation + 1,
+        writeId: newWriteId(),
         builtAt: now().toISOString(),
         configHash: fresh.manifest.configHash,
         meta: fresh.manifest.meta,
@@ -65,10 +73,44 @@ describe('snapshot store', () => {
     expect(outcome.done).toBe(true);
     expect(reads).toBeGreaterThan(1);
     expect((await readRows(store, 'ART', 0, 100_000))!.rows).toEqual(fresh.rows);
-    // The old generation's chunks are gone; only the manifest's are left.
+    // Only the chunks of the manifest and of its fallback (the one it replaced) are kept.
     const manifest = (await readAll(store, 'ART'))!.manifest;
+    expect(manifest.previous?.id).toBe(old.manifest.id);
     const chunkKeys = (await store.list('snap:ART:c:')).map((e) => e.key).sort();
-    expect(chunkKeys).toEqual(manifest.chunks.map((c) => snapKey.chunk('ART', c.id)).sort());
+    const live = [...manifest.chunks, ...manifest.previous!.chunks].map((c) => snapKey.chunk('ART', c.id));
+    expect(chunkKeys).toEqual(live.sort());
+  });
+
+  it('answers a broken tree from the previous one and queues a repairing rescan', async () => {
+    const before = site(4, 5);
+    const after = structuredClone(before);
+    delete after.issues.find((i) => i.key === 'ART-2')!.fields[FIELD_IDS.productManager];
+    const store = new MemoryStore();
+    await runScanToCompletion(
+      { store, api: apiFor(createEmulator(before)), config, now, clock: () => 0 },
+      'ART',
+    );
+    const old = (await readAll(store, 'ART'))!;
+    await runScanToCompletion(
+      { store, api: apiFor(createEmulator(after)), config, now, clock: () => 0 },
+      'ART',
+    );
+    const current = (await readAll(store, 'ART'))!;
+    expect(current.rows).not.toEqual(old.rows);
+    // Damage the current tree: one chunk gone, as the old generation-numbered writers did.
+    await store.delete(snapKey.chunk('ART', current.manifest.chunks[0]!.id));
+    const page = (await readRows(store, 'ART', 0, 100_000))!;
+    expect(page.degraded).toBe(true);
+    expect(page.rows).toEqual(old.rows);
+    const queued: unknown[] = [];
+    const tree = await snapshotTree(
+      { store, now, queue: { push: (e) => (queued.push(e), Promise.resolve()) } },
+      'ART',
+      undefined,
+      100_000,
+    );
+    expect(tree!.rows).toEqual(old.rows);
+    expect(queued).toEqual([expect.objectContaining({ projectKey: 'ART', reason: 'repair' })]);
   });
 
   it('daily reconcile records the day and queues a scan per known project, keeping 90 points', async () => {

@@ -10,6 +10,8 @@ import type { Snapshot } from '../../src/snapshot/format';
 import { evaluate } from '../../src/domain/engine';
 import { treeRow } from '../../src/scale/rows';
 import type { AuditResult } from '../../src/domain/types';
+import type { AppDeps } from '../../src/services/deps';
+import type { KeyValueStore } from '../../src/storage/store';
 
 export const config: PopmConfig = DEFAULT_CONFIG;
 
@@ -56,3 +58,15 @@ export async function directViaFacts(emulator: JiraEmulator, projectKey: string)
 }
 
 export { createEmulator };
+
+/** AppDeps over the emulator (Jira as the admin u-0 for the app), a store and a recording queue. */
+export function appDeps(emulator: JiraEmulator, store: KeyValueStore, queued: unknown[]): AppDeps {
+  return {
+    jiraAsUser: (id) => emulator.transportFor(id),
+    jiraAsApp: () => emulator.transportFor('u-0'),
+    store,
+    now: () => new Date('2026-03-01T10:00:00.000Z'),
+    queue: { push: (e) => (queued.push(e), Promise.resolve()) },
+    jiraClient: { sleep: () => Promise.resolve() },
+  };
+}

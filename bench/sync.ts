@@ -1,0 +1,152 @@
+/**
+ * Daily cost in Jira points (about one per request plus one per issue object returned) of keeping
+ * a project's stored tree current when 1% of its issues change a day: before, a full rescan every
+ * day; after, the sync by change (`src/scale/sync.ts`). Both run against the emulator on the same
+ * changes (two copies of the site, so each finds the same `popm.findings` values to write).
+ *
+ * The emulator keeps no update times, so the catch-up search (`updated >= -Nm`) is answered by a
+ * stand-in that lists the issues the bench changed; every other request is the emulator's.
+ *
+ * Options (environment): SYNC_SIZES=10000,250000 (the default).
+ */
+import { DEFAULT_CONFIG } from '../src/domain/config';
+import { createEmulator, generateSite, type JiraEmulator } from '../src/emulator';
+import { FIELD_IDS } from '../src/emulator/generate';
+import { JiraApi } from '../src/jira/api';
+import type { Transport } from '../src/jira/transport';
+import { runScanToCompletion } from '../src/scale/scan-job';
+import { syncProject } from '../src/scale/sync';
+import { MemoryStore } from '../src/storage/memory';
+import type { BenchSection } from './section';
+
+const PROJECT = 'T1';
+const DAY = 24 * 60 * 60 * 1000;
+
+function sizes(): number[] {
+  const raw = process.env.SYNC_SIZES;
+  if (!raw) return [10_000, 250_000];
+  return raw
+    .split(',')
+    .map((s) => Number(s.trim()))
+    .filter((n) => Number.isInteger(n) && n >= 100);
+}
+
+/** Counts requests and the issue objects Jira returns (what it meters). */
+class Points {
+  requests = 0;
+  objects = 0;
+  reset(): void {
+    this.requests = 0;
+    this.objects = 0;
+  }
+  get total(): number {
+    return this.requests + this.objects;
+  }
+  wrap(inner: Transport, changed: ReadonlySet<string>): Transport {
+    return async (request) => {
+      this.requests += 1;
+      const body = request.body as { jql?: string } | undefined;
+      let response;
+      if (request.path.startsWith('/rest/api/3/search/jql') && body?.jql?.includes('updated >=')) {
+        const issues = [...changed].map((key) => ({ id: key, key }));
+        response = { status: 200, headers: {}, text: JSON.stringify({ issues, isLast: true }) };
+      } else response = await inner(request);
+      if (response.status === 200 && response.text.startsWith('{"issues"'))
+        this.objects += (JSON.parse(response.text) as { issues: unknown[] }).issues.length;
+      return response;
+    };
+  }
+}
+
+async function day(n: number): Promise<{ before: Points; after: Points; changed: number; issues: number }> {
+  const site = generateSite({
+    features: Math.max(1, Math.round(n / 100)),
+    storiesPerFeature: 100,
+    teamProjects: 1,
+    seed: 11,
+  });
+  const emulators: JiraEmulator[] = [createEmulator(site), createEmulator(structuredClone(site))];
+  const stories = site.issues.filter((i) => i.key.startsWith(`${PROJECT}-`));
+  const changed = new Set<string>();
+  // 1% of the project's issues change a day: a new Product Owner.
+  for (let k = 0; k < stories.length; k += 100) changed.add(stories[k]!.key);
+  const at = Date.parse('2026-03-01T02:00:00.000Z');
+  const config = DEFAULT_CONFIG;
+  const before = new Points();
+  const after = new Points();
+  const stores = [new MemoryStore(), new MemoryStore()];
+  for (const [k, emulator] of emulators.entries()) {
+    const points = k === 0 ? before : after;
+    const api = new JiraApi(points.wrap(emulator.transportFor('u-0'), changed), {
+      sleep: () => Promise.resolve(),
+    });
+    // Yesterday's tree (and popm.findings everywhere): not counted.
+    await runScanToCompletion(
+      { store: stores[k]!, api, config, now: () => new Date(at), clock: () => 0, acceptance: 'store' },
+      PROJECT,
+    );
+    for (const key of changed) {
+      const put = await emulator.transportFor('u-0')({
+        method: 'PUT',
+        path: `/rest/api/3/issue/${key}`,
+        body: { fields: { [FIELD_IDS.productOwner]: null } },
+      });
+      if (put.status !== 204) throw new Error(`edit of ${key} refused`);
+    }
+    points.reset();
+    const today = () => new Date(at + DAY);
+    if (k === 0) {
+      await runScanToCompletion(
+        { store: stores[k]!, api, config, now: today, clock: () => 0, acceptance: 'store' },
+        PROJECT,
+      );
+    } else {
+      const outcome = await syncProject(
+        { store: stores[k]!, api, config, now: today, acceptance: 'store' },
+        PROJECT,
+      );
+      if (outcome.status !== 'synced') throw new Error(`sync did not run: ${JSON.stringify(outcome)}`);
+    }
+  }
+  return { before, after, changed: changed.size, issues: stories.length };
+}
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+export const syncBench: BenchSection = {
+  name: 'sync',
+  description:
+    'points per day to keep a project tree current, 1% of issues changing a day: full rescan vs sync by change',
+  async run() {
+    const cols = [
+      'issues',
+      'changed',
+      'before req',
+      'before obj',
+      'before pts',
+      'after req',
+      'after obj',
+      'after pts',
+      'after/before',
+    ];
+    console.log(cols.map((c) => c.padStart(12)).join(''));
+    for (const n of sizes()) {
+      const r = await day(n);
+      console.log(
+        [
+          fmt(r.issues),
+          fmt(r.changed),
+          fmt(r.before.requests),
+          fmt(r.before.objects),
+          fmt(r.before.total),
+          fmt(r.after.requests),
+          fmt(r.after.objects),
+          fmt(r.after.total),
+          `${(r.after.total / r.before.total).toFixed(3)}x`,
+        ]
+          .map((c) => c.padStart(12))
+          .join(''),
+      );
+    }
+  },
+};
