@@ -27,6 +27,11 @@ import type { Transport } from './transport';
 
 /** Jira's page size cap for search/jql when fields are asked for (it allows 5,000 for ids only). */
 export const MAX_SEARCH_PAGE_WITH_FIELDS = 100;
+/**
+ * The bulk fetch's request line, shared with the transport that answers it from issues already in
+ * hand (src/services/snapshot-refresh.ts) so the two cannot drift apart.
+ */
+export const BULK_FETCH_REQUEST = { method: 'POST', path: apiPath(['issue', 'bulkfetch']) } as const;
 /** POST /issue/bulkfetch takes at most 100 ids or keys per request. */
 export const BULK_FETCH_MAX = 100;
 /** Jira returns at most 5 issue properties per issue in search and bulk fetch. */
@@ -176,10 +181,7 @@ export class JiraApi {
       const body: Record<string, unknown> = { issueIdsOrKeys: issueIdsOrKeys.slice(i, i + BULK_FETCH_MAX) };
       if (fields) body.fields = [...fields];
       if (props) body.properties = [...props];
-      const result = await this.client.request(
-        { method: 'POST', path: apiPath(['issue', 'bulkfetch']), body },
-        bulkIssueResultsSchema,
-      );
+      const result = await this.client.request({ ...BULK_FETCH_REQUEST, body }, bulkIssueResultsSchema);
       out.issues.push(...result.issues.map(toIssue));
       out.errors.push(...result.issueErrors);
     }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { JiraIssue } from '../domain/types';
-import { apiPath } from '../jira/paths';
+import { BULK_FETCH_REQUEST } from '../jira/api';
 import type { Transport } from '../jira/transport';
 import { handleIssueEventForSnapshots } from '../scale/service';
 import type { AppDeps } from './deps';
@@ -63,9 +63,9 @@ export function answeringFrom(inHand: InHand, next: Transport): Transport {
   }
   const readFields = new Set(inHand.fields);
   const readProperties = new Set(inHand.properties);
-  const bulkPath = apiPath(['issue', 'bulkfetch']);
   return async (request) => {
-    if (request.method !== 'POST' || request.path !== bulkPath) return next(request);
+    if (request.method !== BULK_FETCH_REQUEST.method || request.path !== BULK_FETCH_REQUEST.path)
+      return next(request);
     const body = bulkFetchBody.safeParse(request.body);
     if (!body.success) return next(request);
     const { issueIdsOrKeys, fields = [], properties = [] } = body.data;
