@@ -79,7 +79,7 @@ export interface Command<Io> {
   readonly examples: readonly string[];
   readonly notes: readonly string[];
   /** Builds the options (throws UsageError) and returns them with a runner bound to them. */
-  prepare(values: FlagValues, env: Env): { options: unknown; run(io: Io): Promise<number> };
+  prepare(values: FlagValues, env: Env): { options: unknown; run: (io: Io) => Promise<number> };
 }
 
 /** Erases a command's option type so commands of different shapes share one table. */
@@ -101,7 +101,7 @@ export function defineCommand<O, Io>(spec: CommandSpec<O, Io>): Command<Io> {
 export type Invocation<Io> =
   | { kind: 'help'; command?: Command<Io> }
   | { kind: 'version' }
-  | { kind: 'run'; command: Command<Io>; options: unknown; run(io: Io): Promise<number> };
+  | { kind: 'run'; command: Command<Io>; options: unknown; run: (io: Io) => Promise<number> };
 
 const isHelp = (arg: string): boolean => arg === '--help' || arg === '-h';
 const isVersion = (arg: string): boolean => arg === '--version' || arg === '-V';
@@ -128,8 +128,8 @@ export function parseInvocation<Io>(
   if (!command) throw unknownCommand(first, names);
   if (rest.some(isHelp)) return { kind: 'help', command };
   const values = readFlags(command, rest);
-  const { options, run } = command.prepare(values, env);
-  return { kind: 'run', command, options, run };
+  const prepared = command.prepare(values, env);
+  return { kind: 'run', command, options: prepared.options, run: (io) => prepared.run(io) };
 }
 
 function unknownCommand(name: string, names: readonly string[]): UsageError {
@@ -180,11 +180,7 @@ function readFlags<Io>(command: Command<Io>, args: readonly string[]): FlagValue
     // `--project --snapshot f`: parseArgs takes `--snapshot` as the value; a flag is never a value.
     const value = token.value;
     if (value === undefined || value === '' || (!token.inlineValue && value.startsWith('--'))) {
-      throw new UsageError(
-        `--${spec.name} needs a value`,
-        `For example: ${spec.example}`,
-        command.name,
-      );
+      throw new UsageError(`--${spec.name} needs a value`, `For example: ${spec.example}`, command.name);
     }
     if (values[spec.name] !== undefined) {
       throw new UsageError(`--${spec.name} given twice`, 'Give each option once.', command.name);

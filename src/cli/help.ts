@@ -1,7 +1,7 @@
 /** `popm --help` and `popm <command> --help`, written from the command table. */
 import type { Command, FlagSpec } from './args';
 
-export function globalHelp(commands: readonly Command<unknown>[], version: string): string {
+export function globalHelp<Io>(commands: readonly Command<Io>[], version: string): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     `popm ${version}: who owns each level of your Jira hierarchy, and where that ownership breaks down.`,
@@ -13,7 +13,7 @@ export function globalHelp(commands: readonly Command<unknown>[], version: strin
     `  ${'help'.padEnd(width)}  Show the options of a command: popm help ${commands[0]?.name ?? 'audit'}`,
     '',
     'Options:',
-    '  -h, --help     Show this help; after a command, that command\'s.',
+    "  -h, --help     Show this help; after a command, that command's.",
     '  -V, --version  Print the version.',
     '',
     'Examples:',
@@ -37,7 +37,7 @@ function flagLines(flag: FlagSpec): string[] {
   ];
 }
 
-export function commandHelp(command: Command<unknown>): string {
+export function commandHelp<Io>(command: Command<Io>): string {
   return [
     `popm ${command.name}: ${command.summary}`,
     '',

@@ -142,19 +142,31 @@ export function formatTable(report: JsonReport, options: TableOptions = {}): str
     if (owners.length === 0) return '-';
     return escapeControl(owners[0] ?? '') + (owners.length > 1 ? ` +${owners.length - 1}` : '');
   };
-  const ownerWidth = Math.min(20, Math.max(5, ...report.findings.map((f) => displayWidth(ownerOf(f.issueKey)))));
+  let ownerWidth = Math.min(
+    20,
+    Math.max(5, ...report.findings.map((f) => displayWidth(ownerOf(f.issueKey)))),
+  );
   // Indent 4, three gaps of 2 between key, summary, owner and message.
   const rest = width - 4 - keyWidth - ownerWidth - 6;
   const withMessage = rest >= 30;
-  const summaryWidth = withMessage ? Math.max(12, Math.floor(rest * 0.35)) : Math.max(8, rest + 2);
+  let summaryWidth = Math.max(12, Math.floor(rest * 0.35));
   const messageWidth = withMessage ? rest - summaryWidth : 0;
+  if (!withMessage) {
+    // Narrow: key, summary and owner share what is left; the message is dropped.
+    const avail = width - 4 - keyWidth - 4;
+    summaryWidth = Math.max(8, avail - ownerWidth);
+    ownerWidth = Math.max(4, avail - summaryWidth);
+  }
 
   for (const severity of SEVERITIES) {
     const ofSeverity = report.findings.filter((f) => f.severity === severity);
     if (ofSeverity.length === 0) continue;
     line('');
     line(paint[severity](`${SEVERITY_TITLES[severity]} (${ofSeverity.length})`));
-    const rules = [...RULE_IDS, ...new Set(ofSeverity.map((f) => f.rule).filter((r) => !RULE_IDS.includes(r)))];
+    const rules = [
+      ...RULE_IDS,
+      ...new Set(ofSeverity.map((f) => f.rule).filter((r) => !RULE_IDS.includes(r))),
+    ];
     for (const rule of rules) {
       const list = ofSeverity.filter((f) => f.rule === rule);
       if (list.length === 0) continue;
@@ -166,8 +178,12 @@ export function formatTable(report: JsonReport, options: TableOptions = {}): str
           fit(summary, summaryWidth, withMessage),
           fit(ownerOf(f.issueKey), ownerWidth, withMessage),
         ];
-        if (withMessage) cells.push(style.dim(fit(escapeControl(oneLine(f.message)), messageWidth)));
-        line(`    ${cells.join('  ')}`.trimEnd());
+        const row = `    ${cells.join('  ')}`;
+        line(
+          withMessage
+            ? `${row}  ${style.dim(fit(escapeControl(oneLine(f.message)), messageWidth))}`
+            : fit(row.trimEnd(), width),
+        );
       }
     }
   }

@@ -45,7 +45,8 @@ export const auditCommand = defineCommand<AuditOptions, CliContext>({
     {
       name: 'snapshot',
       value: 'FILE',
-      description: 'Audit a popm-snapshot/1 file (as `popm export` writes) instead of a site; nothing is contacted.',
+      description:
+        'Audit a popm-snapshot/1 file (as `popm export` writes) instead of a site; nothing is contacted.',
       example: '--snapshot samples/sample-site.json',
     },
     ...SITE_FLAGS,
@@ -145,7 +146,8 @@ export const auditCommand = defineCommand<AuditOptions, CliContext>({
       const api = siteApi(options.source, ctx, NAME, () => progress.clear());
       try {
         // The approximate size of the project makes a bar; one request, made only for a terminal.
-        if (progress.active) progress.expected = await api.approximateCount(jqlProjectIssues(options.project));
+        if (progress.active)
+          progress.expected = await api.approximateCount(jqlProjectIssues(options.project));
         site = await scanProject(api, options.project, config, { onProgress: (p) => progress.update(p) });
       } catch (e) {
         throw unknownProject(e, options.project, siteUrl(options.source, NAME), options.source.email);
