@@ -1,3 +1,4 @@
+import pkg from '../../package.json';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -251,7 +252,7 @@ describe('popm audit', () => {
 
   it('prints the version and help on stdout with exit 0', async () => {
     const version = await cli(['--version']);
-    expect(version).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
+    expect(version).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
     const help = await cli(['help', 'audit']);
     expect(help.code).toBe(0);
     for (const flag of ['project', 'snapshot', 'site', 'email', 'token', 'config', 'format', 'fail-on']) {
