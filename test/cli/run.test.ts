@@ -242,6 +242,13 @@ describe('popm audit', () => {
     expect(out.stderr).not.toMatch(/\(400\)/);
   });
 
+  it('export says so too when the project does not exist', async () => {
+    const out = await cli(['export', '--project', 'nope', ...site()]);
+    expect(out.code).toBe(2);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toContain(`popm: project NOPE does not exist on ${server.url}`);
+  });
+
   it('reads a lowercase key as the project key, offline and over HTTP', async () => {
     const lower = report(await cli(['audit', '--project', 'art', '--snapshot', file, '--format', 'json']));
     const upper = report(await cli(['audit', '--project', 'ART', '--snapshot', file, '--format', 'json']));

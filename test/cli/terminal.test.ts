@@ -116,6 +116,15 @@ describe('formatTable for people', () => {
     expect(coloured.replace(/\x1b\[[0-9;]*m/g, '')).toBe(plain);
   });
 
+  it('lines up the columns of every finding', () => {
+    const table = formatTable(jsonReport(result, 0), { details, width: 100 });
+    const rows = table.split('\n').filter((l) => /^ {4}ART-/.test(l));
+    expect(rows).toHaveLength(2);
+    const start = (row: string, text: string) => row.indexOf(text);
+    expect(start(rows[0] ?? '', 'Feature ART-1 has')).toBe(start(rows[1] ?? '', 'Story ART-123:'));
+    expect(start(rows[0] ?? '', 'Checkout')).toBe(start(rows[1] ?? '', 'Status In'));
+  });
+
   it('drops the message column rather than squeeze it below readable', () => {
     const narrow = formatTable(jsonReport(result, 0), { details, width: 40 });
     expect(narrow).not.toContain('has no Product Manager;');
