@@ -242,6 +242,35 @@ describe('popm audit', () => {
     expect(out.stderr).not.toMatch(/\(400\)/);
   });
 
+  it('escapes terminal control sequences in Jira data, even on a colour terminal', async () => {
+    const hostile = structuredClone(snapshot);
+    for (const u of hostile.users) u.displayName = `${u.displayName}\x1b]0;pwned\x07\u009b2J`;
+    for (const i of hostile.issues) {
+      i.fields.summary = `${i.fields.summary}\x1b[2J\u202e`;
+      i.fields.status = { ...i.fields.status, name: `${i.fields.status.name}\x1b[5m` };
+    }
+    const evil = join(dir, 'hostile.json');
+    writeFileSync(evil, JSON.stringify(hostile));
+    let stdout = '';
+    const code = await runCli(
+      ['audit', '--project', 'ART', '--snapshot', evil],
+      {},
+      {
+        stdout: (t) => (stdout += t),
+        stderr: () => undefined,
+        stdoutIsTTY: true,
+        columns: 400,
+      },
+    );
+    expect([0, 1]).toContain(code);
+    expect(stdout).toContain('\\x1b]0;pwned\\x07\\x9b2J');
+    // Only our own colour codes (SGR) remain; no other control character reaches the terminal.
+    // eslint-disable-next-line no-control-regex
+    const withoutSgr = stdout.replace(/\x1b\[[0-9;]*m/g, '').replace(/\n/g, '');
+    // eslint-disable-next-line no-control-regex
+    expect(withoutSgr).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/);
+  });
+
   it('export says so too when the project does not exist', async () => {
     const out = await cli(['export', '--project', 'nope', ...site()]);
     expect(out.code).toBe(2);

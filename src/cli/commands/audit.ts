@@ -114,6 +114,7 @@ export const auditCommand = defineCommand<AuditOptions, CliContext>({
     const options: AuditOptions = {
       project,
       source,
+      // Both already checked against the flag's choices by parseInvocation.
       format: (values.format ?? 'table') as Format,
       failOn: (values['fail-on'] ?? 'error') as FailOn,
     };
