@@ -3,12 +3,13 @@
  * write `bench/NAME.ts` exporting a `BenchSection` and append it to `SECTIONS` below.
  */
 import { actionsBench } from './actions';
+import { cliBench } from './cli';
 import { engineBench } from './engine';
 import { scanBench } from './scan';
 import { syncBench } from './sync';
 import type { BenchSection } from './section';
 
-const SECTIONS: BenchSection[] = [engineBench, scanBench, syncBench, actionsBench];
+const SECTIONS: BenchSection[] = [engineBench, scanBench, syncBench, actionsBench, cliBench];
 
 function parseArgs(argv: string[]): { only: string | undefined } {
   let only: string | undefined;

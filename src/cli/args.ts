@@ -1,13 +1,19 @@
 /**
- * The CLI's argument grammar (../shared/spec/contracts.md), pure: argv and the environment in, a
- * command or a UsageError out. main.ts only wires I/O around it.
+ * The CLI's grammar (../shared/spec/contracts.md), pure: argv and the environment in, an
+ * invocation or a UsageError out. Tokenising is Node's own `util.parseArgs` (no dependency, and
+ * `--flag=value`, `--` and `-h` behave as everywhere else); the checks and the words of every
+ * error are ours, so each one says what to do next. Commands are rows of ./commands/index.ts.
  */
+import { parseArgs as tokenise } from 'node:util';
 import { isProjectKey } from '../jira/jql';
+import { suggest } from './suggest';
 
 export const FORMATS = ['table', 'json', 'csv'] as const;
 export type Format = (typeof FORMATS)[number];
 export const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
+
+export type Env = Record<string, string | undefined>;
 
 export interface SiteCredentials {
   site: string;
@@ -15,155 +21,227 @@ export interface SiteCredentials {
   token: string;
 }
 
-export type AuditSource = { kind: 'snapshot'; file: string } | ({ kind: 'site' } & SiteCredentials);
-
-export type Command =
-  | { command: 'help'; topic?: 'audit' | 'export' }
-  | {
-      command: 'audit';
-      project: string;
-      source: AuditSource;
-      configFile?: string;
-      format: Format;
-      failOn: FailOn;
-    }
-  | { command: 'export'; project: string; source: { kind: 'site' } & SiteCredentials; configFile?: string };
-
 export class UsageError extends Error {
-  constructor(message: string) {
+  /**
+   * @param hint what to do next (one line, shown after the message)
+   * @param command the command whose help the user should read, if any
+   */
+  constructor(
+    message: string,
+    readonly hint?: string,
+    readonly command?: string,
+  ) {
     super(message);
     this.name = 'UsageError';
   }
 }
 
-export const USAGE = `Usage:
-  popm audit --project KEY [--snapshot FILE | --site URL --email E --token T]
-             [--config FILE] [--format table|json|csv] [--fail-on error|warning|info|never]
-  popm export --project KEY --site URL --email E --token T [--config FILE] > site.json
-
---site, --email and --token fall back to JIRA_SITE, JIRA_EMAIL and JIRA_API_TOKEN.
-Exit codes: 0 no finding at or above --fail-on (default error); 1 there are;
-            2 bad usage, config or snapshot; 3 the site could not be reached or refused the credentials.`;
-
-const VALUE_FLAGS = {
-  audit: ['project', 'snapshot', 'site', 'email', 'token', 'config', 'format', 'fail-on'],
-  export: ['project', 'site', 'email', 'token', 'config'],
-} as const;
-
-export type Env = Record<string, string | undefined>;
-
-function parseFlags(command: 'audit' | 'export', args: readonly string[]): Map<string, string> | 'help' {
-  const allowed: readonly string[] = VALUE_FLAGS[command];
-  const flags = new Map<string, string>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? '';
-    if (arg === '--help' || arg === '-h') return 'help';
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`);
-    const eq = arg.indexOf('=');
-    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-    if (!allowed.includes(name)) {
-      throw new UsageError(
-        `unknown option --${name} for ${command} (allowed: ${allowed.map((f) => `--${f}`).join(', ')})`,
-      );
-    }
-    let value: string | undefined;
-    if (eq >= 0) value = arg.slice(eq + 1);
-    else {
-      value = args[i + 1];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
-      i++;
-    }
-    if (value === '') throw new UsageError(`--${name} needs a value`);
-    if (flags.has(name)) throw new UsageError(`--${name} given twice`);
-    flags.set(name, value);
-  }
-  return flags;
+/** One `--flag VALUE` of a command, with the words its help prints. */
+export interface FlagSpec {
+  name: string;
+  /** Placeholder for the value in help (`KEY`, `FILE`). */
+  value: string;
+  description: string;
+  example: string;
+  /** Allowed values, checked and listed in help. */
+  choices?: readonly string[];
+  default?: string;
+  /** Environment variable used when the flag is absent. */
+  env?: string;
 }
 
-function project(flags: Map<string, string>): string {
-  const key = flags.get('project');
-  if (key === undefined) throw new UsageError('--project KEY is required');
-  if (!isProjectKey(key))
-    throw new UsageError(
-      `--project ${JSON.stringify(key)} is not a Jira project key (expected something like ART)`,
+/** Values given on the command line, by flag name. */
+export type FlagValues = Record<string, string | undefined>;
+
+/**
+ * A command as the table holds it: its help and flags, how to build its options from the flags,
+ * and how to run them. `O` stays private to the command; the table sees `Command`.
+ */
+export interface CommandSpec<O, Io> {
+  name: string;
+  /** One line for `popm --help`. */
+  summary: string;
+  /** The synopsis line(s) after `popm `. */
+  usage: string;
+  flags: readonly FlagSpec[];
+  examples: readonly string[];
+  /** Extra paragraphs for `popm <command> --help` (exit codes, environment). */
+  notes?: readonly string[];
+  parse(values: FlagValues, env: Env): O;
+  run(options: O, io: Io): Promise<number>;
+}
+
+export interface Command<Io> {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  readonly flags: readonly FlagSpec[];
+  readonly examples: readonly string[];
+  readonly notes: readonly string[];
+  /** Builds the options (throws UsageError) and returns them with a runner bound to them. */
+  prepare(values: FlagValues, env: Env): { options: unknown; run: (io: Io) => Promise<number> };
+}
+
+/** Erases a command's option type so commands of different shapes share one table. */
+export function defineCommand<O, Io>(spec: CommandSpec<O, Io>): Command<Io> {
+  return {
+    name: spec.name,
+    summary: spec.summary,
+    usage: spec.usage,
+    flags: spec.flags,
+    examples: spec.examples,
+    notes: spec.notes ?? [],
+    prepare(values, env) {
+      const options = spec.parse(values, env);
+      return { options, run: (io) => spec.run(options, io) };
+    },
+  };
+}
+
+export type Invocation<Io> =
+  | { kind: 'help'; command?: Command<Io> }
+  | { kind: 'version' }
+  | { kind: 'run'; command: Command<Io>; options: unknown; run: (io: Io) => Promise<number> };
+
+const isHelp = (arg: string): boolean => arg === '--help' || arg === '-h';
+const isVersion = (arg: string): boolean => arg === '--version' || arg === '-V';
+
+/** Parses `argv` (without node and the script) against the command table. */
+export function parseInvocation<Io>(
+  commands: readonly Command<Io>[],
+  argv: readonly string[],
+  env: Env = {},
+): Invocation<Io> {
+  const [first, ...rest] = argv;
+  if (first === undefined || isHelp(first)) return { kind: 'help' };
+  if (isVersion(first)) return { kind: 'version' };
+  const find = (name: string): Command<Io> | undefined => commands.find((c) => c.name === name);
+  const names = commands.map((c) => c.name);
+  if (first === 'help') {
+    const topic = rest[0];
+    if (topic === undefined) return { kind: 'help' };
+    const command = find(topic);
+    if (!command) throw unknownCommand(topic, names);
+    return { kind: 'help', command };
+  }
+  const command = find(first);
+  if (!command) throw unknownCommand(first, names);
+  if (rest.some(isHelp)) return { kind: 'help', command };
+  const values = readFlags(command, rest);
+  const prepared = command.prepare(values, env);
+  return { kind: 'run', command, options: prepared.options, run: (io) => prepared.run(io) };
+}
+
+function unknownCommand(name: string, names: readonly string[]): UsageError {
+  const guess = name.startsWith('-') ? suggest(name.replace(/^-+/, ''), names) : suggest(name, names);
+  if (name.startsWith('-')) {
+    return new UsageError(
+      `${name} goes after a command`,
+      `Put it after the command, for example: popm ${guess ?? 'audit'} ${name} ...`,
     );
+  }
+  return new UsageError(
+    `unknown command ${JSON.stringify(name)}`,
+    guess !== undefined
+      ? `Did you mean popm ${guess}? Commands: ${names.join(', ')}.`
+      : `Commands: ${names.join(', ')}. Run popm --help for what each does.`,
+  );
+}
+
+/** The command's flags from `args`: known names, one value each, given once. */
+function readFlags<Io>(command: Command<Io>, args: readonly string[]): FlagValues {
+  const known = new Map(command.flags.map((f) => [f.name, f]));
+  const { tokens } = tokenise({
+    args: [...args],
+    options: Object.fromEntries(command.flags.map((f) => [f.name, { type: 'string' as const }])),
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  const values: FlagValues = {};
+  const flagList = command.flags.map((f) => `--${f.name}`);
+  for (const token of tokens) {
+    if (token.kind === 'positional') {
+      const hint = isProjectKey(token.value.toUpperCase())
+        ? `Name what it is: popm ${command.name} --project ${token.value.toUpperCase()} ...`
+        : `Every value follows its flag (${flagList.slice(0, 3).join(', ')}, ...).`;
+      throw new UsageError(`unexpected argument ${JSON.stringify(token.value)}`, hint, command.name);
+    }
+    if (token.kind !== 'option') continue;
+    const spec = known.get(token.name);
+    if (!spec) {
+      const guess = suggest(token.name, [...known.keys()]);
+      throw new UsageError(
+        `unknown option ${token.rawName} for ${command.name}`,
+        guess !== undefined ? `Did you mean --${guess}?` : `Options: ${flagList.join(', ')}.`,
+        command.name,
+      );
+    }
+    // `--project --snapshot f`: parseArgs takes `--snapshot` as the value; a flag is never a value.
+    const value = token.value;
+    if (value === undefined || value === '' || (!token.inlineValue && value.startsWith('--'))) {
+      throw new UsageError(`--${spec.name} needs a value`, `For example: ${spec.example}`, command.name);
+    }
+    if (values[spec.name] !== undefined) {
+      throw new UsageError(`--${spec.name} given twice`, 'Give each option once.', command.name);
+    }
+    if (spec.choices && !spec.choices.includes(value)) {
+      const guess = suggest(value, spec.choices);
+      throw new UsageError(
+        `--${spec.name} must be one of ${spec.choices.join(', ')} (got ${JSON.stringify(value)})`,
+        guess !== undefined ? `Did you mean --${spec.name} ${guess}?` : `For example: ${spec.example}`,
+        command.name,
+      );
+    }
+    values[spec.name] = value;
+  }
+  return values;
+}
+
+/** `--project`, read case-insensitively (`art` is ART) and checked against Jira's key syntax. */
+export function projectKey(values: FlagValues, command: string): string {
+  const raw = values.project;
+  if (raw === undefined) {
+    throw new UsageError(
+      `${command} needs --project KEY`,
+      `For example: popm ${command} --project ART ...`,
+      command,
+    );
+  }
+  const key = raw.trim().toUpperCase();
+  if (!isProjectKey(key)) {
+    throw new UsageError(
+      `--project ${JSON.stringify(raw)} is not a Jira project key`,
+      'A key is letters, digits or _ starting with a letter, as in ART or TEAM_2 (the prefix of issue keys such as ART-12).',
+      command,
+    );
+  }
   return key;
 }
 
-function siteCredentials(flags: Map<string, string>, env: Env): SiteCredentials {
+const CREDENTIALS = [
+  ['site', 'JIRA_SITE'],
+  ['email', 'JIRA_EMAIL'],
+  ['token', 'JIRA_API_TOKEN'],
+] as const;
+
+/** The site flags, each falling back to its environment variable; undefined when none is given. */
+export function siteCredentials(values: FlagValues, env: Env, command: string): SiteCredentials | undefined {
   const pick = (flag: string, variable: string): string | undefined => {
-    const v = flags.get(flag) ?? env[variable];
+    const v = values[flag] ?? env[variable];
     return v === undefined || v.trim() === '' ? undefined : v;
   };
-  const site = pick('site', 'JIRA_SITE');
-  const email = pick('email', 'JIRA_EMAIL');
-  const token = pick('token', 'JIRA_API_TOKEN');
-  const missing = [
-    site === undefined ? '--site (or JIRA_SITE)' : null,
-    email === undefined ? '--email (or JIRA_EMAIL)' : null,
-    token === undefined ? '--token (or JIRA_API_TOKEN)' : null,
-  ].filter((m): m is string => m !== null);
+  const [site, email, token] = CREDENTIALS.map(([flag, variable]) => pick(flag, variable));
+  if (site === undefined && email === undefined && token === undefined) return undefined;
   if (site === undefined || email === undefined || token === undefined) {
-    throw new UsageError(`missing ${missing.join(', ')}`);
+    const missing = CREDENTIALS.filter(([flag, variable]) => pick(flag, variable) === undefined).map(
+      ([flag, variable]) => `--${flag} (or ${variable})`,
+    );
+    throw new UsageError(
+      `reading a site needs --site, --email and --token; missing ${missing.join(', ')}`,
+      'The token is an API token from https://id.atlassian.com/manage-profile/security/api-tokens.',
+      command,
+    );
   }
   return { site, email, token };
-}
-
-function oneOf<T extends string>(
-  flag: string,
-  value: string | undefined,
-  values: readonly T[],
-  fallback: T,
-): T {
-  if (value === undefined) return fallback;
-  const found = values.find((v) => v === value);
-  if (found === undefined)
-    throw new UsageError(`--${flag} must be one of ${values.join(', ')} (got ${JSON.stringify(value)})`);
-  return found;
-}
-
-/** Parses `argv` (without node and the script); throws UsageError with a message for the user. */
-export function parseArgs(argv: readonly string[], env: Env = {}): Command {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    return { command: 'help' };
-  }
-  if (command !== 'audit' && command !== 'export') {
-    throw new UsageError(`unknown command ${JSON.stringify(command)} (expected audit or export)`);
-  }
-  const flags = parseFlags(command, rest);
-  if (flags === 'help') return { command: 'help', topic: command };
-  const configFile = flags.get('config');
-
-  if (command === 'export') {
-    const out: Command = {
-      command,
-      project: project(flags),
-      source: { kind: 'site', ...siteCredentials(flags, env) },
-    };
-    if (configFile !== undefined) out.configFile = configFile;
-    return out;
-  }
-
-  const snapshot = flags.get('snapshot');
-  let source: AuditSource;
-  if (snapshot !== undefined) {
-    // Environment fallbacks are ignored with --snapshot; explicit site flags are a contradiction.
-    const clash = ['site', 'email', 'token'].filter((f) => flags.has(f));
-    if (clash.length > 0) {
-      throw new UsageError(`--snapshot cannot be combined with ${clash.map((f) => `--${f}`).join(', ')}`);
-    }
-    source = { kind: 'snapshot', file: snapshot };
-  } else {
-    source = { kind: 'site', ...siteCredentials(flags, env) };
-  }
-  const out: Command = {
-    command,
-    project: project(flags),
-    source,
-    format: oneOf('format', flags.get('format'), FORMATS, 'table'),
-    failOn: oneOf('fail-on', flags.get('fail-on'), FAIL_ON, 'error'),
-  };
-  if (configFile !== undefined) out.configFile = configFile;
-  return out;
 }

@@ -111,6 +111,9 @@ const PAGE_CAP_FIELDS = 100;
 const PAGE_CAP_IDS = 5000;
 const MAX_PROPERTIES = 5;
 
+/** [JQLCountRequestBean]: `additionalProperties: false`. */
+const countBodySchema = z.strictObject({ jql: z.string().optional() });
+
 const searchBodySchema = z
   .object({
     jql: z.string().optional(),
@@ -468,6 +471,20 @@ export function createEmulator(snapshot: Snapshot, options: EmulatorOptions = {}
         );
       }
       return notAllowed();
+    }
+    if (path === '/rest/api/3/search/approximate-count') {
+      if (method !== 'POST') return notAllowed();
+      const parsed = countBodySchema.safeParse(req.body ?? {});
+      if (!parsed.success) return jiraError(400, zodMessages(parsed.error));
+      // Jira refuses unbounded queries here; an empty one is the simplest unbounded query.
+      if ((parsed.data.jql ?? '').trim() === '') return jiraError(400, ['The JQL query must be bounded.']);
+      try {
+        const query = compileJql(parsed.data.jql ?? '', site, accountId);
+        return json(200, { count: runQuery(query, site, accountId).length });
+      } catch (e) {
+        if (e instanceof JqlError) return jiraError(400, e.messages);
+        throw e;
+      }
     }
     if (path === '/rest/api/3/issue/bulkfetch') {
       return method === 'POST' ? bulkFetch(accountId, req.body) : notAllowed();

@@ -7,6 +7,7 @@ import { JiraClient, type JiraClientOptions } from './client';
 import { badResponseError } from './errors';
 import { apiPath } from './paths';
 import {
+  approximateCountSchema,
   bulkIssueResultsSchema,
   entityPropertySchema,
   fieldsSchema,
@@ -106,6 +107,18 @@ export class JiraApi {
   /** Requests sent through this API so far (every attempt). */
   get requestCount(): number {
     return this.client.requestCount;
+  }
+
+  /**
+   * POST /rest/api/3/search/approximate-count: about how many issues a bounded JQL matches (recent
+   * changes may be missing), for progress bars; never for anything that must be exact.
+   */
+  async approximateCount(jql: string): Promise<number> {
+    const result = await this.client.request(
+      { method: 'POST', path: apiPath(['search', 'approximate-count']), body: { jql } },
+      approximateCountSchema,
+    );
+    return result.count;
   }
 
   /** One page of POST /rest/api/3/search/jql. */

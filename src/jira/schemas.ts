@@ -100,3 +100,6 @@ export const fieldsSchema = z.array(fieldSchema);
 export const usersSchema = z.array(userSchema);
 /** PageBeanUser, as /user/bulk answers. */
 export const userPageSchema = z.looseObject({ values: z.array(userSchema) });
+
+/** [JQLCountResultsBean] from POST /rest/api/3/search/approximate-count. */
+export const approximateCountSchema = z.looseObject({ count: z.number().int().nonnegative() });

@@ -1,7 +1,8 @@
 /**
  * The `popm-snapshot/1` format (../shared/spec/snapshot.md): one JSON file standing for a Jira
- * Cloud site. The emulator is its only reader; everything else (CLI `--snapshot`, the local host)
- * goes through the emulator so that snapshot and live site share one code path.
+ * Cloud site. The emulator serves it through Jira's REST shapes (the local host, tests); `popm audit
+ * --snapshot` reads it directly through ./scan.ts, which gives the engine the same issues and values
+ * the emulator path would (test/cli/snapshot-scan.test.ts holds the two to identical findings).
  *
  * `parseSnapshot` validates the whole file, structure first (zod) and then every reference, and
  * either returns a complete Snapshot or throws a SnapshotError naming each bad path. Unknown

@@ -1,3 +1,4 @@
+import pkg from '../../package.json';
 import { spawn } from 'node:child_process';
 import { createEmulator } from '../../src/emulator/emulator';
 import { startEmulatorServer, type EmulatorServer } from '../../src/emulator/server';
@@ -11,10 +12,10 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the CLI exactly as a user would (tsx on the entry), from the repository root. */
+/** Runs the CLI exactly as `npx popm` does (package.json `bin`: the bundle), from the repository root. */
 function popm(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'src/cli/main.ts', ...args], {
+    const child = spawn(process.execPath, ['bin/popm.cjs', ...args], {
       cwd: `${__dirname}/../..`,
       env: { ...process.env, JIRA_SITE: '', JIRA_EMAIL: '', JIRA_API_TOKEN: '', ...env },
     });
@@ -82,5 +83,18 @@ describe('popm CLI end to end (spawned)', () => {
     expect(badSnapshot.stderr).toMatch(/invalid snapshot: format/);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/--format must be one of/);
+  }, 60_000);
+
+  it('prints its version and per-command help from the bundle', async () => {
+    const [version, help, typo] = await Promise.all([
+      popm(['--version']),
+      popm(['help', 'audit']),
+      popm(['audit', '--projct', 'ART']),
+    ]);
+    expect(version).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--fail-on LEVEL');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('Did you mean --project?');
   }, 60_000);
 });

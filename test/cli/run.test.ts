@@ -1,3 +1,4 @@
+import pkg from '../../package.json';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,6 +89,27 @@ describe('popm audit', () => {
     // 1-50 (about 150 stories, 2 pages) and 51-60 (about 30 stories, 1 page).
     expect(online.requests).toBe(7);
     expect(out.code).toBe(online.findings.some((f) => f.severity === 'error') ? 1 : 0);
+  });
+
+  it('draws a progress bar on a terminal stderr, from the approximate count, and nothing otherwise', async () => {
+    let stderr = '';
+    let stdout = '';
+    const code = await runCli(
+      ['audit', '--project', 'ART', ...site(), '--format', 'json'],
+      {},
+      {
+        stdout: (t) => (stdout += t),
+        stderr: (t) => (stderr += t),
+        stderrIsTTY: true,
+      },
+    );
+    expect([0, 1]).toContain(code);
+    expect(stderr).toContain('\r\x1b[Kpopm: reading issues of the project [########################] 60/~60');
+    // One request more than without a terminal: the count.
+    expect(report({ code, stdout, stderr }).requests).toBe(8);
+    const quiet = await cli(['audit', '--project', 'ART', ...site(), '--format', 'json']);
+    expect(quiet.stderr).not.toContain('reading');
+    expect(quiet.stderr).not.toContain('\r');
   });
 
   it('reads credentials from the environment', async () => {
@@ -184,13 +206,126 @@ describe('popm audit', () => {
     expect(off.findings.some((f) => f.rule === 'feature-missing-pm')).toBe(false);
   });
 
-  it('exits 2 for bad usage and an unknown project', async () => {
+  it('exits 2 for bad usage with what to do next, not the whole usage', async () => {
     const usage = await cli(['audit', '--snapshot', file]);
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toContain('Usage:');
-    const unknown = await cli(['audit', '--project', 'NOPE', '--snapshot', file]);
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/rejected the request \(400\)/);
+    expect(usage.stdout).toBe('');
+    expect(usage.stderr).toBe(
+      'popm: audit needs --project KEY\nFor example: popm audit --project ART ...\nRun popm audit --help for every option.\n',
+    );
+    const typo = await cli(['audti', '--project', 'ART']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('Did you mean popm audit?');
+    expect(typo.stderr).not.toContain('Usage:');
+  });
+
+  it('says plainly when the snapshot file is missing', async () => {
+    const out = await cli(['audit', '--project', 'ART', '--snapshot', 'nope.json']);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe('popm: cannot read snapshot file nope.json: no such file\n');
+  });
+
+  it('says when the project is not in the snapshot, naming those that are', async () => {
+    const out = await cli(['audit', '--project', 'NOPE', '--snapshot', file]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe(
+      `popm: project NOPE is not in the snapshot ${file}\nIt has PORT, ART, T1, T2, T3.\n`,
+    );
+  });
+
+  it('says when the project does not exist on the site (not "Jira rejected the request (400)")', async () => {
+    const out = await cli(['audit', '--project', 'NOPE', ...site()]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain(
+      `popm: project NOPE does not exist on ${server.url}, or ${account.email} cannot see it`,
+    );
+    expect(out.stderr).not.toMatch(/\(400\)/);
+  });
+
+  it('escapes terminal control sequences in Jira data, even on a colour terminal', async () => {
+    const hostile = structuredClone(snapshot);
+    for (const u of hostile.users) u.displayName = `${u.displayName}\x1b]0;pwned\x07\u009b2J`;
+    for (const i of hostile.issues) {
+      i.fields.summary = `${i.fields.summary}\x1b[2J\u202e`;
+      i.fields.status = { ...i.fields.status, name: `${i.fields.status.name}\x1b[5m` };
+    }
+    const evil = join(dir, 'hostile.json');
+    writeFileSync(evil, JSON.stringify(hostile));
+    let stdout = '';
+    const code = await runCli(
+      ['audit', '--project', 'ART', '--snapshot', evil],
+      {},
+      {
+        stdout: (t) => (stdout += t),
+        stderr: () => undefined,
+        stdoutIsTTY: true,
+        columns: 400,
+      },
+    );
+    expect([0, 1]).toContain(code);
+    expect(stdout).toContain('\\x1b]0;pwned\\x07\\x9b2J');
+    // Only our own colour codes (SGR) remain; no other control character reaches the terminal.
+    // eslint-disable-next-line no-control-regex
+    const withoutSgr = stdout.replace(/\x1b\[[0-9;]*m/g, '').replace(/\n/g, '');
+    // eslint-disable-next-line no-control-regex
+    expect(withoutSgr).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/);
+  });
+
+  it('export says so too when the project does not exist', async () => {
+    const out = await cli(['export', '--project', 'nope', ...site()]);
+    expect(out.code).toBe(2);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toContain(`popm: project NOPE does not exist on ${server.url}`);
+  });
+
+  it('reads a lowercase key as the project key, offline and over HTTP', async () => {
+    const lower = report(await cli(['audit', '--project', 'art', '--snapshot', file, '--format', 'json']));
+    const upper = report(await cli(['audit', '--project', 'ART', '--snapshot', file, '--format', 'json']));
+    expect(lower).toEqual(upper);
+    const online = report(await cli(['audit', '--project', 'art', ...site(), '--format', 'json']));
+    expect(online.findings).toEqual(upper.findings);
+  });
+
+  it('prints the version and help on stdout with exit 0', async () => {
+    const version = await cli(['--version']);
+    expect(version).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+    const help = await cli(['help', 'audit']);
+    expect(help.code).toBe(0);
+    for (const flag of ['project', 'snapshot', 'site', 'email', 'token', 'config', 'format', 'fail-on']) {
+      expect(help.stdout).toMatch(
+        new RegExp(
+          `\\n  --${flag} [A-Z]+\\n {6}\\S.*\\n {6}e\\.g\\. popm|\\n  --${flag} [A-Z]+\\n {6}\\S.*\\n {6}e\\.g\\. --${flag} `,
+        ),
+      );
+    }
+    expect((await cli(['audit', '--help'])).stdout).toBe(help.stdout);
+    const global = await cli(['--help']);
+    expect(global.stdout).toMatch(/Commands:\n {2}audit +Check one project/);
+    expect(global.stdout).toContain('export');
+  });
+
+  it('prints a coloured table only when asked by the terminal, never with NO_COLOR', async () => {
+    const run = async (env: Record<string, string>, tty: boolean) => {
+      let stdout = '';
+      await runCli(['audit', '--project', 'ART', '--snapshot', file], env, {
+        stdout: (t) => (stdout += t),
+        stderr: () => undefined,
+        stdoutIsTTY: tty,
+        columns: 72,
+      });
+      return stdout;
+    };
+    const tty = await run({}, true);
+    expect(tty).toContain('\x1b[');
+    // eslint-disable-next-line no-control-regex
+    const sgr = /\x1b\[[0-9;]*m/g;
+    for (const line of tty.replace(sgr, '').trimEnd().split('\n')) {
+      expect(line.length).toBeLessThanOrEqual(72);
+    }
+    expect(await run({ NO_COLOR: '1' }, true)).not.toContain('\x1b');
+    const piped = await run({}, false);
+    expect(piped).not.toContain('\x1b');
+    expect(Math.max(...piped.split('\n').map((l) => l.length))).toBeGreaterThan(72);
   });
 });
 
