@@ -1,6 +1,39 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The layers, lowest first. A module may import its own layer and the layers before it, never one
+ * after it. `shared` (the contract between backend and UI) sits on the pure domain; the adapters
+ * that stand in for Jira and Forge (snapshot files, emulator, CLI, local host) sit on top and must
+ * never be reached from the app that Forge bundles.
+ */
+const LAYERS = ['domain', 'shared', 'jira', 'storage', 'scale', 'services', 'resolvers', 'entry'];
+const ADAPTERS = ['snapshot', 'emulator', 'cli', 'localhost'];
+
+/** Matches a relative import of `src/<folder>` from a file one or more folders below src. */
+const folderImport = (folders) => `^(\\.\\./)+(${folders.join('|')})(/|$)`;
+
+const nodeAndForge = [
+  { regex: '^node:', message: 'Pure layer: no Node built-ins (pass I/O in as a parameter).' },
+  { regex: '^@forge/', message: 'Pure layer: no Forge SDK (pass I/O in as a parameter).' },
+];
+
+/** One config block per layer: everything above it (and the adapters) is off limits. */
+const layerBlocks = LAYERS.map((layer, index) => {
+  const above = [...LAYERS.slice(index + 1), ...ADAPTERS];
+  const patterns = [
+    {
+      regex: folderImport(above),
+      message: `src/${layer} may not import a higher layer (${above.join(', ')}): layers import one way, ${LAYERS.join(' < ')} < adapters.`,
+    },
+  ];
+  if (layer === 'domain' || layer === 'shared') patterns.push(...nodeAndForge);
+  return {
+    files: [`src/${layer}/**/*.{ts,tsx}`],
+    rules: { 'no-restricted-imports': ['error', { patterns }] },
+  };
+});
+
 export default tseslint.config(
   {
     ignores: [
@@ -16,12 +49,37 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: {
+        // Three programs (Node, browser, DOM tests): see the comment at the top of each tsconfig.
+        project: ['./tsconfig.json', './tsconfig.browser.json', './tsconfig.dom-tests.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  ...layerBlocks,
+  {
+    files: ['static/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `^(\\.\\./)+src/(?!(shared|domain)(/|$))`,
+              message: 'The Custom UI may import only src/shared and src/domain from the backend.',
+            },
+            { regex: '^node:', message: 'The Custom UI runs in a browser: no Node built-ins.' },
+            { regex: '^@forge/(api|kvs|events|resolver)', message: 'Backend SDK in the browser bundle.' },
+          ],
+        },
+      ],
     },
   },
   {

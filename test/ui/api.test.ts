@@ -1,9 +1,14 @@
 jest.mock('@forge/bridge', () => ({ invoke: jest.fn() }));
 
-import { call, setInvoke } from '../../static/src/api';
+import { RESOLVER_NAMES } from '../../src/shared/contract';
+import { api, call, setInvoke } from '../../static/src/api';
 
 describe('api wrapper', () => {
   afterEach(() => setInvoke(null));
+
+  it('has one typed wrapper per contract resolver, and no other', () => {
+    expect(Object.keys(api).sort()).toEqual([...RESOLVER_NAMES].sort());
+  });
 
   it('passes the name and payload and returns the data', async () => {
     const seen: unknown[] = [];
