@@ -3,11 +3,12 @@ import tseslint from 'typescript-eslint';
 
 /**
  * The layers, lowest first. A module may import its own layer and the layers before it, never one
- * after it. `shared` (the contract between backend and UI) sits on the pure domain; the adapters
+ * after it. `shared` (the contract between backend and UI) sits on the pure domain; `platform` is
+ * the I/O seams (AppDeps) that the stored trees (`scale`) and the use cases receive; the adapters
  * that stand in for Jira and Forge (snapshot files, emulator, CLI, local host) sit on top and must
  * never be reached from the app that Forge bundles.
  */
-const LAYERS = ['domain', 'shared', 'jira', 'storage', 'scale', 'services', 'resolvers', 'entry'];
+const LAYERS = ['domain', 'shared', 'jira', 'storage', 'platform', 'scale', 'services', 'resolvers', 'entry'];
 const ADAPTERS = ['snapshot', 'emulator', 'cli', 'localhost'];
 
 /** Matches a relative import of `src/<folder>` from a file one or more folders below src. */

@@ -19,7 +19,7 @@ import { applyIssueChange } from '../src/scale/incremental';
 import { requestScan, runScanStep, type ScanEvent, type ScanStepOutcome } from '../src/scale/scan-job';
 import { KVS_VALUE_LIMIT, readManifest } from '../src/scale/snapshot-store';
 import { runResolver } from '../src/resolvers';
-import type { AppDeps, ScanQueue } from '../src/services/deps';
+import type { AppDeps, ScanQueue } from '../src/platform/deps';
 import type { Transport } from '../src/jira/transport';
 import type { Snapshot } from '../src/snapshot/format';
 import { MemoryStore } from '../src/storage/memory';

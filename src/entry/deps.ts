@@ -6,7 +6,7 @@ import { Queue } from '@forge/events';
 import { kvs } from '@forge/kvs';
 import { deadlineAfter, type Deadline } from '../domain/deadline';
 import { forgeTransport } from '../jira/transports/forge';
-import type { AppDeps, QueueEvent } from '../services/deps';
+import type { AppDeps, QueueEvent } from '../platform/deps';
 import { KvsStore } from '../storage/kvs';
 
 /** Must match the `consumer` module's `queue` in manifest.yml. */

@@ -8,7 +8,7 @@ import { SAMPLE_SNAPSHOT_PATH } from '../emulator/sample';
 import { buildResolver } from '../resolvers';
 import { invokeResolver } from '../resolvers/invoke';
 import { handleScanEvent } from '../scale/service';
-import type { AppDeps, ScanQueue } from '../services/deps';
+import type { AppDeps, ScanQueue } from '../platform/deps';
 import { loadSnapshotFile } from '../snapshot/load';
 import { MemoryStore } from '../storage/memory';
 import { AcceptanceStore } from '../storage/acceptance-store';

@@ -16,7 +16,7 @@ import {
   saveConfig,
   saveProjectConfig,
 } from '../services/config';
-import type { AppDeps } from '../services/deps';
+import type { AppDeps } from '../platform/deps';
 import { getChildren, getIssueView } from '../services/issue-view';
 import { setOwner } from '../services/owners';
 import { getGadgetSummary, getProjectTree, startScan } from '../services/project';

@@ -12,7 +12,7 @@ import { hasAcceptanceCriteria } from '../domain/adf';
 import { effectiveConfig, type PopmConfig } from '../domain/config';
 import { acceptanceCriteriaFieldId, neededFieldIds, SYSTEM_FIELDS } from '../domain/fields';
 import { isRecord, refValue, statusOf } from '../domain/read';
-import { findingsFingerprint } from '../services/findings-property';
+import { findingsFingerprint } from './findings-property';
 import {
   ACCEPTANCE_PROPERTY,
   FINDINGS_PROPERTY,

@@ -5,7 +5,7 @@
  * of moved issues, configuration changes) is corrected within a day.
  */
 import { z } from 'zod';
-import type { QueueEvent, ScanQueue } from '../services/deps';
+import type { QueueEvent, ScanQueue } from '../platform/deps';
 import type { TrendPoint } from '../shared/contract';
 import type { KeyValueStore } from '../storage/store';
 import { coverageOf, readManifest } from './snapshot-store';

@@ -19,11 +19,7 @@ import type { PopmConfig } from '../domain/config';
 import { levelIndex, levelOf } from '../domain/levels';
 import { ACCEPTANCE_PROPERTY, FINDINGS_PROPERTY, RULE_IDS, type Level, type RuleId } from '../domain/types';
 import type { JiraApi } from '../jira/api';
-import {
-  findingsFingerprint,
-  findingsPropertyValue,
-  type FindingsPropertyValue,
-} from '../services/findings-property';
+import { findingsFingerprint, findingsPropertyValue, type FindingsPropertyValue } from './findings-property';
 import type { KeyValueStore } from '../storage/store';
 import { directoryFor, factPlan, projectOfFact, toFact, type Fact, type UserDirectory } from './compact';
 import { configHash, evaluateFacts, nameAcceptors, storeAcceptanceFor, type AcceptanceSource } from './rows';

@@ -15,7 +15,7 @@ import type {
   UserRef,
 } from '../domain/types';
 import { USER_BULK_MAX, type JiraApi } from '../jira/api';
-import { issueSummary } from '../services/views';
+import { issueSummary } from './views';
 import type { TreeRow } from '../shared/contract';
 import { ACCEPTANCE_PREFIX, parseStoredAcceptance, type StoredAcceptance } from '../storage/acceptance-store';
 import type { KeyValueStore } from '../storage/store';

@@ -24,8 +24,8 @@ import { ACCEPTANCE_PROPERTY, FINDINGS_PROPERTY, type FieldInfo, type IssueTypeI
 import { BULK_FETCH_MAX, BULK_PROPERTIES_MAX, MAX_SEARCH_PAGE_WITH_FIELDS, type JiraApi } from '../jira/api';
 import { isRetryableCause, JiraError } from '../jira/errors';
 import { assertProjectKey, jqlParentIn, jqlProjectIssues } from '../jira/jql';
-import type { ScanQueue } from '../services/deps';
-import { findingsFingerprint, findingsPropertyValue } from '../services/findings-property';
+import type { ScanQueue } from '../platform/deps';
+import { findingsFingerprint, findingsPropertyValue } from './findings-property';
 import type { ScanState } from '../shared/contract';
 import type { KeyValueStore } from '../storage/store';
 import { factPlan, projectOfFact, toFact, type Fact, type FactPlan, type UserDirectory } from './compact';

@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { JiraApi } from '../jira/api';
 import { isRetryableCause, JiraError } from '../jira/errors';
-import type { AppDeps } from '../services/deps';
+import type { AppDeps } from '../platform/deps';
 import type { ProjectTree, ScanState, TrendPoint } from '../shared/contract';
 import { projectKeySchema } from '../shared/contract';
 import { ConfigStore } from '../storage/config-store';

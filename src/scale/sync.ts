@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { jqlProjectIssues } from '../jira/jql';
-import type { ScanQueue } from '../services/deps';
+import type { ScanQueue } from '../platform/deps';
 import { FINDINGS_PROPERTY } from '../domain/types';
 import { applyIssueChange, type IncrementalDeps, type MirrorWrite } from './incremental';
 import { configHash } from './rows';

@@ -18,7 +18,7 @@ import type { AcceptanceView } from '../shared/contract';
 import { AcceptanceChangeRefused, type StoredAcceptance } from '../storage/acceptance-store';
 import { afterWrite, withIssue } from './after-write';
 import { Invocation } from './cache';
-import type { AppDeps } from './deps';
+import type { AppDeps } from '../platform/deps';
 import { forbidden, invalidState, notFound } from './errors';
 import { evaluateIssue, type EvaluatedContext } from './issue-view';
 import { acceptanceStore, appApi, userApi } from './site';

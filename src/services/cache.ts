@@ -23,7 +23,7 @@ import type { FieldInfo, UserRef } from '../domain/types';
 import type { JiraApi } from '../jira/api';
 import type { IssueView } from '../shared/contract';
 import type { StoredConfig } from '../storage/config-store';
-import type { AppDeps } from './deps';
+import type { AppDeps } from '../platform/deps';
 import { appApi, configStore, readCustomFields } from './site';
 
 export const FIELDS_TTL_SECONDS = 5 * 60;

@@ -6,7 +6,7 @@ import type { JiraApi } from '../jira/api';
 import { scanProject } from '../jira/scan';
 import type { ConfigView, PreviewResult, ProjectConfigView, SiteMeta } from '../shared/contract';
 import type { StoredConfig } from '../storage/config-store';
-import type { AppDeps } from './deps';
+import type { AppDeps } from '../platform/deps';
 import { ServiceError, forbidden } from './errors';
 import { rememberFields } from './cache';
 import { acceptanceLookup, configStore, loadMeta, userApi } from './site';

@@ -6,8 +6,8 @@
 import { FINDINGS_PROPERTY, type EvaluatedIssue } from '../domain/types';
 import { isJiraError } from '../jira/errors';
 import { Invocation } from './cache';
-import type { AppDeps } from './deps';
-import { findingsPropertyValue } from './findings-property';
+import type { AppDeps } from '../platform/deps';
+import { findingsPropertyValue } from '../scale/findings-property';
 import { evaluateIssue, type EvaluatedContext } from './issue-view';
 import { appApi } from './site';
 

@@ -5,7 +5,7 @@ import { evaluateNeighbourhood } from '../domain/scoped';
 import { ACCEPTANCE_PROPERTY, type EvaluatedIssue, type FieldInfo, type JiraIssue } from '../domain/types';
 import type { IssueSummary, IssueView } from '../shared/contract';
 import type { StoredAcceptance } from '../storage/acceptance-store';
-import type { AppDeps } from './deps';
+import type { AppDeps } from '../platform/deps';
 import { notFound } from './errors';
 import { Invocation } from './cache';
 import {
@@ -18,7 +18,7 @@ import {
   type ContextOptions,
   type IssueContext,
 } from './site';
-import { issueSummary } from './views';
+import { issueSummary } from '../scale/views';
 import type { JiraApi } from '../jira/api';
 import { roleFieldOf } from '../domain/fields';
 

@@ -6,7 +6,7 @@ import type { JiraApi } from '../jira/api';
 import type { OwnerChangeView } from '../shared/contract';
 import { afterWrite, withIssue } from './after-write';
 import { Invocation } from './cache';
-import type { AppDeps } from './deps';
+import type { AppDeps } from '../platform/deps';
 import { ServiceError, invalidState, notFound } from './errors';
 import { evaluateIssue, issuesOf } from './issue-view';
 import { userApi } from './site';

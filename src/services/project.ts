@@ -22,7 +22,7 @@ import {
 } from '../scale/service';
 import { coverageOf, readManifest, readRows, type Manifest } from '../scale/snapshot-store';
 import type { GadgetSummary, ProjectTree, ScanState } from '../shared/contract';
-import type { AppDeps } from './deps';
+import type { AppDeps } from '../platform/deps';
 import { ServiceError } from './errors';
 import { configStore } from './site';
 import { checkProjectAccess, filterPage, LOOKAHEAD_ROWS } from './visibility';

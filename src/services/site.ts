@@ -10,7 +10,7 @@ import type { PopmConfig } from '../domain/config';
 import { refValue } from '../domain/read';
 import { AcceptanceStore, type StoredAcceptance } from '../storage/acceptance-store';
 import { ConfigStore } from '../storage/config-store';
-import type { AppDeps } from './deps';
+import type { AppDeps } from '../platform/deps';
 
 export interface SiteMetaData {
   issueTypes: IssueTypeInfo[];

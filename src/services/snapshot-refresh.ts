@@ -3,7 +3,7 @@ import type { JiraIssue } from '../domain/types';
 import { BULK_FETCH_REQUEST } from '../jira/api';
 import type { Transport } from '../jira/transport';
 import { handleIssueEventForSnapshots } from '../scale/service';
-import type { AppDeps } from './deps';
+import type { AppDeps } from '../platform/deps';
 
 /** Issues the write path already holds, as they are after the write, and what they were read with. */
 export interface InHand {

@@ -17,7 +17,7 @@ import { parseIssueEvent } from '../scale/event';
 import type { MirrorWrite } from '../scale/incremental';
 import { applyEventToTrees } from '../scale/service';
 import { AcceptanceChangeRefused, acceptanceKey } from '../storage/acceptance-store';
-import type { AppDeps } from './deps';
+import type { AppDeps } from '../platform/deps';
 import { refreshFindings } from './findings-refresh';
 import { acceptanceStore, appApi } from './site';
 

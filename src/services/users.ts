@@ -1,9 +1,9 @@
 /** The owner picker's search, as the user (Jira decides whom they may see). */
 import type { OwnerView } from '../shared/contract';
 import { Invocation } from './cache';
-import type { AppDeps } from './deps';
+import type { AppDeps } from '../platform/deps';
 import { userApi } from './site';
-import { ownerView } from './views';
+import { ownerView } from '../scale/views';
 
 export async function searchUsers(deps: AppDeps, accountId: string, query: string): Promise<OwnerView[]> {
   if (query.trim() === '') return [];

@@ -4,7 +4,7 @@
  * anything else it is added to by mistake.
  */
 import { z } from 'zod';
-import type { AppDeps } from './deps';
+import type { AppDeps } from '../platform/deps';
 import { Invocation } from './cache';
 import { appApi } from './site';
 import { evaluateIssue } from './issue-view';

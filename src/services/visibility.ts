@@ -29,7 +29,7 @@ import { badResponseError, isJiraError } from '../jira/errors';
 import { jqlProjectIssues } from '../jira/jql';
 import { lookupSlots, type Manifest } from '../scale/snapshot-store';
 import type { TreeRow } from '../shared/contract';
-import type { AppDeps } from './deps';
+import type { AppDeps } from '../platform/deps';
 import { userApi } from './site';
 
 export const VISIBILITY_TTL_MS = 10 * 60_000;

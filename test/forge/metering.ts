@@ -6,7 +6,7 @@
  * returned; list items of other reads (fields, issue types, users, projects) are counted apart.
  */
 import type { Transport } from '../../src/jira/transport';
-import type { AppDeps } from '../../src/services/deps';
+import type { AppDeps } from '../../src/platform/deps';
 
 export interface Cost {
   requests: number;

@@ -10,7 +10,7 @@ import { serverError, withRestricted } from '../../src/emulator/faults';
 import { buildResolver } from '../../src/resolvers';
 import { invokeResolver } from '../../src/resolvers/invoke';
 import { readManifest } from '../../src/scale/snapshot-store';
-import type { AppDeps } from '../../src/services/deps';
+import type { AppDeps } from '../../src/platform/deps';
 import { VISIBILITY_TTL_MS } from '../../src/services/visibility';
 import type { ProjectTree, ResolverName, Result, ResultTypes, TreeRow } from '../../src/shared/contract';
 import { parseSnapshot, type Snapshot } from '../../src/snapshot/format';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createEmulator, SAMPLE_SNAPSHOT_PATH, type JiraEmulator } from '../../src/emulator';
 import { buildResolver } from '../../src/resolvers';
 import { invokeResolver, type Definitions, type InvokeContext } from '../../src/resolvers/invoke';
-import type { AppDeps, ScanQueue } from '../../src/services/deps';
+import type { AppDeps, ScanQueue } from '../../src/platform/deps';
 import type { ResolverName } from '../../src/shared/contract';
 import { parseSnapshot } from '../../src/snapshot/format';
 import { MemoryStore } from '../../src/storage/memory';

@@ -10,7 +10,7 @@ import type { Transport } from '../../src/jira/transport';
 import { buildResolver } from '../../src/resolvers';
 import { invokeResolver, type Definitions } from '../../src/resolvers/invoke';
 import { startSnapshotScan } from '../../src/scale/service';
-import type { AppDeps } from '../../src/services/deps';
+import type { AppDeps } from '../../src/platform/deps';
 import { ACCESS_BUDGET_MS, IDS_PAGE, VISIBILITY_TTL_MS } from '../../src/services/visibility';
 import type { ProjectTree, TreeRow } from '../../src/shared/contract';
 import type { Snapshot } from '../../src/snapshot/format';

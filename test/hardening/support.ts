@@ -10,7 +10,7 @@ import type { RetryEvent } from '../../src/jira/client';
 import type { FetchLike } from '../../src/jira/transports/http';
 import { buildResolver } from '../../src/resolvers';
 import { invokeResolver, type Definitions } from '../../src/resolvers/invoke';
-import type { AppDeps, ScanQueue } from '../../src/services/deps';
+import type { AppDeps, ScanQueue } from '../../src/platform/deps';
 import type { ResolverName, Result, ResultTypes } from '../../src/shared/contract';
 import { parseSnapshot, type Snapshot } from '../../src/snapshot/format';
 import { MemoryStore } from '../../src/storage/memory';

@@ -12,7 +12,7 @@ import { handleScanEvent, startSnapshotScan } from '../../src/scale/service';
 import { handleIssueEvent } from '../../src/services/trigger';
 import { runScanToCompletion } from '../../src/scale/scan-job';
 import { readAll } from '../../src/scale/snapshot-store';
-import type { AppDeps } from '../../src/services/deps';
+import type { AppDeps } from '../../src/platform/deps';
 import { ACCEPTANCE_PREFIX, acceptanceKey } from '../../src/storage/acceptance-store';
 import { MemoryStore } from '../../src/storage/memory';
 import type { KeyValueStore } from '../../src/storage/store';

@@ -12,7 +12,7 @@ import {
   EVENTS_PER_PUSH,
   PROJECTS_KEY,
 } from '../../src/scale/daily';
-import type { QueueEvent, ScanQueue } from '../../src/services/deps';
+import type { QueueEvent, ScanQueue } from '../../src/platform/deps';
 import { MemoryStore } from '../../src/storage/memory';
 
 function virtualQueue() {

@@ -15,8 +15,8 @@ import {
   runScanToCompletion,
   type ScanEvent,
 } from '../../src/scale/scan-job';
-import type { ScanQueue } from '../../src/services/deps';
-import { findingsPropertyValue } from '../../src/services/findings-property';
+import type { ScanQueue } from '../../src/platform/deps';
+import { findingsPropertyValue } from '../../src/scale/findings-property';
 import { parseSnapshot } from '../../src/snapshot/format';
 import { MemoryStore } from '../../src/storage/memory';
 import { specCheckedTransport } from '../support/openapi';

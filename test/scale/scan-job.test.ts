@@ -12,7 +12,7 @@ import {
   STUCK_AFTER_MS,
   type ScanEvent,
 } from '../../src/scale/scan-job';
-import type { ScanQueue } from '../../src/services/deps';
+import type { ScanQueue } from '../../src/platform/deps';
 import { apiFor, config, createEmulator, directAudit, directViaFacts, site } from './support';
 
 const now = () => new Date('2026-03-01T10:00:00.000Z');

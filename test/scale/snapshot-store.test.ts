@@ -10,7 +10,7 @@ import {
   writeSnapshot,
 } from '../../src/scale/snapshot-store';
 import { snapshotTree } from '../../src/scale/service';
-import type { ScanQueue } from '../../src/services/deps';
+import type { ScanQueue } from '../../src/platform/deps';
 import { MemoryStore } from '../../src/storage/memory';
 import { apiFor, config, createEmulator, site } from './support';
 

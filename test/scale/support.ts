@@ -10,7 +10,7 @@ import type { Snapshot } from '../../src/snapshot/format';
 import { evaluate } from '../../src/domain/engine';
 import { treeRow } from '../../src/scale/rows';
 import type { AuditResult } from '../../src/domain/types';
-import type { AppDeps } from '../../src/services/deps';
+import type { AppDeps } from '../../src/platform/deps';
 import type { KeyValueStore } from '../../src/storage/store';
 
 export const config: PopmConfig = DEFAULT_CONFIG;
