@@ -82,18 +82,46 @@ export const BRIDGE_CLIENT_JS = String.raw`(function () {
     if (themingEnabled) applyTheme();
   });
 
-  // Jira sizes Custom UI iframes to their content; tell the host our height.
-  // <html> may be styled to the frame's height, so measure and observe <body>'s content.
+  // Jira sizes Custom UI iframes to their content; tell the host our height. css-reset gives <html>
+  // and <body> the frame's height (height:100%), so measuring either would feed the frame's own
+  // height back and grow it on every report. Measure where the content ends instead: the bottom of
+  // the app's root element (and any other in-flow child of <body>), plus <body>'s bottom margin.
   var lastHeight = 0;
+  function contentBottom() {
+    var body = document.body;
+    if (!body) return 0;
+    var bottom = 0;
+    for (var i = 0; i < body.children.length; i++) {
+      var el = body.children[i];
+      if (el.tagName === 'SCRIPT' || el.tagName === 'STYLE') continue;
+      var pos = window.getComputedStyle(el).position;
+      // Fixed layers (modals, flags) cover the frame; they do not make the content taller.
+      if (pos === 'fixed') continue;
+      var r = el.getBoundingClientRect();
+      if (r.height > 0) bottom = Math.max(bottom, r.bottom + window.scrollY);
+    }
+    return bottom + (parseFloat(window.getComputedStyle(body).marginBottom) || 0);
+  }
   function reportSize() {
-    var h = Math.ceil(document.body ? document.body.getBoundingClientRect().height : 0) + 16;
+    var h = Math.ceil(contentBottom()) + 16;
     if (h !== lastHeight) {
       lastHeight = h;
       post({ type: 'popm:resize', height: h });
     }
   }
   window.addEventListener('DOMContentLoaded', function () {
-    if (window.ResizeObserver) new ResizeObserver(reportSize).observe(document.body);
+    if (window.ResizeObserver) {
+      var ro = new ResizeObserver(reportSize);
+      var observeChildren = function () {
+        for (var i = 0; i < document.body.children.length; i++) ro.observe(document.body.children[i]);
+      };
+      observeChildren();
+      // Portals (menus, popups) are added to <body> later; observe them too.
+      new MutationObserver(function () {
+        observeChildren();
+        reportSize();
+      }).observe(document.body, { childList: true });
+    }
     reportSize();
   });
 })();
