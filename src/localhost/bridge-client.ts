@@ -22,6 +22,62 @@ export const BRIDGE_CLIENT_JS = String.raw`(function () {
     root.setAttribute('data-theme', 'dark:dark light:light spacing:spacing typography:typography');
   }
 
+  // The signed-in user and theme live in the host page's query string; links keep them.
+  function hostParams() {
+    var p = new URLSearchParams();
+    p.set('as', session.context.accountId);
+    if (colorMode === 'dark') p.set('theme', 'dark');
+    return p;
+  }
+  var top = host || window;
+  // Jira's own pages as the local host serves them (router targets of @forge/bridge).
+  function urlOf(location) {
+    if (typeof location === 'string') return location;
+    var q = '?' + hostParams().toString();
+    if (location.target === 'issue') return origin + '/issue/' + encodeURIComponent(location.issueKey) + q;
+    if (location.target === 'projectSettingsDetails')
+      return origin + '/project/' + encodeURIComponent(location.projectKey) + '/settings' + q;
+    if (location.target === 'module' && location.projectKey)
+      return origin + '/project/' + encodeURIComponent(location.projectKey) + (location.path || '') + q;
+    throw new Error('the local host cannot link to ' + JSON.stringify(location.target));
+  }
+
+  // Event subscriptions of this frame (events.on); the host page relays emits between frames.
+  var subscriptions = {};
+  var nextSubscription = 1;
+
+  // view.createHistory: the app's own query parameters in the host page's URL (minus as/theme).
+  var historyListeners = [];
+  function appLocation() {
+    var p = new URLSearchParams(top.location.search);
+    p.delete('as');
+    p.delete('theme');
+    var q = p.toString();
+    return { pathname: '/', search: q ? '?' + q : '', hash: '', state: null, key: 'popm' };
+  }
+  function writeHistory(method, to) {
+    var search = typeof to === 'string' ? (to.indexOf('?') >= 0 ? to.slice(to.indexOf('?')) : '') : to.search || '';
+    var p = new URLSearchParams(search);
+    var keep = new URLSearchParams(top.location.search);
+    ['as', 'theme'].forEach(function (k) {
+      if (keep.has(k)) p.set(k, keep.get(k));
+    });
+    var q = p.toString();
+    top.history[method](null, '', top.location.pathname + (q ? '?' + q : ''));
+    var loc = appLocation();
+    historyListeners.slice().forEach(function (l) {
+      l(loc, method === 'pushState' ? 'PUSH' : 'REPLACE');
+    });
+  }
+  if (host) {
+    host.addEventListener('popstate', function () {
+      var loc = appLocation();
+      historyListeners.slice().forEach(function (l) {
+        l(loc, 'POP');
+      });
+    });
+  }
+
   var handlers = {
     getContext: function () {
       var ctx = JSON.parse(JSON.stringify(session.context));
@@ -64,6 +120,55 @@ export const BRIDGE_CLIENT_JS = String.raw`(function () {
     reload: function () {
       window.location.reload();
     },
+    getUrl: function (location) {
+      return urlOf(location);
+    },
+    navigate: function (p) {
+      var url = urlOf(p.url !== undefined ? p.url : p);
+      if (p.type === 'new-tab') window.open(url, '_blank', 'noopener');
+      else top.location.assign(url);
+    },
+    emit: function (p) {
+      post({ type: 'popm:event', event: String(p.event), payload: p.payload === undefined ? null : p.payload });
+    },
+    on: function (p) {
+      var id = nextSubscription++;
+      subscriptions[id] = { event: String(p.event), callback: p.callback };
+      return {
+        unsubscribe: function () {
+          delete subscriptions[id];
+        },
+      };
+    },
+    createHistory: function () {
+      return {
+        location: appLocation(),
+        action: 'POP',
+        push: function (to) {
+          writeHistory('pushState', to);
+        },
+        replace: function (to) {
+          writeHistory('replaceState', to);
+        },
+        go: function (n) {
+          top.history.go(n);
+        },
+        back: function () {
+          top.history.back();
+        },
+        forward: function () {
+          top.history.forward();
+        },
+        listen: function (l) {
+          historyListeners.push(l);
+          return function () {
+            historyListeners = historyListeners.filter(function (x) {
+              return x !== l;
+            });
+          };
+        },
+      };
+    },
   };
 
   window.__bridge = {
@@ -77,7 +182,15 @@ export const BRIDGE_CLIENT_JS = String.raw`(function () {
   };
 
   window.addEventListener('message', function (e) {
-    if (e.origin !== origin || !e.data || e.data.type !== 'popm:theme') return;
+    if (e.origin !== origin || !e.data) return;
+    if (e.data.type === 'popm:event') {
+      Object.keys(subscriptions).forEach(function (id) {
+        var s = subscriptions[id];
+        if (s && s.event === e.data.event) s.callback(e.data.payload);
+      });
+      return;
+    }
+    if (e.data.type !== 'popm:theme') return;
     colorMode = e.data.colorMode === 'dark' ? 'dark' : 'light';
     if (themingEnabled) applyTheme();
   });

@@ -29,3 +29,62 @@ describe('frame height', () => {
     for (const height of after) expect(height).toBeLessThan(5000);
   });
 });
+
+/** For every element with data-issue-key: the href of the link it is, is inside, or contains. */
+function issueLinks(frame: ReturnType<typeof frameOf>) {
+  return frame.locator('[data-issue-key]').evaluateAll((els) =>
+    els.map((e) => {
+      const a = e.closest('a') ?? e.querySelector('a');
+      return { key: e.getAttribute('data-issue-key'), href: a ? new URL(a.href).pathname : null };
+    }),
+  );
+}
+
+describe('no dead ends', () => {
+  it.each([
+    ['/issue/ART-32', 'issue-panel', 2],
+    ['/issue/ART-32', 'issue-context', 2],
+    ['/project/ART', 'project-page', 1],
+  ])('every finding on %s (%s) links its issue to /issue/KEY', async (path, surface, frames) => {
+    const page = await h.open(path, { frames });
+    const f = frameOf(page, surface);
+    await f.locator('[data-issue-key]').first().waitFor();
+    const links = await issueLinks(f);
+    expect(links.length).toBeGreaterThan(0);
+    for (const { key, href } of links) expect(href).toBe(`/issue/${key ?? ''}`);
+  });
+
+  it('following a key opens that issue in the page, as the same user', async () => {
+    const page = await h.open('/project/ART?as=u-lena-fischer');
+    const f = frameOf(page, 'project-page');
+    await f.locator('tr[data-row-key="ART-32"] a').first().click();
+    await page.waitForURL(/\/issue\/ART-32\?/);
+    expect(new URL(page.url()).searchParams.get('as')).toBe('u-lena-fischer');
+  });
+
+  it('a count by rule filters the tree, and the filter lives in the URL', async () => {
+    const page = await h.open('/project/ART');
+    const f = frameOf(page, 'project-page');
+    await f.locator('[data-scan-status]').waitFor();
+    const rule = 'feature-missing-pm';
+    await f.locator(`[data-count-rule="${rule}"] [data-action="filter-rule"]`).click();
+    const rules = () =>
+      f
+        .locator('[data-rule]')
+        .evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('data-rule')))]);
+    expect(await rules()).toEqual([rule]);
+    await page.waitForURL((u) => u.searchParams.get('rule') === rule);
+
+    // The same URL shows the same filtered view.
+    const again = await h.open(new URL(page.url()).pathname + new URL(page.url()).search);
+    const g = frameOf(again, 'project-page');
+    await g.locator('[data-scan-status]').waitFor();
+    await g.locator('[data-rule]').first().waitFor();
+    expect(
+      await g
+        .locator('[data-rule]')
+        .evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('data-rule')))]),
+    ).toEqual([rule]);
+    expect(await g.locator(`[data-count-rule="${rule}"] button`).getAttribute('aria-pressed')).toBe('true');
+  });
+});

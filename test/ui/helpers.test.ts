@@ -1,7 +1,15 @@
-import { csvCell, findingsToCsv, sortFindings } from '../../static/src/lib/csv';
 import {
+  acceptanceWord,
+  csvCell,
+  exportRowsToCsv,
+  findingsToCsv,
+  sortFindings,
+} from '../../static/src/lib/csv';
+import {
+  filtersFromSearch,
   filterTree,
   NO_FILTERS,
+  searchWithFilters,
   ownersOf,
   visibleFindings,
   visibleUnderCollapse,
@@ -166,5 +174,48 @@ describe('error messages', () => {
       expect(ERROR_ACTIONS[code].length).toBeGreaterThan(10);
       expect(d.detail).toBe('server says');
     }
+  });
+});
+
+describe('filters in the URL', () => {
+  it('round-trips every filter and keeps the other parameters', () => {
+    const f = {
+      rule: 'feature-missing-pm',
+      severity: 'error',
+      level: 'program',
+      owner: 'u-ana',
+      onlyProblems: true,
+    } as const;
+    const search = searchWithFilters('?sprint=active', f);
+    expect(new URLSearchParams(search).get('sprint')).toBe('active');
+    expect(filtersFromSearch(search)).toEqual(f);
+    expect(searchWithFilters(search, NO_FILTERS)).toBe('?sprint=active');
+  });
+
+  it('ignores unknown values from an old or edited link', () => {
+    expect(filtersFromSearch('?rule=nope&severity=fatal&level=x&owner=a%20b&problems=yes')).toEqual(
+      NO_FILTERS,
+    );
+  });
+});
+
+describe('CSV export with issue columns', () => {
+  it('adds summary, type, level, status, owners and acceptance after the audit columns', () => {
+    const r = row('ART-2', null, {
+      summary: 'Pay, "now"',
+      owners: [
+        { accountId: 'u1', displayName: 'Una', active: true },
+        { accountId: 'u2', displayName: 'Dos', active: true },
+      ],
+      acceptance: null,
+    });
+    const csv = exportRowsToCsv([{ ...f('ART-2', 'story-missing-po-acceptance'), issue: r }]);
+    expect(csv.split('\r\n')[0]).toBe(
+      'rule,severity,issueKey,message,summary,issueType,level,status,owners,acceptance',
+    );
+    expect(csv.split('\r\n')[1]).toBe(
+      'story-missing-po-acceptance,error,ART-2,m,"Pay, ""now""",Story,team,Done,Una; Dos,not accepted',
+    );
+    expect(acceptanceWord({ ...r, level: 'program' })).toBe('');
   });
 });

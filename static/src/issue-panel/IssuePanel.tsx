@@ -4,9 +4,11 @@ import Button from '@atlaskit/button/new';
 import { showFlag } from '@forge/bridge';
 import type { IssueSummary, IssueView, OwnerView, ResultError } from '../../../src/shared/contract';
 import { api } from '../api';
-import { Acceptance, CountsByRule, FindingList, IssueCells, IssueTableHead, Owners } from '../ui/findings';
-import { Empty, ErrorMessage, Loading } from '../ui/states';
+import { Acceptance, FindingList, Owners } from '../ui/findings';
+import { ErrorMessage, Loading } from '../ui/states';
 import { UserPicker } from '../ui/UserPicker';
+import { IssueLink } from '../ui/IssueLink';
+import { BelowSection } from './BelowSection';
 import { useResult } from '../ui/useResult';
 import { dateTime, LEVEL_LABEL } from '../lib/format';
 
@@ -37,7 +39,7 @@ export function ChainRow({ issue, current }: { issue: IssueSummary; current: boo
       <span className="popm-muted">{LEVEL_LABEL[issue.level]}</span>
       <span>
         <span>
-          {issue.key} {issue.summary}
+          <IssueLink issueKey={issue.key} /> {issue.summary}
         </span>
         <br />
         <Owners issue={issue} />
@@ -51,8 +53,6 @@ export function IssuePanelView({ view, onChanged }: { view: IssueView; onChanged
   const [actionError, setActionError] = useState<ResultError | null>(null);
   const [busy, setBusy] = useState(false);
   const [picking, setPicking] = useState(false);
-  const [children, setChildren] = useState(view.children);
-  const [cursor, setCursor] = useState(view.childrenCursor);
 
   const act = async (what: 'accept' | 'revoke') => {
     setBusy(true);
@@ -97,16 +97,6 @@ export function IssuePanelView({ view, onChanged }: { view: IssueView; onChanged
       fieldOwners.filter((id) => id !== user.accountId),
       `${user.displayName} is no longer a ${role} of ${issue.key}`,
     );
-
-  const loadMore = async () => {
-    if (!cursor) return;
-    setBusy(true);
-    const r = await api.getChildren({ issueKey: issue.key, cursor });
-    setBusy(false);
-    if (!r.ok) return setActionError(r.error);
-    setChildren((c) => [...c, ...r.data.children]);
-    setCursor(r.data.cursor);
-  };
 
   const isStory = issue.level === 'team';
   const hasBelow = issue.level === 'program' || issue.level === 'portfolio';
@@ -211,35 +201,7 @@ export function IssuePanelView({ view, onChanged }: { view: IssueView; onChanged
         <FindingList findings={issue.findings} label={`Findings on ${issue.key}`} />
       </section>
 
-      {hasBelow && (
-        <section className="popm-section" aria-labelledby="popm-below-h">
-          <h2 id="popm-below-h">Below {issue.key}</h2>
-          <CountsByRule counts={view.countsByRule} label={`Findings below ${issue.key} by rule`} />
-          {children.length === 0 ? (
-            <Empty title="Nothing below this issue yet" />
-          ) : (
-            <table className="popm-table">
-              <caption className="popm-sr-only">Items below {issue.key}</caption>
-              <IssueTableHead />
-              <tbody>
-                {children.map((c) => (
-                  <tr key={c.key} data-row-key={c.key}>
-                    <td>
-                      {c.key} {c.summary}
-                    </td>
-                    <IssueCells issue={c} />
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-          {cursor && (
-            <Button isDisabled={busy} onClick={() => void loadMore()}>
-              Show more
-            </Button>
-          )}
-        </section>
-      )}
+      {hasBelow && <BelowSection key={issue.key} view={view} onError={setActionError} />}
     </main>
   );
 }
