@@ -2,11 +2,12 @@
  * `npm run bench [-- --only NAME]`: runs every registered section in order. To add a section,
  * write `bench/NAME.ts` exporting a `BenchSection` and append it to `SECTIONS` below.
  */
+import { bundlesBench } from './bundles';
 import { engineBench } from './engine';
 import { scanBench } from './scan';
 import type { BenchSection } from './section';
 
-const SECTIONS: BenchSection[] = [engineBench, scanBench];
+const SECTIONS: BenchSection[] = [engineBench, scanBench, bundlesBench];
 
 function parseArgs(argv: string[]): { only: string | undefined } {
   let only: string | undefined;

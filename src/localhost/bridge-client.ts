@@ -19,7 +19,23 @@ export const BRIDGE_CLIENT_JS = String.raw`(function () {
   function applyTheme() {
     var root = document.documentElement;
     root.setAttribute('data-color-mode', colorMode);
-    root.setAttribute('data-theme', 'dark:dark light:light spacing:spacing typography:typography');
+    root.setAttribute('data-theme', 'dark:dark light:light spacing:spacing typography:typography shape:shape');
+  }
+  // Like Jira, the host provides the design token CSS to a themed app; resolves once it applies.
+  var tokensLoaded = null;
+  function loadTokens() {
+    if (!tokensLoaded) {
+      tokensLoaded = new Promise(function (resolve) {
+        var link = document.createElement('link');
+        link.rel = 'stylesheet';
+        link.href = '/__host/tokens.css';
+        link.onload = link.onerror = function () {
+          resolve();
+        };
+        document.head.appendChild(link);
+      });
+    }
+    return tokensLoaded;
   }
 
   // The signed-in user and theme live in the host page's query string; links keep them.
@@ -110,6 +126,7 @@ export const BRIDGE_CLIENT_JS = String.raw`(function () {
     enableTheming: function () {
       themingEnabled = true;
       applyTheme();
+      return loadTokens();
     },
     close: function () {
       post({ type: 'popm:close' });

@@ -17,7 +17,9 @@ import {
 import { age, percent } from '../../static/src/lib/format';
 import { trendPaths } from '../../static/src/lib/trend';
 import { describeError, ERROR_ACTIONS } from '../../static/src/errors';
-import { ERROR_CODES, type Finding, type TreeRow } from '../../src/shared/contract';
+import { ERROR_CODES, gadgetConfigSchema, type Finding, type TreeRow } from '../../src/shared/contract';
+import { parseGadgetConfig } from '../../static/src/lib/gadgetConfig';
+import { parseContext } from '../../static/src/lib/context';
 import { RULE_IDS } from '../../src/domain/types';
 
 function row(key: string, parentKey: string | null, extra: Partial<TreeRow> = {}): TreeRow {
@@ -217,5 +219,49 @@ describe('CSV export with issue columns', () => {
       'story-missing-po-acceptance,error,ART-2,m,"Pay, ""now""",Story,team,Done,Una; Dos,not accepted',
     );
     expect(acceptanceWord({ ...r, level: 'program' })).toBe('');
+  });
+});
+
+describe('hand-rolled checks agree with the contract', () => {
+  const cases: unknown[] = [
+    { projectKey: 'ART' },
+    { projectKey: 'ART', rules: ['feature-missing-pm'] },
+    { projectKey: 'ART', rules: [] },
+    { projectKey: 'art' },
+    { projectKey: 'ART', rules: ['nope'] },
+    { projectKey: 'ART', extra: 1 },
+    { rules: [] },
+    null,
+    [],
+    'ART',
+    { projectKey: 'A'.repeat(256) },
+  ];
+  it.each(cases)('gadget configuration %j', (raw) => {
+    const zod = gadgetConfigSchema.safeParse(raw);
+    expect(parseGadgetConfig(raw)).toEqual(zod.success ? zod.data : null);
+  });
+
+  it('reads the context fields the surfaces use and names a malformed one', () => {
+    const r = parseContext({
+      accountId: 'u1',
+      siteUrl: 'https://x.atlassian.net',
+      theme: { colorMode: 'dark' },
+      extension: { type: 'jira:issuePanel', issue: { key: 'ART-1', id: '10001' }, extra: true },
+      other: 1,
+    });
+    expect(r).toEqual({
+      ok: true,
+      context: {
+        accountId: 'u1',
+        siteUrl: 'https://x.atlassian.net',
+        theme: { colorMode: 'dark' },
+        extension: { type: 'jira:issuePanel', issue: { key: 'ART-1', id: '10001' } },
+      },
+    });
+    expect(parseContext(undefined)).toEqual({ ok: true, context: { extension: {} } });
+    expect(parseContext({ extension: { issue: { key: 7 } } })).toEqual({
+      ok: false,
+      message: 'extension.issue.key must be a string',
+    });
   });
 });
