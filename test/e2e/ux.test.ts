@@ -2,7 +2,8 @@
  * How the surfaces behave for a person, in chromium over the local host: frames keep their height,
  * every finding links its issue, and writes update the views in place.
  */
-import { frameOf, startHarness, type Harness } from './support/harness';
+import { frameOf, loadSample, startHarness, type Harness } from './support/harness';
+import { pickStory } from './support/stories';
 
 let h: Harness;
 beforeAll(async () => {
@@ -86,5 +87,59 @@ describe('no dead ends', () => {
         .evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('data-rule')))]),
     ).toEqual([rule]);
     expect(await g.locator(`[data-count-rule="${rule}"] button`).getAttribute('aria-pressed')).toBe('true');
+  });
+});
+
+describe('writes update every view of the issue in place', () => {
+  const story = pickStory();
+  const missing = `[data-rule="story-missing-po-acceptance"][data-issue-key="${story.key}"]`;
+  const otherName = loadSample().users.find((u) => u.accountId === story.other)?.displayName ?? '';
+
+  /** The data-action of the focused element in a frame, or what has focus instead. */
+  const focused = (f: ReturnType<typeof frameOf>) =>
+    f.evaluate(() => {
+      const a = document.activeElement;
+      return a?.getAttribute('data-action') ?? a?.tagName.toLowerCase() ?? 'none';
+    });
+
+  it('accept and revoke: the context follows, the panel keeps its place and focus', async () => {
+    const page = await h.open(`/issue/${story.key}?as=${story.owner}`, { frames: 2 });
+    const panel = frameOf(page, 'issue-panel');
+    const context = frameOf(page, 'issue-context');
+    await context.locator(missing).waitFor();
+    // A marker on the panel's <main>: a whole-panel reload would replace the element and lose it.
+    await panel.locator('main').evaluate((m) => m.setAttribute('data-test-marker', 'kept'));
+
+    await panel.locator('[data-action="accept"]').click();
+    await panel.locator('[data-action="revoke"]').waitFor();
+    await context.locator(missing).waitFor({ state: 'detached' });
+    expect(await panel.locator('main[data-test-marker="kept"]').count()).toBe(1);
+    expect(['accept', 'revoke']).toContain(await focused(panel));
+
+    await panel.locator('[data-action="revoke"]').click();
+    await context.locator(missing).waitFor();
+    await panel.locator(missing).waitFor();
+    expect(await panel.locator('main[data-test-marker="kept"]').count()).toBe(1);
+    expect(['accept', 'revoke']).toContain(await focused(panel));
+  });
+
+  it('set owner: the context names the new owner, focus returns to the owner control', async () => {
+    const page = await h.open(`/issue/${story.key}`, { frames: 2 });
+    const panel = frameOf(page, 'issue-panel');
+    const context = frameOf(page, 'issue-context');
+    await context.locator('dl').waitFor();
+    expect(await context.locator('dl').innerText()).not.toContain(otherName);
+    await panel.locator('main').evaluate((m) => m.setAttribute('data-test-marker', 'kept'));
+
+    await panel.locator('[data-action="set-owner"]').click();
+    await panel.getByLabel('Add a Product Owner').fill(otherName.split(' ')[0] ?? '');
+    await panel.locator(`button[data-account-id="${story.other}"]`).click();
+    await context.locator('dl', { hasText: otherName }).waitFor();
+    expect(await panel.locator('main[data-test-marker="kept"]').count()).toBe(1);
+    expect(await focused(panel)).toBe('set-owner');
+  });
+
+  it('raised no page errors', () => {
+    expect(h.errors).toEqual([]);
   });
 });

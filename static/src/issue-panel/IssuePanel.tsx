@@ -1,5 +1,5 @@
 /** The issue panel: ownership chain, this issue's findings, the items below, accept/revoke, owner. */
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import Button from '@atlaskit/button/new';
 import { showFlag } from '@forge/bridge';
 import type { IssueSummary, IssueView, OwnerView, ResultError } from '../../../src/shared/contract';
@@ -9,7 +9,8 @@ import { ErrorMessage, Loading } from '../ui/states';
 import { UserPicker } from '../ui/UserPicker';
 import { IssueLink } from '../ui/IssueLink';
 import { BelowSection } from './BelowSection';
-import { useResult } from '../ui/useResult';
+import { useFocusAfterUpdate } from '../ui/focus';
+import { useIssueView } from '../ui/useIssueView';
 import { dateTime, LEVEL_LABEL } from '../lib/format';
 
 function flag(title: string, type: 'success' | 'error' | 'info' = 'success') {
@@ -27,10 +28,10 @@ export function IssuePanel({ issueKey }: { issueKey: string | undefined }) {
 }
 
 function IssuePanelFor({ issueKey }: { issueKey: string }) {
-  const { value, reload } = useResult(() => api.getIssueView({ issueKey }), [issueKey]);
+  const { value, reload, refresh } = useIssueView(issueKey);
   if (value.state === 'loading') return <Loading label={`Loading ownership of ${issueKey}`} />;
   if (value.state === 'error') return <ErrorMessage error={value.error} onRetry={reload} />;
-  return <IssuePanelView view={value.data} onChanged={reload} />;
+  return <IssuePanelView view={value.data} onChanged={refresh} />;
 }
 
 export function ChainRow({ issue, current }: { issue: IssueSummary; current: boolean }) {
@@ -48,9 +49,25 @@ export function ChainRow({ issue, current }: { issue: IssueSummary; current: boo
   );
 }
 
-export function IssuePanelView({ view, onChanged }: { view: IssueView; onChanged: () => void }) {
+export function IssuePanelView({
+  view,
+  onChanged,
+}: {
+  view: IssueView;
+  /** After a write: updates the view in place from the write's answer (or asks again quietly). */
+  onChanged: (answer?: unknown) => Promise<ResultError | null>;
+}) {
   const { issue } = view;
   const [actionError, setActionError] = useState<ResultError | null>(null);
+  const root = useRef<HTMLElement>(null);
+  const focusNext = useFocusAfterUpdate(root, view);
+
+  /** Updates the view after a write, then puts focus back where the person was acting. */
+  const afterWrite = async (answer: unknown, focus: readonly string[]) => {
+    focusNext(focus);
+    const e = await onChanged(answer);
+    if (e) setActionError(e);
+  };
   const [busy, setBusy] = useState(false);
   const [picking, setPicking] = useState(false);
 
@@ -64,7 +81,7 @@ export function IssuePanelView({ view, onChanged }: { view: IssueView; onChanged
     setBusy(false);
     if (!r.ok) return setActionError(r.error);
     flag(what === 'accept' ? `${issue.key} accepted` : `Acceptance of ${issue.key} revoked`);
-    onChanged();
+    await afterWrite(r.data, what === 'accept' ? ['accept', 'revoke'] : ['revoke', 'accept']);
   };
 
   // A multi-user owner field gains and loses people one at a time; a single one is replaced. Owners
@@ -81,7 +98,7 @@ export function IssuePanelView({ view, onChanged }: { view: IssueView; onChanged
     if (!r.ok) return setActionError(r.error);
     setPicking(false);
     flag(done);
-    onChanged();
+    await afterWrite(r.data, ['set-owner']);
   };
 
   const setOwner = (user: OwnerView) =>
@@ -102,7 +119,7 @@ export function IssuePanelView({ view, onChanged }: { view: IssueView; onChanged
   const hasBelow = issue.level === 'program' || issue.level === 'portfolio';
 
   return (
-    <main aria-label={`POPM Guard for ${issue.key}`}>
+    <main aria-label={`POPM Guard for ${issue.key}`} ref={root}>
       <section className="popm-section" aria-labelledby="popm-chain-h">
         <h2 id="popm-chain-h">Ownership</h2>
         <ol className="popm-chain">
@@ -157,7 +174,15 @@ export function IssuePanelView({ view, onChanged }: { view: IssueView; onChanged
         )}
       </section>
 
-      {actionError && <ErrorMessage error={actionError} onRetry={onChanged} />}
+      {actionError && (
+        <ErrorMessage
+          error={actionError}
+          onRetry={() => {
+            setActionError(null);
+            void onChanged().then((e) => e && setActionError(e));
+          }}
+        />
+      )}
 
       {isStory && (
         <section className="popm-section" aria-labelledby="popm-acc-h">
