@@ -13,7 +13,7 @@ import { useResult } from './useResult';
 /** The updated view inside a write's answer (`{ view }` or the view itself), if it carries one. */
 export function viewInAnswer(answer: unknown, issueKey: string): IssueView | null {
   if (typeof answer === 'object' && answer !== null && 'view' in answer)
-    return asIssueView((answer).view, issueKey);
+    return asIssueView(answer.view, issueKey);
   return asIssueView(answer, issueKey);
 }
 
