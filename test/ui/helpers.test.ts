@@ -14,7 +14,7 @@ import {
   visibleFindings,
   visibleUnderCollapse,
 } from '../../static/src/lib/filters';
-import { age, percent } from '../../static/src/lib/format';
+import { age, dateTime, friendlyDate, percent, setUserLocale } from '../../static/src/lib/format';
 import { trendPaths } from '../../static/src/lib/trend';
 import { describeError, ERROR_ACTIONS } from '../../static/src/errors';
 import { ERROR_CODES, gadgetConfigSchema, type Finding, type TreeRow } from '../../src/shared/contract';
@@ -263,5 +263,17 @@ describe('hand-rolled checks agree with the contract', () => {
       ok: false,
       message: 'extension.issue.key must be a string',
     });
+  });
+});
+
+describe('dates in the user locale, Jira style', () => {
+  const now = new Date('2026-11-20T12:00:00Z');
+  it('is relative for the last week, then a date in the locale', () => {
+    setUserLocale('en_GB');
+    expect(friendlyDate('2026-11-20T11:55:00Z', now)).toBe('5 minutes ago');
+    expect(friendlyDate('2026-11-19T12:00:00Z', now)).toBe('yesterday');
+    expect(friendlyDate('2026-10-02T09:00:00Z', now)).toBe('2 Oct 2026');
+    expect(dateTime('2026-10-02T09:00:00Z')).not.toMatch(/:\d\d:\d\d/);
+    setUserLocale(undefined);
   });
 });

@@ -193,7 +193,7 @@ export function IssuePanelView({
           {issue.acceptance && (
             <p className="popm-muted" data-acceptance-record>
               Recorded by {issue.acceptance.acceptedByName ?? issue.acceptance.acceptedBy} on{' '}
-              {dateTime(issue.acceptance.acceptedAt)}
+              <time dateTime={issue.acceptance.acceptedAt}>{dateTime(issue.acceptance.acceptedAt)}</time>
             </p>
           )}
           <div className="popm-row-actions">

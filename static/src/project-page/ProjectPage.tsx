@@ -379,6 +379,7 @@ export function ProjectTreeView({
                 </td>
                 <IssueCells
                   issue={r}
+                  quiet={r.context}
                   findings={r.findings.filter(
                     (x) =>
                       (!filters.rule || x.rule === filters.rule) &&

@@ -7,6 +7,7 @@ import { view } from '@forge/bridge';
 import { parseContext, type ForgeContext } from '../lib/context';
 import { initTheme } from './theme';
 import { initIssueLinks } from '../lib/links';
+import { setUserLocale } from '../lib/format';
 import { ErrorMessage, Loading } from './states';
 
 export function mount(render: (context: ForgeContext) => ReactElement): void {
@@ -38,6 +39,7 @@ export function mount(render: (context: ForgeContext) => ReactElement): void {
       );
       return;
     }
+    setUserLocale(parsed.context.locale);
     await Promise.all([
       initTheme(parsed.context.theme?.colorMode).catch(() => undefined),
       initIssueLinks(parsed.context.siteUrl),

@@ -11,7 +11,7 @@ import type {
 } from '../../../src/shared/contract';
 import { RULE_IDS } from '../../../src/domain/types';
 import { RULE_TEXT } from '../lib/rules';
-import { dateTime, OWNER_SOURCE_LABEL, percent } from '../lib/format';
+import { dateTime, friendlyDate, OWNER_SOURCE_LABEL, percent } from '../lib/format';
 import { IssueLink } from './IssueLink';
 
 const SEVERITY_APPEARANCE = { error: 'removed', warning: 'moved', info: 'default' } as const;
@@ -101,12 +101,17 @@ export function OwnerChip({ owner }: { owner: OwnerView }) {
 export function Owners({
   issue,
   showSource = true,
+  quiet = false,
 }: {
   issue: Pick<IssueSummary, 'owners' | 'ownerSource' | 'role'>;
   showSource?: boolean;
+  /** A row shown for context only (another project's issue above a match): no alarm colours. */
+  quiet?: boolean;
 }) {
   if (issue.owners.length === 0) {
-    return <span className="popm-missing">{issue.role ? `No ${issue.role}` : 'No owner'}</span>;
+    // Sub-tasks have no owning role by design: nothing is missing.
+    if (!issue.role) return <span className="popm-muted">No owner role</span>;
+    return <span className={quiet ? 'popm-muted' : 'popm-missing'}>No {issue.role}</span>;
   }
   return (
     <span className="popm-owners">
@@ -130,7 +135,10 @@ export function Acceptance({ issue }: { issue: Pick<IssueSummary, 'acceptance' |
       <Lozenge appearance={a.valid ? 'success' : 'moved'}>
         {a.valid ? 'accepted' : a.stale ? 'stale' : 'not by PO'}
       </Lozenge>{' '}
-      by {who}, {dateTime(a.acceptedAt)}
+      by {who},{' '}
+      <time dateTime={a.acceptedAt} title={dateTime(a.acceptedAt)}>
+        {friendlyDate(a.acceptedAt)}
+      </time>
     </span>
   );
 }
@@ -221,14 +229,17 @@ export function IssueTableHead() {
 export function IssueCells({
   issue,
   findings = issue.findings,
+  quiet = false,
 }: {
   issue: IssueSummary;
   findings?: readonly Finding[];
+  /** A context row: shown for where it sits in the tree, not checked here. */
+  quiet?: boolean;
 }) {
   return (
     <>
       <td>
-        <Owners issue={issue} showSource={false} />
+        <Owners issue={issue} showSource={false} quiet={quiet} />
       </td>
       <td>
         <StatusLozenge status={issue.status} />
