@@ -4,12 +4,13 @@
  */
 import { actionsBench } from './actions';
 import { cliBench } from './cli';
+import { bundlesBench } from './bundles';
 import { engineBench } from './engine';
 import { scanBench } from './scan';
 import { syncBench } from './sync';
 import type { BenchSection } from './section';
 
-const SECTIONS: BenchSection[] = [engineBench, scanBench, syncBench, actionsBench, cliBench];
+const SECTIONS: BenchSection[] = [engineBench, scanBench, syncBench, actionsBench, cliBench, bundlesBench];
 
 function parseArgs(argv: string[]): { only: string | undefined } {
   let only: string | undefined;

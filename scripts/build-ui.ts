@@ -15,6 +15,10 @@ const ROOT = resolve(__dirname, '..');
 export const BUILD_DIR = join(ROOT, 'static', 'build');
 const STAMP = join(BUILD_DIR, 'build-inputs.json');
 
+/** Atlaskit reads platform flags through this module; see static/src/stubs/feature-gates.ts. */
+const FEATURE_GATE_PACKAGE = '@atlaskit/feature-gate-js-client';
+const FEATURE_GATES = `${FEATURE_GATE_PACKAGE}/feature-gates`;
+
 const TITLES: Record<Surface, string> = {
   'issue-panel': 'POPM Guard: ownership',
   'issue-context': 'POPM Guard: owners',
@@ -35,7 +39,7 @@ function html(surface: Surface): string {
 </head>
 <body>
 <div id="root"></div>
-<script src="./index.js"></script>
+<script type="module" src="./index.js"></script>
 </body>
 </html>
 `;
@@ -52,7 +56,12 @@ async function buildSurface(surface: Surface): Promise<Metafile> {
     outdir,
     bundle: true,
     minify: true,
-    format: 'iife',
+    // ES modules with splitting: what a view needs only sometimes (the token fallback, iframe
+    // resizing for ADF) becomes a chunk fetched on demand instead of weighing on every load.
+    format: 'esm',
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    alias: { [FEATURE_GATES]: join(ROOT, 'static', 'src', 'stubs', 'feature-gates.ts') },
     target: ['es2020', 'chrome100', 'firefox100', 'safari15'],
     platform: 'browser',
     jsx: 'automatic',
@@ -63,11 +72,24 @@ async function buildSurface(surface: Surface): Promise<Metafile> {
     absWorkingDir: ROOT,
     logLevel: 'warning',
   });
-  // Atlaskit ships no CSS for some surfaces; the page still links index.css, so make sure it exists.
-  await writeFile(
-    join(outdir, 'index.css'),
-    await readFile(join(outdir, 'index.css'), 'utf8').catch(() => ''),
-  );
+  const leaked = Object.keys(result.metafile.inputs).filter((i) => i.includes(FEATURE_GATE_PACKAGE));
+  if (leaked.length > 0) {
+    throw new Error(
+      `${surface} bundles ${leaked.join(', ')}: something uses the feature-gate client beyond ${FEATURE_GATES}, which the stub cannot stand in for`,
+    );
+  }
+  // Atlaskit's components bring their CSS with them; esbuild writes a lazily loaded chunk's CSS to a
+  // file of its own that nothing would load, so all of it joins index.css (always loaded, cheap).
+  const cssFiles = Object.keys(result.metafile.outputs)
+    .filter((o) => o.endsWith('.css'))
+    .map((o) => join(ROOT, o));
+  const indexCss = join(outdir, 'index.css');
+  const css: string[] = [];
+  for (const f of [indexCss, ...cssFiles.filter((f) => f !== indexCss).sort()]) {
+    css.push(await readFile(f, 'utf8').catch(() => ''));
+    if (f !== indexCss) await rm(f, { force: true });
+  }
+  await writeFile(indexCss, css.filter(Boolean).join('\n'));
   await writeFile(join(outdir, 'index.html'), html(surface));
   return result.metafile;
 }

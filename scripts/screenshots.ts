@@ -11,14 +11,16 @@ import { startLocalHost } from '../src/localhost/app';
 
 const ROOT = resolve(__dirname, '..');
 const OUT = join(ROOT, 'docs', 'screenshots');
-const SHOTS: { name: string; path: string; frames: number }[] = [
-  { name: 'issue-panel', path: '/issue/ART-32', frames: 2 },
-  { name: 'issue-panel-story', path: '/issue/ART-46', frames: 2 },
-  { name: 'project-page', path: '/project/ART', frames: 1 },
-  { name: 'gadget', path: '/gadget?project=ART', frames: 1 },
-  { name: 'gadget-edit', path: '/gadget?project=ART&edit=1', frames: 1 },
-  { name: 'admin', path: '/admin', frames: 1 },
-  { name: 'project-settings', path: '/project/ART/settings', frames: 1 },
+/** Frame widths as Jira gives them: issue panel ~700 px, issue context ~360 px, gadget ~450 px. */
+const WIDTH: Record<string, number> = { 'issue-panel': 700, 'issue-context': 360, gadget: 450 };
+const SHOTS: { name: string; path: string; surfaces: string[] }[] = [
+  { name: 'issue-panel', path: '/issue/ART-32', surfaces: ['issue-panel', 'issue-context'] },
+  { name: 'issue-panel-story', path: '/issue/ART-46', surfaces: ['issue-panel', 'issue-context'] },
+  { name: 'project-page', path: '/project/ART', surfaces: ['project-page'] },
+  { name: 'gadget', path: '/gadget?project=ART', surfaces: ['gadget'] },
+  { name: 'gadget-edit', path: '/gadget?project=ART&edit=1', surfaces: ['gadget'] },
+  { name: 'admin', path: '/admin', surfaces: ['admin'] },
+  { name: 'project-settings', path: '/project/ART/settings', surfaces: ['project-settings'] },
 ];
 const PIXEL = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
@@ -41,7 +43,8 @@ async function main(): Promise<void> {
     ],
   });
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    // Full pages at 1440 px, Jira's common desktop width.
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     // The sample's avatars live on a site that does not exist; answer them with a blank image.
     await context.route(/^https?:\/\/(?!localhost[:/]|127\.0\.0\.1[:/])/, (r) =>
       r.fulfill({ status: 200, contentType: 'image/png', body: PIXEL }),
@@ -51,13 +54,29 @@ async function main(): Promise<void> {
       for (const shot of SHOTS) {
         const sep = shot.path.includes('?') ? '&' : '?';
         await page.goto(`${host.url}${shot.path}${sep}theme=${theme}`);
-        for (let i = 0; i < shot.frames; i++)
+        for (let i = 0; i < shot.surfaces.length; i++)
           await page.frameLocator('iframe').nth(i).locator('main, form').first().waitFor({ timeout: 60000 });
+        const sized = shot.surfaces.filter((x) => WIDTH[x] !== undefined);
+        if (sized.length > 0)
+          await page.addStyleTag({
+            content: sized
+              .map((x) => `section.frame:has(iframe[data-surface="${x}"]) { flex: 0 0 ${WIDTH[x] ?? 0}px; }`)
+              .join('\n'),
+          });
         // Let the frames report their height and the token CSS settle.
-        await page.waitForTimeout(500);
-        const file = join(OUT, `${shot.name}-${theme}.png`);
-        await page.screenshot({ path: file, fullPage: true });
-        process.stderr.write(`wrote ${file}\n`);
+        await page.waitForTimeout(1000);
+        if (sized.length === 0) {
+          const file = join(OUT, `${shot.name}-${theme}.png`);
+          await page.screenshot({ path: file, fullPage: true });
+          process.stderr.write(`wrote ${file}\n`);
+        }
+        // A frame at Jira's width, on its own: what a person sees in that slot.
+        for (const x of sized) {
+          const name = x === shot.surfaces[0] ? shot.name : `${shot.name.replace('issue-panel', x)}`;
+          const file = join(OUT, `${name}-${theme}.png`);
+          await page.locator(`section.frame:has(iframe[data-surface="${x}"])`).screenshot({ path: file });
+          process.stderr.write(`wrote ${file}\n`);
+        }
       }
     }
   } finally {

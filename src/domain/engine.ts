@@ -532,7 +532,7 @@ function findingsFor(level: Exclude<Level, 'subtask'>, x: IssueFacts): Finding[]
     const keys = x.unacceptedKeys.join(', ') + (more > 0 ? ` and ${more} more` : '');
     add(
       'feature-done-with-unaccepted-stories',
-      `${who} is done but ${x.unacceptedBelow} of its ${x.storiesBelow} ${x.storiesBelow === 1 ? 'story has' : 'stories have'} no valid acceptance: ${keys}`,
+      `${who} is done but ${x.unacceptedBelow} of its ${x.storiesBelow} ${x.storiesBelow === 1 ? 'story' : 'stories'} ${x.unacceptedBelow === 1 ? 'has' : 'have'} no valid acceptance: ${keys}`,
     );
   }
 

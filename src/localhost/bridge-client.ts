@@ -19,7 +19,79 @@ export const BRIDGE_CLIENT_JS = String.raw`(function () {
   function applyTheme() {
     var root = document.documentElement;
     root.setAttribute('data-color-mode', colorMode);
-    root.setAttribute('data-theme', 'dark:dark light:light spacing:spacing typography:typography');
+    root.setAttribute('data-theme', 'dark:dark light:light spacing:spacing typography:typography shape:shape');
+  }
+  // Like Jira, the host provides the design token CSS to a themed app; resolves once it applies.
+  var tokensLoaded = null;
+  function loadTokens() {
+    if (!tokensLoaded) {
+      tokensLoaded = new Promise(function (resolve) {
+        var link = document.createElement('link');
+        link.rel = 'stylesheet';
+        link.href = '/__host/tokens.css';
+        link.onload = link.onerror = function () {
+          resolve();
+        };
+        document.head.appendChild(link);
+      });
+    }
+    return tokensLoaded;
+  }
+
+  // The signed-in user and theme live in the host page's query string; links keep them.
+  function hostParams() {
+    var p = new URLSearchParams();
+    p.set('as', session.context.accountId);
+    if (colorMode === 'dark') p.set('theme', 'dark');
+    return p;
+  }
+  var top = host || window;
+  // Jira's own pages as the local host serves them (router targets of @forge/bridge).
+  function urlOf(location) {
+    if (typeof location === 'string') return location;
+    var q = '?' + hostParams().toString();
+    if (location.target === 'issue') return origin + '/issue/' + encodeURIComponent(location.issueKey) + q;
+    if (location.target === 'projectSettingsDetails')
+      return origin + '/project/' + encodeURIComponent(location.projectKey) + '/settings' + q;
+    if (location.target === 'module' && location.projectKey)
+      return origin + '/project/' + encodeURIComponent(location.projectKey) + (location.path || '') + q;
+    throw new Error('the local host cannot link to ' + JSON.stringify(location.target));
+  }
+
+  // Event subscriptions of this frame (events.on); the host page relays emits between frames.
+  var subscriptions = {};
+  var nextSubscription = 1;
+
+  // view.createHistory: the app's own query parameters in the host page's URL (minus as/theme).
+  var historyListeners = [];
+  function appLocation() {
+    var p = new URLSearchParams(top.location.search);
+    p.delete('as');
+    p.delete('theme');
+    var q = p.toString();
+    return { pathname: '/', search: q ? '?' + q : '', hash: '', state: null, key: 'popm' };
+  }
+  function writeHistory(method, to) {
+    var search = typeof to === 'string' ? (to.indexOf('?') >= 0 ? to.slice(to.indexOf('?')) : '') : to.search || '';
+    var p = new URLSearchParams(search);
+    var keep = new URLSearchParams(top.location.search);
+    ['as', 'theme'].forEach(function (k) {
+      if (keep.has(k)) p.set(k, keep.get(k));
+    });
+    var q = p.toString();
+    top.history[method](null, '', top.location.pathname + (q ? '?' + q : ''));
+    var loc = appLocation();
+    historyListeners.slice().forEach(function (l) {
+      l(loc, method === 'pushState' ? 'PUSH' : 'REPLACE');
+    });
+  }
+  if (host) {
+    host.addEventListener('popstate', function () {
+      var loc = appLocation();
+      historyListeners.slice().forEach(function (l) {
+        l(loc, 'POP');
+      });
+    });
   }
 
   // Jira's answer to a resolver that needs the user's consent: a prompt in place of the app, whose
@@ -85,6 +157,7 @@ export const BRIDGE_CLIENT_JS = String.raw`(function () {
     enableTheming: function () {
       themingEnabled = true;
       applyTheme();
+      return loadTokens();
     },
     close: function () {
       post({ type: 'popm:close' });
@@ -94,6 +167,55 @@ export const BRIDGE_CLIENT_JS = String.raw`(function () {
     },
     reload: function () {
       window.location.reload();
+    },
+    getUrl: function (location) {
+      return urlOf(location);
+    },
+    navigate: function (p) {
+      var url = urlOf(p.url !== undefined ? p.url : p);
+      if (p.type === 'new-tab') window.open(url, '_blank', 'noopener');
+      else top.location.assign(url);
+    },
+    emit: function (p) {
+      post({ type: 'popm:event', event: String(p.event), payload: p.payload === undefined ? null : p.payload });
+    },
+    on: function (p) {
+      var id = nextSubscription++;
+      subscriptions[id] = { event: String(p.event), callback: p.callback };
+      return {
+        unsubscribe: function () {
+          delete subscriptions[id];
+        },
+      };
+    },
+    createHistory: function () {
+      return {
+        location: appLocation(),
+        action: 'POP',
+        push: function (to) {
+          writeHistory('pushState', to);
+        },
+        replace: function (to) {
+          writeHistory('replaceState', to);
+        },
+        go: function (n) {
+          top.history.go(n);
+        },
+        back: function () {
+          top.history.back();
+        },
+        forward: function () {
+          top.history.forward();
+        },
+        listen: function (l) {
+          historyListeners.push(l);
+          return function () {
+            historyListeners = historyListeners.filter(function (x) {
+              return x !== l;
+            });
+          };
+        },
+      };
     },
   };
 
@@ -108,23 +230,59 @@ export const BRIDGE_CLIENT_JS = String.raw`(function () {
   };
 
   window.addEventListener('message', function (e) {
-    if (e.origin !== origin || !e.data || e.data.type !== 'popm:theme') return;
+    if (e.origin !== origin || !e.data) return;
+    if (e.data.type === 'popm:event') {
+      Object.keys(subscriptions).forEach(function (id) {
+        var s = subscriptions[id];
+        if (s && s.event === e.data.event) s.callback(e.data.payload);
+      });
+      return;
+    }
+    if (e.data.type !== 'popm:theme') return;
     colorMode = e.data.colorMode === 'dark' ? 'dark' : 'light';
     if (themingEnabled) applyTheme();
   });
 
-  // Jira sizes Custom UI iframes to their content; tell the host our height.
-  // <html> may be styled to the frame's height, so measure and observe <body>'s content.
+  // Jira sizes Custom UI iframes to their content; tell the host our height. css-reset gives <html>
+  // and <body> the frame's height (height:100%), so measuring either would feed the frame's own
+  // height back and grow it on every report. Measure where the content ends instead: the bottom of
+  // the app's root element (and any other in-flow child of <body>), plus <body>'s bottom margin.
   var lastHeight = 0;
+  function contentBottom() {
+    var body = document.body;
+    if (!body) return 0;
+    var bottom = 0;
+    for (var i = 0; i < body.children.length; i++) {
+      var el = body.children[i];
+      if (el.tagName === 'SCRIPT' || el.tagName === 'STYLE') continue;
+      var pos = window.getComputedStyle(el).position;
+      // Fixed layers (modals, flags) cover the frame; they do not make the content taller.
+      if (pos === 'fixed') continue;
+      var r = el.getBoundingClientRect();
+      if (r.height > 0) bottom = Math.max(bottom, r.bottom + window.scrollY);
+    }
+    return bottom + (parseFloat(window.getComputedStyle(body).marginBottom) || 0);
+  }
   function reportSize() {
-    var h = Math.ceil(document.body ? document.body.getBoundingClientRect().height : 0) + 16;
+    var h = Math.ceil(contentBottom()) + 16;
     if (h !== lastHeight) {
       lastHeight = h;
       post({ type: 'popm:resize', height: h });
     }
   }
   window.addEventListener('DOMContentLoaded', function () {
-    if (window.ResizeObserver) new ResizeObserver(reportSize).observe(document.body);
+    if (window.ResizeObserver) {
+      var ro = new ResizeObserver(reportSize);
+      var observeChildren = function () {
+        for (var i = 0; i < document.body.children.length; i++) ro.observe(document.body.children[i]);
+      };
+      observeChildren();
+      // Portals (menus, popups) are added to <body> later; observe them too.
+      new MutationObserver(function () {
+        observeChildren();
+        reportSize();
+      }).observe(document.body, { childList: true });
+    }
     reportSize();
   });
 })();

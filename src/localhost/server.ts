@@ -4,10 +4,11 @@
  * user of each page. The browser never names the account that runs a call: it only holds a session
  * token that the server minted for the page's `?as=` user.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { isConsentRequired } from '../jira/errors';
 import { gadgetConfigSchema, type GadgetConfig } from '../shared/contract';
@@ -94,20 +95,72 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** How long a response may be reused: pages and answers never; static files by revalidation. */
+type Caching = 'no-store' | 'revalidate' | 'immutable';
+
+const CACHE_CONTROL: Record<Caching, string> = {
+  'no-store': 'no-store',
+  // Bundle entry files keep their names across builds: reuse only after a cheap 304 check.
+  revalidate: 'no-cache',
+  // Chunk names carry a content hash, so a name never changes meaning.
+  immutable: 'public, max-age=31536000, immutable',
+};
+
+const COMPRESSIBLE = /^(text\/|application\/json|image\/svg)/;
+
 function send(
   res: ServerResponse,
   status: number,
   type: string,
   body: string | Buffer,
-  headers: Record<string, string> = {},
+  opts: { req?: IncomingMessage; caching?: Caching; headers?: Record<string, string> } = {},
 ): void {
-  res.writeHead(status, {
+  const caching = opts.caching ?? 'no-store';
+  const headers: Record<string, string> = {
     'content-type': type,
-    'cache-control': 'no-store',
+    'cache-control': CACHE_CONTROL[caching],
     'x-content-type-options': 'nosniff',
-    ...headers,
-  });
-  res.end(body);
+    vary: 'accept-encoding',
+    ...opts.headers,
+  };
+  let payload = typeof body === 'string' ? Buffer.from(body) : body;
+  if (caching !== 'no-store' && status === 200) {
+    const etag = `"${createHash('sha1').update(payload).digest('base64url')}"`;
+    headers.etag = etag;
+    if (opts.req?.headers['if-none-match'] === etag) {
+      res.writeHead(304, headers);
+      res.end();
+      return;
+    }
+  }
+  const accepts = String(opts.req?.headers['accept-encoding'] ?? '');
+  if (payload.length > 1024 && COMPRESSIBLE.test(type) && /\bgzip\b/.test(accepts)) {
+    payload = gzipSync(payload);
+    headers['content-encoding'] = 'gzip';
+  }
+  headers['content-length'] = String(payload.length);
+  res.writeHead(status, headers);
+  res.end(opts.req?.method === 'HEAD' ? undefined : payload);
+}
+
+/**
+ * Design token CSS (light, dark, spacing, typography, shape), as Jira gives an app that calls
+ * `view.theme.enable()`. Every theme is scoped by <html>'s data attributes, so one file serves
+ * both colour modes.
+ */
+let tokensCss: Promise<string> | null = null;
+function designTokensCss(): Promise<string> {
+  tokensCss ??= Promise.all(
+    ['light', 'dark', 'spacing', 'typography', 'shape'].map(async (t) => {
+      const mod: unknown = await import(`@atlaskit/tokens/dist/cjs/artifacts/themes/atlassian-${t}.js`);
+      // CommonJS through import(): the CSS string is `default`, or `default.default` when wrapped.
+      let css: unknown = mod;
+      for (let i = 0; i < 2 && css && typeof css === 'object' && 'default' in css; i++) css = css.default;
+      if (typeof css !== 'string') throw new Error(`@atlaskit/tokens has no ${t} theme CSS`);
+      return css;
+    }),
+  ).then((parts) => parts.join('\n'));
+  return tokensCss;
 }
 
 export function createHost(options: HostOptions) {
@@ -178,7 +231,12 @@ export function createHost(options: HostOptions) {
     return p ? { project: { key: p.key, id: p.id, type: 'software' } } : null;
   }
 
-  async function serveFrame(res: ServerResponse, url: URL, rest: string): Promise<void> {
+  async function serveFrame(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    rest: string,
+  ): Promise<void> {
     const [surface, ...fileParts] = rest.split('/');
     if (!SURFACES.some((s) => s === surface)) return send(res, 404, 'text/plain', 'no such surface');
     const file = normalize(fileParts.join('/') || 'index.html');
@@ -190,7 +248,11 @@ export function createHost(options: HostOptions) {
     } catch {
       return send(res, 404, 'text/plain', `not built: ${surface}/${file} (run npm run build:ui)`);
     }
-    if (file !== 'index.html') return send(res, 200, MIME[extname(file)] ?? 'application/octet-stream', body);
+    if (file !== 'index.html')
+      return send(res, 200, MIME[extname(file)] ?? 'application/octet-stream', body, {
+        req,
+        caching: file.startsWith(`chunks${sep}`) ? 'immutable' : 'revalidate',
+      });
     const token = url.searchParams.get('s') ?? '';
     const session = sessions.get(token);
     if (!session || session.surface !== surface) {
@@ -206,7 +268,8 @@ export function createHost(options: HostOptions) {
     const html = body.toString('utf8').replace('<head>', `<head>\n${inject}`);
     // Under the policy Forge's CDN applies to this resource (@forge/csp; see ./csp.ts).
     send(res, 200, MIME['.html'] ?? 'text/html', html, {
-      'content-security-policy': forgeCsp(html, permissions),
+      req,
+      headers: { 'content-security-policy': forgeCsp(html, permissions) },
     });
   }
 
@@ -233,7 +296,7 @@ export function createHost(options: HostOptions) {
     const extension = ext && typeof ext === 'object' ? { ...ext } : {};
     try {
       const result = await invoke(functionKey, payload ?? {}, { accountId: session.accountId, extension });
-      send(res, 200, 'application/json', JSON.stringify(result ?? null));
+      send(res, 200, 'application/json', JSON.stringify(result ?? null), { req });
     } catch (e) {
       // As Jira does, a user who has not consented gets the consent prompt instead of the app.
       if (isConsentRequired(e))
@@ -245,7 +308,7 @@ export function createHost(options: HostOptions) {
   }
 
   function page(res: ServerResponse, html: string, status = 200): void {
-    send(res, status, 'text/html; charset=utf-8', html);
+    send(res, status, 'text/html; charset=utf-8', html, { req: res.req });
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -262,8 +325,16 @@ export function createHost(options: HostOptions) {
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return send(res, 405, 'text/plain', 'method not allowed');
     if (path === '/__host/bridge.js')
-      return send(res, 200, MIME['.js'] ?? 'text/javascript', BRIDGE_CLIENT_JS);
-    if (path.startsWith('/__frame/')) return serveFrame(res, url, path.slice('/__frame/'.length));
+      return send(res, 200, MIME['.js'] ?? 'text/javascript', BRIDGE_CLIENT_JS, {
+        req,
+        caching: 'revalidate',
+      });
+    if (path === '/__host/tokens.css')
+      return send(res, 200, MIME['.css'] ?? 'text/css', await designTokensCss(), {
+        req,
+        caching: 'revalidate',
+      });
+    if (path.startsWith('/__frame/')) return serveFrame(req, res, url, path.slice('/__frame/'.length));
     if (path === '/favicon.ico') return send(res, 204, 'text/plain', '');
 
     const user = pickUser(url);

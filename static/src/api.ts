@@ -4,27 +4,8 @@
  * surface can show a message a person can act on.
  */
 import { invoke } from '@forge/bridge';
-import { z } from 'zod';
-import {
-  ERROR_CODES,
-  type Payload,
-  type ResolverName,
-  type Result,
-  type ResultTypes,
-} from '../../src/shared/contract';
-
-/** The envelope is checked at runtime; the data inside is the resolver's own contract type. */
-const envelopeSchema = z.union([
-  z.object({ ok: z.literal(true), data: z.unknown() }),
-  z.object({
-    ok: z.literal(false),
-    error: z.object({
-      code: z.enum(ERROR_CODES),
-      message: z.string(),
-      details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-    }),
-  }),
-]);
+import type { Payload, ResolverName, Result, ResultTypes } from '../../src/shared/contract';
+import { parseEnvelope } from './lib/envelope';
 
 export type Invoke = (name: string, payload: Record<string, unknown>) => Promise<unknown>;
 
@@ -53,17 +34,17 @@ export async function call<N extends ResolverName>(
       },
     };
   }
-  const parsed = envelopeSchema.safeParse(raw);
-  if (!parsed.success) {
+  const parsed = parseEnvelope(raw);
+  if (!parsed) {
     return {
       ok: false,
       error: { code: 'INTERNAL', message: `The backend answered "${name}" with an unexpected shape.` },
     };
   }
-  if (!parsed.data.ok) return { ok: false, error: parsed.data.error };
+  if (!parsed.ok) return parsed;
   // The data was produced by our own resolver against ResultTypes[N] (src/shared/contract.ts);
   // the envelope above proves it is a resolver answer rather than a host error.
-  return { ok: true, data: parsed.data.data as ResultTypes[N] };
+  return { ok: true, data: parsed.data as ResultTypes[N] };
 }
 
 export const api = {

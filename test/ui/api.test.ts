@@ -50,3 +50,18 @@ describe('api wrapper', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
   });
 });
+
+describe('envelope check', () => {
+  afterEach(() => setInvoke(null));
+  it.each([
+    [{ ok: false, error: { code: 'NOPE', message: 'x' } }],
+    [{ ok: false, error: { code: 'INTERNAL' } }],
+    [{ ok: false, error: { code: 'INTERNAL', message: 'x', details: [{ path: 1 }] } }],
+    [{ ok: true }],
+    [{ ok: 'yes', data: 1 }],
+    [null],
+  ])('refuses %j', async (raw) => {
+    setInvoke(async () => raw);
+    expect(await call('getConfig', {})).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+  });
+});

@@ -1,15 +1,25 @@
-import { csvCell, findingsToCsv, sortFindings } from '../../static/src/lib/csv';
 import {
+  acceptanceWord,
+  csvCell,
+  exportRowsToCsv,
+  findingsToCsv,
+  sortFindings,
+} from '../../static/src/lib/csv';
+import {
+  filtersFromSearch,
   filterTree,
   NO_FILTERS,
+  searchWithFilters,
   ownersOf,
   visibleFindings,
   visibleUnderCollapse,
 } from '../../static/src/lib/filters';
-import { age, percent } from '../../static/src/lib/format';
+import { age, dateTime, friendlyDate, percent, setUserLocale } from '../../static/src/lib/format';
 import { trendPaths } from '../../static/src/lib/trend';
 import { describeError, ERROR_ACTIONS } from '../../static/src/errors';
-import { ERROR_CODES, type Finding, type TreeRow } from '../../src/shared/contract';
+import { ERROR_CODES, gadgetConfigSchema, type Finding, type TreeRow } from '../../src/shared/contract';
+import { parseGadgetConfig } from '../../static/src/lib/gadgetConfig';
+import { parseContext } from '../../static/src/lib/context';
 import { RULE_IDS } from '../../src/domain/types';
 
 function row(key: string, parentKey: string | null, extra: Partial<TreeRow> = {}): TreeRow {
@@ -166,5 +176,104 @@ describe('error messages', () => {
       expect(ERROR_ACTIONS[code].length).toBeGreaterThan(10);
       expect(d.detail).toBe('server says');
     }
+  });
+});
+
+describe('filters in the URL', () => {
+  it('round-trips every filter and keeps the other parameters', () => {
+    const f = {
+      rule: 'feature-missing-pm',
+      severity: 'error',
+      level: 'program',
+      owner: 'u-ana',
+      onlyProblems: true,
+    } as const;
+    const search = searchWithFilters('?sprint=active', f);
+    expect(new URLSearchParams(search).get('sprint')).toBe('active');
+    expect(filtersFromSearch(search)).toEqual(f);
+    expect(searchWithFilters(search, NO_FILTERS)).toBe('?sprint=active');
+  });
+
+  it('ignores unknown values from an old or edited link', () => {
+    expect(filtersFromSearch('?rule=nope&severity=fatal&level=x&owner=a%20b&problems=yes')).toEqual(
+      NO_FILTERS,
+    );
+  });
+});
+
+describe('CSV export with issue columns', () => {
+  it('adds summary, type, level, status, owners and acceptance after the audit columns', () => {
+    const r = row('ART-2', null, {
+      summary: 'Pay, "now"',
+      owners: [
+        { accountId: 'u1', displayName: 'Una', active: true },
+        { accountId: 'u2', displayName: 'Dos', active: true },
+      ],
+      acceptance: null,
+    });
+    const csv = exportRowsToCsv([{ ...f('ART-2', 'story-missing-po-acceptance'), issue: r }]);
+    expect(csv.split('\r\n')[0]).toBe(
+      'rule,severity,issueKey,message,summary,issueType,level,status,owners,acceptance',
+    );
+    expect(csv.split('\r\n')[1]).toBe(
+      'story-missing-po-acceptance,error,ART-2,m,"Pay, ""now""",Story,team,Done,Una; Dos,not accepted',
+    );
+    expect(acceptanceWord({ ...r, level: 'program' })).toBe('');
+  });
+});
+
+describe('hand-rolled checks agree with the contract', () => {
+  const cases: unknown[] = [
+    { projectKey: 'ART' },
+    { projectKey: 'ART', rules: ['feature-missing-pm'] },
+    { projectKey: 'ART', rules: [] },
+    { projectKey: 'art' },
+    { projectKey: 'ART', rules: ['nope'] },
+    { projectKey: 'ART', extra: 1 },
+    { rules: [] },
+    null,
+    [],
+    'ART',
+    { projectKey: 'A'.repeat(256) },
+  ];
+  it.each(cases)('gadget configuration %j', (raw) => {
+    const zod = gadgetConfigSchema.safeParse(raw);
+    expect(parseGadgetConfig(raw)).toEqual(zod.success ? zod.data : null);
+  });
+
+  it('reads the context fields the surfaces use and names a malformed one', () => {
+    const r = parseContext({
+      accountId: 'u1',
+      siteUrl: 'https://x.atlassian.net',
+      theme: { colorMode: 'dark' },
+      extension: { type: 'jira:issuePanel', issue: { key: 'ART-1', id: '10001' }, extra: true },
+      other: 1,
+    });
+    expect(r).toEqual({
+      ok: true,
+      context: {
+        accountId: 'u1',
+        siteUrl: 'https://x.atlassian.net',
+        theme: { colorMode: 'dark' },
+        extension: { type: 'jira:issuePanel', issue: { key: 'ART-1', id: '10001' } },
+      },
+    });
+    expect(parseContext(undefined)).toEqual({ ok: true, context: { extension: {} } });
+    expect(parseContext({ extension: { issue: { key: 7 } } })).toEqual({
+      ok: false,
+      message: 'extension.issue.key must be a string',
+    });
+  });
+});
+
+describe('dates in the user locale, Jira style', () => {
+  const now = new Date('2026-11-20T12:00:00Z');
+  it('is relative for the last week, then a date in the locale', () => {
+    setUserLocale('en_GB');
+    expect(friendlyDate('2026-11-20T11:55:00Z', now)).toBe('5 minutes ago');
+    expect(friendlyDate('2026-11-19T12:00:00Z', now)).toBe('yesterday');
+    expect(friendlyDate('2026-10-02T09:00:00Z', now)).toBe('2 Oct 2026');
+    expect(dateTime('2026-10-02T09:00:00Z')).not.toMatch(/:\d\d:\d\d/);
+    setUserLocale(undefined);
   });
 });

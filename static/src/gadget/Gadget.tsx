@@ -2,13 +2,8 @@
 import { useEffect, useId, useState } from 'react';
 import Button from '@atlaskit/button/new';
 import { view } from '@forge/bridge';
-import {
-  gadgetConfigSchema,
-  type GadgetConfig,
-  type GadgetSummary,
-  type ResultError,
-  type TrendPoint,
-} from '../../../src/shared/contract';
+import type { GadgetConfig, GadgetSummary, ResultError, TrendPoint } from '../../../src/shared/contract';
+import { parseGadgetConfig } from '../lib/gadgetConfig';
 import { RULE_IDS, type RuleId } from '../../../src/domain/types';
 import { api } from '../api';
 import { age, percent } from '../lib/format';
@@ -20,8 +15,7 @@ import { ScanProgress, ScanSummary, SCAN_POLL_MS, sleep } from '../ui/scan';
 import { useResult, type Loadable } from '../ui/useResult';
 
 export function readGadgetConfig(raw: unknown): GadgetConfig | null {
-  const r = gadgetConfigSchema.safeParse(raw);
-  return r.success ? r.data : null;
+  return parseGadgetConfig(raw);
 }
 
 export function GadgetView({ config }: { config: GadgetConfig | null }) {
@@ -186,8 +180,8 @@ export function GadgetEdit({ initial }: { initial: GadgetConfig | null }) {
   const submit = async () => {
     const candidate =
       rules.size > 0 ? { projectKey, rules: RULE_IDS.filter((r) => rules.has(r)) } : { projectKey };
-    const parsed = gadgetConfigSchema.safeParse(candidate);
-    if (!parsed.success) {
+    const parsed = parseGadgetConfig(candidate);
+    if (!parsed) {
       setError(
         projectKey ? 'The project key must look like ART (capital letters and digits).' : 'Choose a project.',
       );
@@ -196,7 +190,7 @@ export function GadgetEdit({ initial }: { initial: GadgetConfig | null }) {
     setError(null);
     setSaving(true);
     try {
-      await view.submit(parsed.data);
+      await view.submit(parsed);
     } catch (e) {
       setError(`Jira did not save the gadget: ${e instanceof Error ? e.message : String(e)}`);
     } finally {

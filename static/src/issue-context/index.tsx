@@ -1,13 +1,13 @@
 /** The issue context panel: who owns each level above and at this issue, and a findings count. */
-import { api } from '../api';
 import { mount } from '../ui/boot';
 import { FindingList, Owners } from '../ui/findings';
 import { ErrorMessage, Loading } from '../ui/states';
-import { useResult } from '../ui/useResult';
+import { useIssueView } from '../ui/useIssueView';
 import { LEVEL_LABEL } from '../lib/format';
 
 function IssueContext({ issueKey }: { issueKey: string }) {
-  const { value, reload } = useResult(() => api.getIssueView({ issueKey }), [issueKey]);
+  // Follows writes made in the issue panel of the same issue (useIssueView listens for them).
+  const { value, reload } = useIssueView(issueKey);
   if (value.state === 'loading') return <Loading label="Loading owners" />;
   if (value.state === 'error') return <ErrorMessage error={value.error} onRetry={reload} />;
   const { issue, chain } = value.data;

@@ -1,13 +1,16 @@
 /** The issue panel: ownership chain, this issue's findings, the items below, accept/revoke, owner. */
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import Button from '@atlaskit/button/new';
 import { showFlag } from '@forge/bridge';
 import type { IssueSummary, IssueView, OwnerView, ResultError } from '../../../src/shared/contract';
 import { api } from '../api';
-import { Acceptance, CountsByRule, FindingList, IssueCells, IssueTableHead, Owners } from '../ui/findings';
-import { Empty, ErrorMessage, Loading } from '../ui/states';
+import { Acceptance, FindingList, Owners } from '../ui/findings';
+import { ErrorMessage, Loading } from '../ui/states';
 import { UserPicker } from '../ui/UserPicker';
-import { useResult } from '../ui/useResult';
+import { IssueLink } from '../ui/IssueLink';
+import { BelowSection } from './BelowSection';
+import { useFocusAfterUpdate } from '../ui/focus';
+import { useIssueView } from '../ui/useIssueView';
 import { dateTime, LEVEL_LABEL } from '../lib/format';
 
 function flag(title: string, type: 'success' | 'error' | 'info' = 'success') {
@@ -25,17 +28,10 @@ export function IssuePanel({ issueKey }: { issueKey: string | undefined }) {
 }
 
 function IssuePanelFor({ issueKey }: { issueKey: string }) {
-  const { value, reload, setValue } = useResult(() => api.getIssueView({ issueKey }), [issueKey]);
-  // A write answers with the updated view: show it as is (a fresh mount resets local state).
-  const [shown, setShown] = useState(0);
-  const changed = (view?: IssueView) => {
-    if (!view) return reload();
-    setShown((n) => n + 1);
-    setValue({ state: 'ok', data: view });
-  };
+  const { value, reload, refresh } = useIssueView(issueKey);
   if (value.state === 'loading') return <Loading label={`Loading ownership of ${issueKey}`} />;
   if (value.state === 'error') return <ErrorMessage error={value.error} onRetry={reload} />;
-  return <IssuePanelView key={shown} view={value.data} onChanged={changed} />;
+  return <IssuePanelView view={value.data} onChanged={refresh} />;
 }
 
 export function ChainRow({ issue, current }: { issue: IssueSummary; current: boolean }) {
@@ -44,7 +40,7 @@ export function ChainRow({ issue, current }: { issue: IssueSummary; current: boo
       <span className="popm-muted">{LEVEL_LABEL[issue.level]}</span>
       <span>
         <span>
-          {issue.key} {issue.summary}
+          <IssueLink issueKey={issue.key} /> {issue.summary}
         </span>
         <br />
         <Owners issue={issue} />
@@ -58,14 +54,22 @@ export function IssuePanelView({
   onChanged,
 }: {
   view: IssueView;
-  onChanged: (view?: IssueView) => void;
+  /** After a write: updates the view in place from the write's answer (or asks again quietly). */
+  onChanged: (answer?: unknown) => Promise<ResultError | null>;
 }) {
   const { issue } = view;
   const [actionError, setActionError] = useState<ResultError | null>(null);
+  const root = useRef<HTMLElement>(null);
+  const focusNext = useFocusAfterUpdate(root, view);
+
+  /** Updates the view after a write, then puts focus back where the person was acting. */
+  const afterWrite = async (answer: unknown, focus: readonly string[]) => {
+    focusNext(focus);
+    const e = await onChanged(answer);
+    if (e) setActionError(e);
+  };
   const [busy, setBusy] = useState(false);
   const [picking, setPicking] = useState(false);
-  const [children, setChildren] = useState(view.children);
-  const [cursor, setCursor] = useState(view.childrenCursor);
 
   const act = async (what: 'accept' | 'revoke') => {
     setBusy(true);
@@ -77,7 +81,7 @@ export function IssuePanelView({
     setBusy(false);
     if (!r.ok) return setActionError(r.error);
     flag(what === 'accept' ? `${issue.key} accepted` : `Acceptance of ${issue.key} revoked`);
-    onChanged(r.data.view);
+    await afterWrite(r.data, what === 'accept' ? ['accept', 'revoke'] : ['revoke', 'accept']);
   };
 
   // A multi-user owner field gains and loses people one at a time; a single one is replaced. Owners
@@ -94,7 +98,7 @@ export function IssuePanelView({
     if (!r.ok) return setActionError(r.error);
     setPicking(false);
     flag(done);
-    onChanged(r.data.view);
+    await afterWrite(r.data, ['set-owner']);
   };
 
   const setOwner = (user: OwnerView) =>
@@ -111,21 +115,11 @@ export function IssuePanelView({
       `${user.displayName} is no longer a ${role} of ${issue.key}`,
     );
 
-  const loadMore = async () => {
-    if (!cursor) return;
-    setBusy(true);
-    const r = await api.getChildren({ issueKey: issue.key, cursor });
-    setBusy(false);
-    if (!r.ok) return setActionError(r.error);
-    setChildren((c) => [...c, ...r.data.children]);
-    setCursor(r.data.cursor);
-  };
-
   const isStory = issue.level === 'team';
   const hasBelow = issue.level === 'program' || issue.level === 'portfolio';
 
   return (
-    <main aria-label={`POPM Guard for ${issue.key}`}>
+    <main aria-label={`POPM Guard for ${issue.key}`} ref={root}>
       <section className="popm-section" aria-labelledby="popm-chain-h">
         <h2 id="popm-chain-h">Ownership</h2>
         <ol className="popm-chain">
@@ -180,7 +174,15 @@ export function IssuePanelView({
         )}
       </section>
 
-      {actionError && <ErrorMessage error={actionError} onRetry={() => onChanged()} />}
+      {actionError && (
+        <ErrorMessage
+          error={actionError}
+          onRetry={() => {
+            setActionError(null);
+            void onChanged().then((e) => e && setActionError(e));
+          }}
+        />
+      )}
 
       {isStory && (
         <section className="popm-section" aria-labelledby="popm-acc-h">
@@ -191,7 +193,7 @@ export function IssuePanelView({
           {issue.acceptance && (
             <p className="popm-muted" data-acceptance-record>
               Recorded by {issue.acceptance.acceptedByName ?? issue.acceptance.acceptedBy} on{' '}
-              {dateTime(issue.acceptance.acceptedAt)}
+              <time dateTime={issue.acceptance.acceptedAt}>{dateTime(issue.acceptance.acceptedAt)}</time>
             </p>
           )}
           <div className="popm-row-actions">
@@ -224,35 +226,7 @@ export function IssuePanelView({
         <FindingList findings={issue.findings} label={`Findings on ${issue.key}`} />
       </section>
 
-      {hasBelow && (
-        <section className="popm-section" aria-labelledby="popm-below-h">
-          <h2 id="popm-below-h">Below {issue.key}</h2>
-          <CountsByRule counts={view.countsByRule} label={`Findings below ${issue.key} by rule`} />
-          {children.length === 0 ? (
-            <Empty title="Nothing below this issue yet" />
-          ) : (
-            <table className="popm-table">
-              <caption className="popm-sr-only">Items below {issue.key}</caption>
-              <IssueTableHead />
-              <tbody>
-                {children.map((c) => (
-                  <tr key={c.key} data-row-key={c.key}>
-                    <td>
-                      {c.key} {c.summary}
-                    </td>
-                    <IssueCells issue={c} />
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-          {cursor && (
-            <Button isDisabled={busy} onClick={() => void loadMore()}>
-              Show more
-            </Button>
-          )}
-        </section>
-      )}
+      {hasBelow && <BelowSection key={issue.key} view={view} onError={setActionError} />}
     </main>
   );
 }

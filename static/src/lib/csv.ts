@@ -1,5 +1,5 @@
 /** Client-side CSV export, byte for byte the CLI's `--format csv` (src/cli/report.ts): RFC 4180, CRLF. */
-import type { Finding } from '../../../src/shared/contract';
+import type { Finding, IssueSummary } from '../../../src/shared/contract';
 
 export const CSV_COLUMNS = ['rule', 'severity', 'issueKey', 'message'] as const;
 
@@ -30,4 +30,47 @@ export function sortFindings<T extends Finding>(findings: readonly T[], ruleOrde
     if (na !== nb) return na - nb;
     return ruleOrder.indexOf(a.rule) - ruleOrder.indexOf(b.rule);
   });
+}
+
+/**
+ * The project page's export: the audit's four columns first (a script reading the CLI's CSV reads
+ * this one too), then what a person needs to act without opening each issue.
+ */
+export const EXPORT_COLUMNS = [
+  ...CSV_COLUMNS,
+  'summary',
+  'issueType',
+  'level',
+  'status',
+  'owners',
+  'acceptance',
+] as const;
+
+export interface ExportRow extends Finding {
+  issue: Pick<IssueSummary, 'summary' | 'issueType' | 'level' | 'status' | 'owners' | 'acceptance'>;
+}
+
+/** Acceptance in words: blank above the team level, where nobody accepts. */
+export function acceptanceWord(issue: ExportRow['issue']): string {
+  if (issue.level !== 'team') return '';
+  const a = issue.acceptance;
+  if (!a) return 'not accepted';
+  const state = a.valid ? 'accepted' : a.stale ? 'stale' : 'not by PO';
+  return `${state} by ${a.acceptedByName ?? a.acceptedBy} at ${a.acceptedAt}`;
+}
+
+export function exportRowsToCsv(rows: readonly ExportRow[]): string {
+  const lines = [EXPORT_COLUMNS.join(',')];
+  for (const r of rows) {
+    const extra = [
+      r.issue.summary,
+      r.issue.issueType,
+      r.issue.level,
+      r.issue.status.name,
+      r.issue.owners.map((o) => o.displayName).join('; '),
+      acceptanceWord(r.issue),
+    ];
+    lines.push([...CSV_COLUMNS.map((c) => r[c]), ...extra].map(csvCell).join(','));
+  }
+  return lines.join('\r\n') + '\r\n';
 }

@@ -1,5 +1,7 @@
 /** Filtering of the project tree. Pure, so the page and the tests share it. */
 import type { Level, RuleId, Severity, TreeRow } from '../../../src/shared/contract';
+import { LEVELS, RULE_IDS, SEVERITIES } from '../../../src/domain/types';
+import { oneOf } from './guards';
 
 export interface TreeFilters {
   rule: RuleId | null;
@@ -55,12 +57,18 @@ export function filterTree(rows: readonly TreeRow[], f: TreeFilters): TreeRow[] 
   return rows.filter((r) => keep.has(r.key));
 }
 
-/** The findings of the visible rows that match the rule and severity filters (for export). */
+/**
+ * The findings of the visible rows that match the rule and severity filters (for export), each
+ * with its row so the export can name the issue's summary, owners and acceptance.
+ */
 export function visibleFindings(rows: readonly TreeRow[], f: TreeFilters) {
   return rows
     .filter((r) => rowMatches(r, f))
-    .flatMap((r) => r.findings)
-    .filter((x) => (!f.rule || x.rule === f.rule) && (!f.severity || x.severity === f.severity));
+    .flatMap((r) =>
+      r.findings
+        .filter((x) => (!f.rule || x.rule === f.rule) && (!f.severity || x.severity === f.severity))
+        .map((x) => ({ ...x, issue: r })),
+    );
 }
 
 /** Owners seen in the tree, for the owner filter, sorted by name. */
@@ -84,4 +92,43 @@ export function visibleUnderCollapse(rows: readonly TreeRow[], collapsed: Readon
     }
     return true;
   });
+}
+
+/** The query parameters that hold the filters (kept in the page's URL so a view can be shared). */
+const PARAM = {
+  rule: 'rule',
+  severity: 'severity',
+  level: 'level',
+  owner: 'owner',
+  onlyProblems: 'problems',
+};
+const OWNER_PARAM = /^(none|[A-Za-z0-9:_-]{1,128})$/;
+
+/** Filters from a query string; unknown or malformed values are ignored (a shared link may be old). */
+export function filtersFromSearch(search: string): TreeFilters {
+  const p = new URLSearchParams(search);
+  const owner = p.get(PARAM.owner);
+  return {
+    rule: oneOf(RULE_IDS, p.get(PARAM.rule) ?? ''),
+    severity: oneOf(SEVERITIES, p.get(PARAM.severity) ?? ''),
+    level: oneOf(LEVELS, p.get(PARAM.level) ?? ''),
+    owner: owner && OWNER_PARAM.test(owner) ? owner : null,
+    onlyProblems: p.get(PARAM.onlyProblems) === '1',
+  };
+}
+
+/** The query string with the filters written in, every other parameter (scope...) left as it was. */
+export function searchWithFilters(search: string, f: TreeFilters): string {
+  const p = new URLSearchParams(search);
+  const put = (name: string, value: string | null) => {
+    if (value === null) p.delete(name);
+    else p.set(name, value);
+  };
+  put(PARAM.rule, f.rule);
+  put(PARAM.severity, f.severity);
+  put(PARAM.level, f.level);
+  put(PARAM.owner, f.owner);
+  put(PARAM.onlyProblems, f.onlyProblems ? '1' : null);
+  const q = p.toString();
+  return q ? `?${q}` : '';
 }

@@ -17,16 +17,55 @@ export function age(iso: string | null, now: Date): string {
   return unit(Math.floor(s / 86400), 'day');
 }
 
+/** The signed-in user's locale from Jira's context (set once at start); the browser's until then. */
+let userLocale: string | undefined;
+export function setUserLocale(locale: string | undefined): void {
+  // Jira sends e.g. "en_US"; Intl wants "en-US". A locale Intl does not know falls back.
+  const tag = locale?.replace('_', '-');
+  try {
+    userLocale = tag && Intl.DateTimeFormat.supportedLocalesOf([tag]).length > 0 ? tag : undefined;
+  } catch {
+    userLocale = undefined;
+  }
+}
+
+/** A full date and time in the user's locale, without seconds (for titles and exports). */
 export function dateTime(iso: string): string {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+  return Number.isNaN(d.getTime())
+    ? iso
+    : new Intl.DateTimeFormat(userLocale, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+}
+
+/**
+ * Jira's style: relative for the last week ("5 minutes ago", "yesterday"), then the date in the
+ * user's locale ("12 Nov 2026").
+ */
+export function friendlyDate(iso: string, now: Date = new Date()): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const s = Math.round((d.getTime() - now.getTime()) / 1000);
+  const abs = Math.abs(s);
+  const rtf = new Intl.RelativeTimeFormat(userLocale, { numeric: 'auto' });
+  if (abs < 60) return rtf.format(0, 'second');
+  if (abs < 3600) return rtf.format(Math.round(s / 60), 'minute');
+  if (abs < 86400) return rtf.format(Math.round(s / 3600), 'hour');
+  if (abs < 7 * 86400) return rtf.format(Math.round(s / 86400), 'day');
+  return new Intl.DateTimeFormat(userLocale, { dateStyle: 'medium' }).format(d);
 }
 
 export const LEVEL_LABEL = {
   portfolio: 'Epic',
   program: 'Feature',
   team: 'Story',
-  subtask: 'Subtask',
+  subtask: 'Sub-task',
+} as const;
+
+export const LEVEL_PLURAL = {
+  portfolio: 'epics',
+  program: 'features',
+  team: 'stories',
+  subtask: 'sub-tasks',
 } as const;
 
 export const OWNER_SOURCE_LABEL = {

@@ -5,7 +5,7 @@ import type { ProjectTree, ResultError, TreeRow } from '../../../src/shared/cont
 import { LEVELS, RULE_IDS, SEVERITIES } from '../../../src/domain/types';
 import { oneOf } from '../lib/guards';
 import { api } from '../api';
-import { findingsToCsv, sortFindings } from '../lib/csv';
+import { exportRowsToCsv, sortFindings } from '../lib/csv';
 import {
   filterTree,
   isFiltering,
@@ -19,7 +19,9 @@ import { LEVEL_LABEL } from '../lib/format';
 import { RULE_TEXT } from '../lib/rules';
 import { CountsByRule, CoverageFigures, IssueCells, IssueTableHead } from '../ui/findings';
 import { Empty, ErrorMessage, Loading } from '../ui/states';
+import { IssueLink } from '../ui/IssueLink';
 import { AccessProgress, ScanProgress, ScanSummary, SCAN_POLL_MS, sleep } from '../ui/scan';
+import { useUrlFilters } from '../ui/useUrlFilters';
 
 type LoadState =
   | { phase: 'loading'; loaded: number; total: number | null }
@@ -186,7 +188,7 @@ export function ProjectTreeView({
   hidden?: number;
   complete: boolean;
 }) {
-  const [filters, setFilters] = useState<TreeFilters>(NO_FILTERS);
+  const [filters, setFilters] = useUrlFilters();
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const id = useId();
   const owners = useMemo(() => ownersOf(rows), [rows]);
@@ -213,7 +215,7 @@ export function ProjectTreeView({
       ),
       RULE_IDS,
     );
-    const blob = new Blob([findingsToCsv(findings)], { type: 'text/csv;charset=utf-8' });
+    const blob = new Blob([exportRowsToCsv(findings)], { type: 'text/csv;charset=utf-8' });
     const url = URL.createObjectURL(blob);
     const a = document.createElement('a');
     a.href = url;
@@ -224,7 +226,7 @@ export function ProjectTreeView({
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   };
 
-  const set = <K extends keyof TreeFilters>(k: K, v: TreeFilters[K]) => setFilters((f) => ({ ...f, [k]: v }));
+  const set = <K extends keyof TreeFilters>(k: K, v: TreeFilters[K]) => setFilters({ ...filters, [k]: v });
 
   return (
     <>
@@ -244,7 +246,12 @@ export function ProjectTreeView({
         </div>
         <div>
           <h2>Findings by rule</h2>
-          <CountsByRule counts={tree.countsByRule} label="Findings by rule" />
+          <CountsByRule
+            counts={tree.countsByRule}
+            label="Findings by rule"
+            selected={filters.rule}
+            onSelect={(rule) => set('rule', rule)}
+          />
         </div>
       </section>
 
@@ -366,11 +373,13 @@ export function ProjectTreeView({
                       ·
                     </span>
                   )}
-                  <span className="popm-muted">{LEVEL_LABEL[r.level]}</span> {r.key} {r.summary}
+                  <span className="popm-muted">{LEVEL_LABEL[r.level]}</span> <IssueLink issueKey={r.key} />{' '}
+                  {r.summary}
                   {r.context && <span className="popm-muted"> (other project)</span>}
                 </td>
                 <IssueCells
                   issue={r}
+                  quiet={r.context}
                   findings={r.findings.filter(
                     (x) =>
                       (!filters.rule || x.rule === filters.rule) &&

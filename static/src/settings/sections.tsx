@@ -23,7 +23,7 @@ import {
   type RuleForm,
 } from '../lib/configForm';
 import { oneOf } from '../lib/guards';
-import { LEVEL_LABEL, percent } from '../lib/format';
+import { LEVEL_LABEL, LEVEL_PLURAL, percent } from '../lib/format';
 import { RULE_TEXT } from '../lib/rules';
 import { ErrorMessage } from '../ui/states';
 
@@ -201,7 +201,7 @@ export function RolesSection({
         return (
           <fieldset key={l}>
             <legend>
-              {ROLE_NAMES[l]} ({LEVEL_LABEL[l].toLowerCase()}s)
+              {ROLE_NAMES[l]} ({LEVEL_PLURAL[l]})
             </legend>
             <div role="group" aria-label={`${ROLE_NAMES[l]} fields`}>
               <h4>User fields (none checked: the field named "{ROLE_NAMES[l]}")</h4>

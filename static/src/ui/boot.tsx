@@ -6,6 +6,8 @@ import { createRoot } from 'react-dom/client';
 import { view } from '@forge/bridge';
 import { parseContext, type ForgeContext } from '../lib/context';
 import { initTheme } from './theme';
+import { initIssueLinks } from '../lib/links';
+import { setUserLocale } from '../lib/format';
 import { ErrorMessage, Loading } from './states';
 
 export function mount(render: (context: ForgeContext) => ReactElement): void {
@@ -37,7 +39,11 @@ export function mount(render: (context: ForgeContext) => ReactElement): void {
       );
       return;
     }
-    await initTheme(parsed.context.theme?.colorMode).catch(() => undefined);
+    setUserLocale(parsed.context.locale);
+    await Promise.all([
+      initTheme(parsed.context.theme?.colorMode).catch(() => undefined),
+      initIssueLinks(parsed.context.siteUrl),
+    ]);
     root.render(<StrictMode>{render(parsed.context)}</StrictMode>);
   })();
 }

@@ -11,7 +11,8 @@ import type {
 } from '../../../src/shared/contract';
 import { RULE_IDS } from '../../../src/domain/types';
 import { RULE_TEXT } from '../lib/rules';
-import { dateTime, OWNER_SOURCE_LABEL, percent } from '../lib/format';
+import { dateTime, friendlyDate, OWNER_SOURCE_LABEL, percent } from '../lib/format';
+import { IssueLink } from './IssueLink';
 
 const SEVERITY_APPEARANCE = { error: 'removed', warning: 'moved', info: 'default' } as const;
 
@@ -37,7 +38,8 @@ export function FindingItem({ finding, detailed = true }: { finding: Finding; de
       data-severity={finding.severity}
     >
       <div className="popm-finding-head">
-        <SeverityLozenge severity={finding.severity} /> <strong>{text.title}</strong>
+        <SeverityLozenge severity={finding.severity} /> <strong>{text.title}</strong>{' '}
+        <IssueLink issueKey={finding.issueKey} className="popm-key" />
       </div>
       <div>{finding.message}</div>
       {detailed && (
@@ -74,14 +76,10 @@ export function FindingBadges({ findings }: { findings: readonly Finding[] }) {
   return (
     <ul className="popm-badges" aria-label="Findings">
       {findings.map((f) => (
-        <li
-          key={f.rule}
-          data-rule={f.rule}
-          data-issue-key={f.issueKey}
-          data-severity={f.severity}
-          title={f.message}
-        >
-          <SeverityLozenge severity={f.severity} /> {RULE_TEXT[f.rule].title}
+        <li key={f.rule} data-rule={f.rule} data-issue-key={f.issueKey} data-severity={f.severity}>
+          <IssueLink issueKey={f.issueKey} title={f.message} className="popm-badge-link">
+            <SeverityLozenge severity={f.severity} /> {RULE_TEXT[f.rule].title}
+          </IssueLink>
         </li>
       ))}
     </ul>
@@ -103,12 +101,17 @@ export function OwnerChip({ owner }: { owner: OwnerView }) {
 export function Owners({
   issue,
   showSource = true,
+  quiet = false,
 }: {
   issue: Pick<IssueSummary, 'owners' | 'ownerSource' | 'role'>;
   showSource?: boolean;
+  /** A row shown for context only (another project's issue above a match): no alarm colours. */
+  quiet?: boolean;
 }) {
   if (issue.owners.length === 0) {
-    return <span className="popm-missing">{issue.role ? `No ${issue.role}` : 'No owner'}</span>;
+    // Sub-tasks have no owning role by design: nothing is missing.
+    if (!issue.role) return <span className="popm-muted">No owner role</span>;
+    return <span className={quiet ? 'popm-muted' : 'popm-missing'}>No {issue.role}</span>;
   }
   return (
     <span className="popm-owners">
@@ -132,12 +135,29 @@ export function Acceptance({ issue }: { issue: Pick<IssueSummary, 'acceptance' |
       <Lozenge appearance={a.valid ? 'success' : 'moved'}>
         {a.valid ? 'accepted' : a.stale ? 'stale' : 'not by PO'}
       </Lozenge>{' '}
-      by {who}, {dateTime(a.acceptedAt)}
+      by {who},{' '}
+      <time dateTime={a.acceptedAt} title={dateTime(a.acceptedAt)}>
+        {friendlyDate(a.acceptedAt)}
+      </time>
     </span>
   );
 }
 
-export function CountsByRule({ counts, label }: { counts: Partial<Record<RuleId, number>>; label: string }) {
+/**
+ * Findings by rule. With `onSelect`, each rule is a toggle that filters the list it sits above
+ * (pressed again, or another rule, changes the filter); `selected` is the rule filtered on.
+ */
+export function CountsByRule({
+  counts,
+  label,
+  selected = null,
+  onSelect,
+}: {
+  counts: Partial<Record<RuleId, number>>;
+  label: string;
+  selected?: RuleId | null;
+  onSelect?: (rule: RuleId | null) => void;
+}) {
   const entries = RULE_IDS.filter((r) => (counts[r] ?? 0) > 0);
   if (entries.length === 0) return <p className="popm-ok">No findings.</p>;
   return (
@@ -152,7 +172,21 @@ export function CountsByRule({ counts, label }: { counts: Partial<Record<RuleId,
       <tbody>
         {entries.map((r) => (
           <tr key={r} data-count-rule={r}>
-            <td>{RULE_TEXT[r].title}</td>
+            <td>
+              {onSelect ? (
+                <button
+                  type="button"
+                  className="popm-linkish"
+                  aria-pressed={selected === r}
+                  data-action="filter-rule"
+                  onClick={() => onSelect(selected === r ? null : r)}
+                >
+                  {RULE_TEXT[r].title}
+                </button>
+              ) : (
+                RULE_TEXT[r].title
+              )}
+            </td>
             <td>{counts[r]}</td>
           </tr>
         ))}
@@ -195,14 +229,17 @@ export function IssueTableHead() {
 export function IssueCells({
   issue,
   findings = issue.findings,
+  quiet = false,
 }: {
   issue: IssueSummary;
   findings?: readonly Finding[];
+  /** A context row: shown for where it sits in the tree, not checked here. */
+  quiet?: boolean;
 }) {
   return (
     <>
       <td>
-        <Owners issue={issue} showSource={false} />
+        <Owners issue={issue} showSource={false} quiet={quiet} />
       </td>
       <td>
         <StatusLozenge status={issue.status} />

@@ -1,9 +1,8 @@
 /** Loading, error and empty states, the same on every surface. */
-import type { ReactNode } from 'react';
-import SectionMessage, { SectionMessageAction } from '@atlaskit/section-message';
+import { lazy, Suspense, type ReactNode } from 'react';
 import Spinner from '@atlaskit/spinner';
 import type { ResultError } from '../../../src/shared/contract';
-import { describeError, isRetryable } from '../errors';
+import { describeError } from '../errors';
 
 export function Loading({ label }: { label: string }) {
   return (
@@ -14,36 +13,26 @@ export function Loading({ label }: { label: string }) {
   );
 }
 
-export function ErrorMessage({ error, onRetry }: { error: ResultError; onRetry?: () => void }) {
-  const d = describeError(error);
-  const actions =
-    onRetry && isRetryable(error.code)
-      ? [
-          <SectionMessageAction key="retry" onClick={onRetry}>
-            {error.code === 'CONFLICT' ? 'Reload' : 'Try again'}
-          </SectionMessageAction>,
-        ]
-      : undefined;
+/**
+ * Atlaskit's SectionMessage (with its buttons, tooltips and popper) is a chunk of its own: most
+ * views never fail, so they never fetch it. Until it arrives the title and action show as text.
+ */
+const ErrorSection = lazy(() => import('./ErrorSection'));
+
+export function ErrorMessage(props: { error: ResultError; onRetry?: () => void }) {
+  const d = describeError(props.error);
   return (
-    <div role="alert" data-error-code={error.code}>
-      <SectionMessage
-        appearance={error.code === 'FORBIDDEN' || error.code === 'INVALID_STATE' ? 'warning' : 'error'}
-        title={d.title}
-        actions={actions}
-      >
-        <p>{d.action}</p>
-        <p className="popm-muted">{d.detail}</p>
-        {error.details && error.details.length > 0 && (
-          <ul>
-            {error.details.map((x) => (
-              <li key={x.path + x.message}>
-                <code>{x.path || '(root)'}</code>: {x.message}
-              </li>
-            ))}
-          </ul>
-        )}
-      </SectionMessage>
-    </div>
+    <Suspense
+      fallback={
+        <div role="alert" data-error-code={props.error.code}>
+          <p>
+            <strong>{d.title}</strong> {d.action}
+          </p>
+        </div>
+      }
+    >
+      <ErrorSection {...props} />
+    </Suspense>
   );
 }
 

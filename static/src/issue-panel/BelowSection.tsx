@@ -1,0 +1,79 @@
+/** The items below a feature or epic: findings below by rule (each filters the list) and the children. */
+import { useState } from 'react';
+import Button from '@atlaskit/button/new';
+import type { IssueSummary, IssueView, ResultError, RuleId } from '../../../src/shared/contract';
+import { api } from '../api';
+import { RULE_TEXT } from '../lib/rules';
+import { CountsByRule, IssueCells, IssueTableHead } from '../ui/findings';
+import { IssueLink } from '../ui/IssueLink';
+import { Empty } from '../ui/states';
+
+/** A child is shown under a rule filter when it, or something below it, has that finding. */
+function hasRule(c: IssueSummary, rule: RuleId): boolean {
+  return c.findings.some((f) => f.rule === rule) || (c.belowCounts[rule] ?? 0) > 0;
+}
+
+export function BelowSection({ view, onError }: { view: IssueView; onError: (error: ResultError) => void }) {
+  const { issue } = view;
+  const [children, setChildren] = useState(view.children);
+  const [cursor, setCursor] = useState(view.childrenCursor);
+  const [busy, setBusy] = useState(false);
+  const [rule, setRule] = useState<RuleId | null>(null);
+
+  const loadMore = async () => {
+    if (!cursor) return;
+    setBusy(true);
+    const r = await api.getChildren({ issueKey: issue.key, cursor });
+    setBusy(false);
+    if (!r.ok) return onError(r.error);
+    setChildren((c) => [...c, ...r.data.children]);
+    setCursor(r.data.cursor);
+  };
+
+  const shown = rule ? children.filter((c) => hasRule(c, rule)) : children;
+
+  return (
+    <section className="popm-section" aria-labelledby="popm-below-h">
+      <h2 id="popm-below-h">Below {issue.key}</h2>
+      <CountsByRule
+        counts={view.countsByRule}
+        label={`Findings below ${issue.key} by rule`}
+        selected={rule}
+        onSelect={setRule}
+      />
+      {rule && (
+        <p className="popm-muted" role="status">
+          Showing the items with “{RULE_TEXT[rule].title}” on them or below them.{' '}
+          <button type="button" className="popm-linkish" onClick={() => setRule(null)}>
+            Show all
+          </button>
+        </p>
+      )}
+      {children.length === 0 ? (
+        <Empty title="Nothing below this issue yet" />
+      ) : shown.length === 0 ? (
+        <Empty title="None of the items loaded so far has this finding" />
+      ) : (
+        <table className="popm-table">
+          <caption className="popm-sr-only">Items below {issue.key}</caption>
+          <IssueTableHead />
+          <tbody>
+            {shown.map((c) => (
+              <tr key={c.key} data-row-key={c.key}>
+                <td>
+                  <IssueLink issueKey={c.key} /> {c.summary}
+                </td>
+                <IssueCells issue={c} />
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {cursor && (
+        <Button isDisabled={busy} onClick={() => void loadMore()}>
+          Show more
+        </Button>
+      )}
+    </section>
+  );
+}
