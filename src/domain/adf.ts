@@ -111,7 +111,7 @@ function textNodes(node: unknown, out: string[]): void {
 /** Text blocks (and leaf nodes) wherever they sit, in reading order. */
 function flatBlocks(doc: Record<string, unknown>): { type: string; node: Record<string, unknown> }[] {
   const out: { type: string; node: Record<string, unknown> }[] = [];
-  const stack: unknown[] = Array.isArray(doc.content) ? ([...doc.content] as unknown[]).reverse() : [];
+  const stack: unknown[] = Array.isArray(doc.content) ? (doc.content as unknown[]).slice().reverse() : [];
   while (stack.length > 0) {
     const node = stack.pop();
     if (!isRecord(node)) continue;
