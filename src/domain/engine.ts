@@ -22,7 +22,7 @@ import { effectiveConfig, type PopmConfig } from './config';
 import { acceptanceCriteriaFieldId, discoverRoleFields } from './fields';
 import { levelIndex, levelOf } from './levels';
 import { ownerRule, resolveOwners, type OwnerRule } from './owners';
-import { isRecord, refValue, statusOf, type UserCache } from './read';
+import { isRecord, refValue, statusOf, userOf, type UserCache } from './read';
 import {
   activeRules,
   dateOnly,
@@ -240,6 +240,8 @@ export function evaluate(
     owners[i] = resolved.owners;
     ownerSource[i] = resolved.source;
     if (level !== 'team') continue;
+    // The assignee's name can name an acceptor (the scan does not look up people it saw there).
+    if (isRecord(issue.fields.assignee)) userOf(issue.fields.assignee, users, userCache);
 
     const supplied = options.acceptanceOf?.(issue);
     const read = supplied === undefined ? acceptanceFromProperty(issue) : parseAcceptance(supplied);
