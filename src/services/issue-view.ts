@@ -1,11 +1,12 @@
 /** The issue panel / issue context: ownership chain, findings, children, what the user may do. */
-import { mayAccept, parseAcceptance } from '../domain/acceptance';
+import { parseAcceptance } from '../domain/acceptance';
 import { effectiveConfig, type PopmConfig } from '../domain/config';
 import { evaluateNeighbourhood } from '../domain/scoped';
 import { ACCEPTANCE_PROPERTY, type EvaluatedIssue, type JiraIssue } from '../domain/types';
 import type { IssueSummary, IssueView } from '../shared/contract';
 import type { StoredAcceptance } from '../storage/acceptance-store';
 import type { AppDeps } from './deps';
+import { actionStates, decisionViews } from './decisions';
 import { notFound } from './errors';
 import {
   acceptanceLookup,
@@ -81,11 +82,10 @@ export async function getIssueView(deps: AppDeps, accountId: string, issueKey: s
   const chain = ec.ctx.ancestors.map((a) => summaryOf(ec, a));
   const stored = ec.entries.get(ec.ctx.issue.id);
 
-  const delegates = effectiveConfig(ec.config, ev.projectKey).delegates;
-  const ownerIds = ev.owners.map((o) => o.accountId);
-  const actionable = ev.level === 'team' && ev.status.category !== 'new';
-  const allowed = mayAccept(accountId, ownerIds, delegates);
   const editable = await api.getMyPermissions(['EDIT_ISSUES'], ev.projectKey);
+  const effective = effectiveConfig(ec.config, ev.projectKey);
+  const actions = actionStates(accountId, ev, ec.ctx.issue, effective, stored?.staleSince !== undefined);
+  const decisions = await decisionViews(deps, api, ev, ec.ctx.issue.id, stored);
 
   return {
     issue: issueSummary(ev, stored),
@@ -94,10 +94,12 @@ export async function getIssueView(deps: AppDeps, accountId: string, issueKey: s
     childrenCursor: ec.ctx.firstPageToken,
     countsByRule: ev.belowCounts,
     permissions: {
-      accept: actionable && allowed,
-      revoke: actionable && allowed && (stored?.record ?? null) !== null,
+      accept: actions.accept.allowed,
+      revoke: actions.revoke.allowed,
+      reject: actions.reject.allowed,
       setOwner: ev.level !== 'subtask' && editable.EDIT_ISSUES === true,
     },
+    ...(ev.level === 'team' ? { decisions, actions } : {}),
     propertyMismatch: propertyDisagrees(ec.ctx.issue, stored),
     ownerField: ownerFieldView(ec, ev),
   };

@@ -11,6 +11,7 @@ import { evaluateIssue } from './issue-view';
 import { refreshSnapshotsAfterWrite } from './snapshot-refresh';
 import { configStore, loadMeta, parentKeyOf, projectKeyOf, userApi } from './site';
 import { issueSummary } from './views';
+import { AppointmentStore, accountIdsOf } from '../storage/appointment-store';
 
 export async function setOwner(
   deps: AppDeps,
@@ -51,6 +52,12 @@ export async function setOwner(
       : null;
   // As the user: Jira's Edit Issues permission and field configuration decide, not the app.
   await api.editIssue(issue.key, { [fieldId]: value });
+  if (level === 'team') {
+    // Who made whom a PO, for acceptance-self-appointed (rules.md).
+    const before = new Set(accountIdsOf(issue.fields[fieldId]));
+    const added = accountIds.filter((id) => !before.has(id));
+    await new AppointmentStore(deps.store).record(issue.id, added, accountId, deps.now().toISOString());
+  }
 
   const parent = parentKeyOf(issue);
   await refreshFindings(deps, parent ? [issue.key, parent] : [issue.key]);

@@ -9,7 +9,9 @@ import { statusOf } from '../domain/read';
 import type { AppDeps } from './deps';
 import { refreshFindings } from './findings-refresh';
 import { AcceptanceChangeRefused, acceptanceKey } from '../storage/acceptance-store';
-import { acceptanceStore, appApi } from './site';
+import { acceptanceStore, appApi, configStore } from './site';
+import { AppointmentStore } from '../storage/appointment-store';
+import { ROLE_NAMES } from '../domain/types';
 
 const changeItemSchema = z.looseObject({
   field: z.string().optional(),
@@ -22,6 +24,8 @@ const changeItemSchema = z.looseObject({
 
 export const issueEventSchema = z.looseObject({
   eventType: z.string().optional(),
+  /** Who caused the event (Forge product events). */
+  atlassianId: z.string().optional(),
   issue: z.looseObject({
     id: z.string().min(1),
     key: z.string().min(1),
@@ -77,6 +81,7 @@ export async function handleIssueEvent(deps: AppDeps, input: unknown): Promise<I
   if (items.some((i) => (i.fieldId ?? i.field ?? '').toLowerCase() === 'status')) {
     markedStale = await markStaleIfLeftDone(deps, id, key);
   }
+  await recordAppointments(deps, event, items);
   const touched = new Set<string>([key]);
   if (parentKey) touched.add(parentKey);
   for (const item of items) {
@@ -119,4 +124,38 @@ async function markStaleIfLeftDone(deps: AppDeps, issueId: string, issueKey: str
     throw error;
   }
   return marked;
+}
+
+/**
+ * Owner changes made in Jira itself, for acceptance-self-appointed (rules.md): the accounts a
+ * Product Owner field gained, and who made the change. Fields are recognised by the configured
+ * team role fields, or by name as discovery does.
+ */
+async function recordAppointments(
+  deps: AppDeps,
+  event: IssueEvent,
+  items: z.infer<typeof changeItemSchema>[],
+): Promise<void> {
+  const by = event.atlassianId;
+  if (!by || items.length === 0) return;
+  const config = (await configStore(deps).current()).config;
+  const configured = new Set(config.roles.team?.fields ?? []);
+  for (const override of Object.values(config.projects))
+    for (const f of override.roles?.team?.fields ?? []) configured.add(f);
+  const added = new Set<string>();
+  for (const item of items) {
+    const isPoField =
+      (item.fieldId !== undefined && configured.has(item.fieldId)) ||
+      (item.field ?? '').trim().toLowerCase() === ROLE_NAMES.team.toLowerCase();
+    if (!isPoField) continue;
+    const before = new Set(accountTokens(item.from));
+    for (const id of accountTokens(item.to)) if (!before.has(id)) added.add(id);
+  }
+  if (added.size > 0)
+    await new AppointmentStore(deps.store).record(event.issue.id, [...added], by, deps.now().toISOString());
+}
+
+/** Account ids in a changelog value: one id, or Jira's "[id1, id2]" list for multi-user fields. */
+function accountTokens(value: string | null | undefined): string[] {
+  return (value ?? '').match(/[A-Za-z0-9:_-]{3,128}/g) ?? [];
 }

@@ -43,3 +43,15 @@ export class AppointmentStore {
     });
   }
 }
+
+/** Account ids held by a user field value (a user object, an array of them, or bare ids). */
+export function accountIdsOf(value: unknown): string[] {
+  const one = (v: unknown): string | undefined =>
+    typeof v === 'string'
+      ? v
+      : typeof v === 'object' && v !== null && 'accountId' in v && typeof v.accountId === 'string'
+        ? v.accountId
+        : undefined;
+  const list = Array.isArray(value) ? value.map(one) : [one(value)];
+  return list.filter((id): id is string => id !== undefined && id !== '');
+}
