@@ -20,6 +20,7 @@ import { SnapshotError } from '../snapshot/format';
 import { loadSnapshotFile } from '../snapshot/load';
 import { parseArgs, UsageError, USAGE, type Command, type Env, type SiteCredentials } from './args';
 import { exitCodeFor, formatReport, jsonReport } from './report';
+import { runDecisions } from './decisions';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -157,6 +158,7 @@ async function exportCommand(command: Extract<Command, { command: 'export' }>, i
 /** Runs one CLI invocation; returns the exit code. Never throws. */
 export async function runCli(argv: readonly string[], env: Env, io: CliIo): Promise<number> {
   try {
+    if (argv[0] === 'decisions') return await runDecisions(argv.slice(1), env, io, (c) => siteApi(c, io));
     const command = parseArgs(argv, env);
     if (command.command === 'help') {
       io.stdout(`${USAGE}\n`);

@@ -8,6 +8,7 @@ import { Acceptance, CountsByRule, FindingList, IssueCells, IssueTableHead, Owne
 import { Empty, ErrorMessage, Loading } from '../ui/states';
 import { UserPicker } from '../ui/UserPicker';
 import { useResult } from '../ui/useResult';
+import { DecisionControls, DecisionHistory } from './Decisions';
 import { dateTime, LEVEL_LABEL } from '../lib/format';
 
 function flag(title: string, type: 'success' | 'error' | 'info' = 'success') {
@@ -53,19 +54,6 @@ export function IssuePanelView({ view, onChanged }: { view: IssueView; onChanged
   const [picking, setPicking] = useState(false);
   const [children, setChildren] = useState(view.children);
   const [cursor, setCursor] = useState(view.childrenCursor);
-
-  const act = async (what: 'accept' | 'revoke') => {
-    setBusy(true);
-    setActionError(null);
-    const r =
-      what === 'accept'
-        ? await api.acceptStory({ issueKey: issue.key })
-        : await api.revokeAcceptance({ issueKey: issue.key });
-    setBusy(false);
-    if (!r.ok) return setActionError(r.error);
-    flag(what === 'accept' ? `${issue.key} accepted` : `Acceptance of ${issue.key} revoked`);
-    onChanged();
-  };
 
   // A multi-user owner field gains and loses people one at a time; a single one is replaced. Owners
   // that come from a team or project fallback are not in the field, so the field starts empty.
@@ -181,23 +169,17 @@ export function IssuePanelView({ view, onChanged }: { view: IssueView; onChanged
               {dateTime(issue.acceptance.acceptedAt)}
             </p>
           )}
-          <div className="popm-row-actions">
-            {view.permissions.accept && (
-              <Button
-                appearance="primary"
-                isDisabled={busy}
-                onClick={() => void act('accept')}
-                data-action="accept"
-              >
-                Accept as {issue.role ?? 'owner'}
-              </Button>
-            )}
-            {view.permissions.revoke && issue.acceptance && (
-              <Button isDisabled={busy} onClick={() => void act('revoke')} data-action="revoke">
-                Revoke acceptance
-              </Button>
-            )}
-          </div>
+          <DecisionControls
+            view={view}
+            onError={setActionError}
+            onDone={(message) => {
+              setActionError(null);
+              flag(message);
+              onChanged();
+            }}
+          />
+          <h3 id="popm-decisions-h">Decisions</h3>
+          <DecisionHistory decisions={view.decisions ?? []} />
           {view.propertyMismatch && (
             <p className="popm-muted">
               The acceptance stored on the issue differs from the app's record; the app's record is shown.
