@@ -16,30 +16,56 @@ import { useResult } from '../ui/useResult';
 
 export function QueuePage({ issueHref }: { issueHref: (key: string) => string }) {
   const { value, reload } = useResult(() => api.getQueue({}), []);
+  // What the last action did outlives the reload that follows it.
+  const [outcome, setOutcome] = useState<BulkAcceptResult | null>(null);
+  const [rejected, setRejected] = useState<string | null>(null);
   return (
     <main aria-label="Awaiting my acceptance">
       <h1>Awaiting my acceptance</h1>
+      {outcome && <Outcome outcome={outcome} />}
+      {rejected && (
+        <p role="status" data-outcome="rejected">
+          {rejected} rejected.
+        </p>
+      )}
       {value.state === 'loading' && <Loading label="Finding the stories waiting for you" />}
       {value.state === 'error' && <ErrorMessage error={value.error} onRetry={reload} />}
-      {value.state === 'ok' && <QueueTable view={value.data} issueHref={issueHref} onChanged={reload} />}
+      {value.state === 'ok' && (
+        <QueueTable
+          view={value.data}
+          issueHref={issueHref}
+          onChanged={reload}
+          onOutcome={(o) => {
+            setRejected(null);
+            setOutcome(o);
+          }}
+          onRejected={(key) => {
+            setOutcome(null);
+            setRejected(key);
+          }}
+        />
+      )}
     </main>
   );
 }
 
-function QueueTable(props: { view: QueueView; issueHref: (key: string) => string; onChanged: () => void }) {
+function QueueTable(props: {
+  view: QueueView;
+  issueHref: (key: string) => string;
+  onChanged: () => void;
+  onOutcome: (outcome: BulkAcceptResult) => void;
+  onRejected: (issueKey: string) => void;
+}) {
   const { items } = props.view;
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ResultError | null>(null);
-  const [outcome, setOutcome] = useState<BulkAcceptResult | null>(null);
   const [rejecting, setRejecting] = useState<string | null>(null);
   const [reason, setReason] = useState('');
-  const [rejected, setRejected] = useState<string | null>(null);
 
   if (items.length === 0)
     return (
       <>
-        {outcome && <Outcome outcome={outcome} />}
         <Empty title="Nothing is waiting for your acceptance">
           Stories you own (or accept for as a delegate) appear here once they are in progress or done.
         </Empty>
@@ -57,11 +83,10 @@ function QueueTable(props: { view: QueueView; issueHref: (key: string) => string
   const bulkAccept = async () => {
     setBusy(true);
     setError(null);
-    setRejected(null);
     const r = await api.bulkAccept({ issueKeys: [...selected] });
     setBusy(false);
     if (!r.ok) return setError(r.error);
-    setOutcome(r.data);
+    props.onOutcome(r.data);
     setSelected(new Set());
     props.onChanged();
   };
@@ -73,7 +98,7 @@ function QueueTable(props: { view: QueueView; issueHref: (key: string) => string
     const r = await api.rejectStory({ issueKey: rejecting, reason });
     setBusy(false);
     if (!r.ok) return setError(r.error);
-    setRejected(rejecting);
+    props.onRejected(rejecting);
     setRejecting(null);
     setReason('');
     props.onChanged();
@@ -179,12 +204,6 @@ function QueueTable(props: { view: QueueView; issueHref: (key: string) => string
         </span>
       </div>
       {error && <ErrorMessage error={error} />}
-      {outcome && <Outcome outcome={outcome} />}
-      {rejected && (
-        <p role="status" data-outcome="rejected">
-          {rejected} rejected.
-        </p>
-      )}
       {rejecting && (
         <RejectForm
           issueKey={rejecting}
