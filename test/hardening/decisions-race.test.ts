@@ -23,8 +23,9 @@ describe('accept and reject racing', () => {
         const h = harness();
         const update = h.store.update.bind(h.store);
         const get = h.store.get.bind(h.store);
-        h.store.update = s.scheduleFunction(update) as unknown as typeof h.store.update;
-        h.store.get = s.scheduleFunction(get) as unknown as typeof h.store.get;
+        h.store.update = s.scheduleFunction(update);
+        const scheduledGet: unknown = s.scheduleFunction(get);
+        h.store.get = scheduledGet as typeof h.store.get;
         const both = Promise.all([
           h.call('acceptStory', { issueKey: STORY }, PO),
           h.call('rejectStory', { issueKey: STORY, reason: 'Fails on Safari' }, PO),
