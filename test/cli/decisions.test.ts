@@ -65,7 +65,7 @@ describe('popm decisions', () => {
         { projectKey: 'ORB', ...(cursor ? { cursor } : {}) },
         ADMIN,
       );
-      expect(page.ok).toBe(true);
+      if (!page.ok) throw new Error(page.error.message);
       rows.push(...page.data.rows);
       cursor = page.data.cursor ?? undefined;
     } while (cursor);
