@@ -67,13 +67,7 @@ export function DecisionControls({ view, onDone, onError }: DecisionControlsProp
     );
   };
 
-  const trimmed = reason.trim();
-  const reasonProblem =
-    trimmed === ''
-      ? 'Say why, so the team knows what to change.'
-      : trimmed.length > MAX_REASON_LENGTH
-        ? `At most ${MAX_REASON_LENGTH} characters (now ${trimmed.length}).`
-        : null;
+  const reasonProblem = problemWithReason(reason);
 
   // People who may not decide at all get one sentence, not a row of disabled buttons.
   const unavailable = (['accept', 'reject', 'revoke'] as const)
@@ -171,4 +165,13 @@ export function RejectForm(props: {
       </div>
     </div>
   );
+}
+
+/** Why a typed reason cannot be sent yet, or null (the server checks the same bounds). */
+export function problemWithReason(reason: string): string | null {
+  const trimmed = reason.trim();
+  if (trimmed === '') return 'Say why, so the team knows what to change.';
+  if (trimmed.length > MAX_REASON_LENGTH)
+    return `At most ${MAX_REASON_LENGTH} characters (now ${trimmed.length}).`;
+  return null;
 }

@@ -6,9 +6,8 @@ import DynamicTable from '@atlaskit/dynamic-table';
 import type { RowType } from '@atlaskit/dynamic-table/types';
 import type { BulkAcceptResult, QueueItem, QueueView, ResultError } from '../../../src/shared/contract';
 import { MAX_BULK_ACCEPT } from '../../../src/shared/contract';
-import { MAX_REASON_LENGTH } from '../../../src/domain/types';
 import { api } from '../api';
-import { RejectForm } from '../issue-panel/Decisions';
+import { problemWithReason, RejectForm } from '../issue-panel/Decisions';
 import { age } from '../lib/format';
 import { StatusLozenge } from '../ui/findings';
 import { Empty, ErrorMessage, Loading } from '../ui/states';
@@ -177,13 +176,7 @@ function QueueTable(props: {
     ],
   }));
 
-  const trimmed = reason.trim();
-  const problem =
-    trimmed === ''
-      ? 'Say why, so the team knows what to change.'
-      : trimmed.length > MAX_REASON_LENGTH
-        ? `At most ${MAX_REASON_LENGTH} characters (now ${trimmed.length}).`
-        : null;
+  const problem = problemWithReason(reason);
   const tooMany = selected.size > MAX_BULK_ACCEPT;
 
   return (
