@@ -19,6 +19,7 @@ const GOAL_KIB: Record<Surface, number> = {
   gadget: 220,
   admin: 220,
   'project-settings': 220,
+  queue: 220,
 };
 
 const STATIC_IMPORT = /(?:\bfrom|\bimport)\s*"(\.{1,2}\/[^"]+\.js)"/g;

@@ -26,6 +26,7 @@ const TITLES: Record<Surface, string> = {
   gadget: 'POPM Guard gadget',
   admin: 'POPM Guard settings',
   'project-settings': 'POPM Guard project settings',
+  queue: 'POPM Guard: awaiting my acceptance',
 };
 
 function html(surface: Surface): string {

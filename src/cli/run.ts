@@ -11,7 +11,8 @@ import { SnapshotError } from '../snapshot/format';
 import { SnapshotFileError } from '../snapshot/load';
 import { parseInvocation, UsageError, type Env } from './args';
 import { COMMANDS } from './commands';
-import { EXIT, warn, type CliIo } from './context';
+import { EXIT, siteApi, warn, type CliIo } from './context';
+import { runDecisions } from './decisions';
 import { commandHelp, globalHelp } from './help';
 import { VERSION } from './version';
 
@@ -20,6 +21,9 @@ export { EXIT, type CliIo } from './context';
 /** Runs one CLI invocation; returns the exit code. Never throws. */
 export async function runCli(argv: readonly string[], env: Env, io: CliIo): Promise<number> {
   try {
+    // `decisions` (issue 11) reads its own flags; it joins the command table when that grows scope flags.
+    if (argv[0] === 'decisions')
+      return await runDecisions(argv.slice(1), env, io, (c) => siteApi(c, io, 'decisions'));
     const invocation = parseInvocation(COMMANDS, argv, env);
     if (invocation.kind === 'version') {
       io.stdout(`${VERSION}\n`);

@@ -96,3 +96,63 @@ export function hasAcceptanceCriteriaSection(doc: unknown): boolean {
 export function hasAcceptanceCriteria(fieldValue: unknown, description: unknown): boolean {
   return hasText(fieldValue) || hasAcceptanceCriteriaSection(description);
 }
+
+/** Text nodes of an ADF subtree in document order. */
+function textNodes(node: unknown, out: string[]): void {
+  const stack: unknown[] = [node];
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (!isRecord(n)) continue;
+    if (typeof n.text === 'string') out.push(n.text);
+    if (Array.isArray(n.content)) for (let i = n.content.length - 1; i >= 0; i--) stack.push(n.content[i]);
+  }
+}
+
+/** Text blocks (and leaf nodes) wherever they sit, in reading order. */
+function flatBlocks(doc: Record<string, unknown>): { type: string; node: Record<string, unknown> }[] {
+  const out: { type: string; node: Record<string, unknown> }[] = [];
+  const stack: unknown[] = Array.isArray(doc.content) ? (doc.content as unknown[]).slice().reverse() : [];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (!isRecord(node)) continue;
+    const type = typeof node.type === 'string' ? node.type : '';
+    // Containers (lists, tables, panels) are opened so their paragraphs count as nodes of the section.
+    if (!TEXT_BLOCKS.has(type) && Array.isArray(node.content)) {
+      for (let i = node.content.length - 1; i >= 0; i--) stack.push(node.content[i]);
+      continue;
+    }
+    out.push({ type, node });
+  }
+  return out;
+}
+
+function normaliseText(parts: readonly string[]): string {
+  return parts.join(' ').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * The text the criteria fingerprint is taken of (rules.md, "Decisions"): the Acceptance Criteria
+ * field's text nodes when it holds text, otherwise the description's "Acceptance criteria" section
+ * (its opening heading or paragraph and every node up to the next heading). Undefined: no criteria.
+ */
+export function criteriaText(fieldValue: unknown, description: unknown): string | undefined {
+  if (typeof fieldValue === 'string' && fieldValue.trim() !== '') return normaliseText([fieldValue]);
+  if (isRecord(fieldValue) && hasText(fieldValue)) {
+    const parts: string[] = [];
+    textNodes(fieldValue, parts);
+    return normaliseText(parts);
+  }
+  if (!isRecord(description)) return undefined;
+  const blocks = flatBlocks(description);
+  const start = blocks.findIndex((b) => {
+    if (b.type !== 'heading' && b.type !== 'paragraph') return false;
+    return inlineText(b.node).trim().toLowerCase().startsWith(AC_PREFIX);
+  });
+  if (start < 0) return undefined;
+  const parts: string[] = [];
+  textNodes(blocks[start]!.node, parts);
+  for (let i = start + 1; i < blocks.length && blocks[i]!.type !== 'heading'; i++)
+    textNodes(blocks[i]!.node, parts);
+  const text = normaliseText(parts);
+  return text === '' ? undefined : text;
+}

@@ -10,8 +10,10 @@
  */
 import {
   acceptanceFromProperty,
+  criteriaFingerprint,
   isDelegate,
   isStale,
+  latestRejection,
   parseAcceptance,
   type AcceptanceRead,
 } from './acceptance';
@@ -20,7 +22,7 @@ import { effectiveConfig, type PopmConfig } from './config';
 import { acceptanceCriteriaFieldId, discoverRoleFields } from './fields';
 import { levelIndex, levelOf } from './levels';
 import { ownerRule, resolveOwners, type OwnerRule } from './owners';
-import { isRecord, refValue, statusOf, type UserCache } from './read';
+import { isRecord, refValue, statusOf, userOf, type UserCache } from './read';
 import {
   activeRules,
   dateOnly,
@@ -35,6 +37,7 @@ import {
   RULE_IDS,
   type AcceptanceRecord,
   type AuditResult,
+  type Decision,
   type EvaluatedIssue,
   type Finding,
   type JiraIssue,
@@ -50,11 +53,12 @@ import {
 export interface EvaluateOptions {
   /**
    * Where a story's acceptance record comes from. The Forge app passes its own storage (the
-   * truth); by default the `popm.acceptance` issue property is read. Return `null` for "no
-   * record", or `undefined` to fall back to the property (e.g. for context issues the caller has
-   * not loaded records for).
+   * truth); by default the `popm.acceptance` issue property is read. Return a record, or a value
+   * shaped like the property (`{ ...record?, decisions }`) to supply the history too; `null` for
+   * "no record", or `undefined` to fall back to the property (e.g. for context issues the caller
+   * has not loaded records for).
    */
-  acceptanceOf?: (issue: JiraIssue) => AcceptanceRecord | null | undefined;
+  acceptanceOf?: (issue: JiraIssue) => AcceptanceRecord | { decisions: Decision[] } | null | undefined;
 }
 
 /** Per-project settings that owner resolution and acceptance need, built once per project. */
@@ -64,6 +68,9 @@ interface ProjectContext {
 }
 
 const MAX_LISTED_KEYS = 3;
+const NO_DECISIONS: Decision[] = [];
+/** A reason is quoted in full up to this length; findings travel in properties and snapshots. */
+const MAX_QUOTED_REASON = 200;
 
 export function evaluate(
   site: SiteData,
@@ -233,6 +240,8 @@ export function evaluate(
     owners[i] = resolved.owners;
     ownerSource[i] = resolved.source;
     if (level !== 'team') continue;
+    // The assignee's name can name an acceptor (the scan does not look up people it saw there).
+    if (isRecord(issue.fields.assignee)) userOf(issue.fields.assignee, users, userCache);
 
     const supplied = options.acceptanceOf?.(issue);
     const read = supplied === undefined ? acceptanceFromProperty(issue) : parseAcceptance(supplied);
@@ -321,6 +330,7 @@ export function evaluate(
       unacceptedKeys: unacceptedKeys.get(i) ?? [],
       samePerson: samePerson.get(i),
       acField,
+      valid: valid[i] === 1,
       nameOf,
     });
     findingsOf[i] = found;
@@ -368,6 +378,7 @@ export function evaluate(
       owners: owners[i]!,
       ownerSource: ownerSource[i]!,
       acceptance: read.state === 'present' ? read.record : null,
+      decisions: read.state === 'malformed' ? NO_DECISIONS : (read.decisions ?? NO_DECISIONS),
       acceptanceValid: valid[i] === 1,
       acceptanceStale: stale[i] === 1,
       acceptedByName:
@@ -469,7 +480,13 @@ interface IssueFacts {
   unacceptedKeys: string[];
   samePerson: { person: UserRef; storyKey: string; more: number } | undefined;
   acField: string | undefined;
+  valid: boolean;
   nameOf: (accountId: string) => string;
+}
+
+function quote(reason: string | undefined): string {
+  const text = (reason ?? '').replace(/\s+/g, ' ').trim();
+  return `"${text.length > MAX_QUOTED_REASON ? `${text.slice(0, MAX_QUOTED_REASON - 1)}…` : text}"`;
 }
 
 /** Findings of one in-scope, non-subtask issue, in catalog order. */
@@ -496,7 +513,11 @@ function findingsFor(level: Exclude<Level, 'subtask'>, x: IssueFacts): Finding[]
     // one rule off never hides a different problem.
     const read = x.acceptance;
     if (read.state !== 'present') {
-      if (category !== 'new' && rules.enabled('story-missing-po-acceptance')) {
+      // A rejection speaks in its own words (below, at its place in the catalog).
+      const rejected = read.state === 'absent' && latestRejection(read.decisions) !== null;
+      if (rejected && rules.enabled('story-rejected')) {
+        // story-rejected takes this rule's place.
+      } else if (category !== 'new' && rules.enabled('story-missing-po-acceptance')) {
         const by = x.owners.length > 0 ? `its Product Owner (${ownerNames})` : 'a Product Owner';
         const note =
           read.state === 'malformed'
@@ -571,6 +592,8 @@ function findingsFor(level: Exclude<Level, 'subtask'>, x: IssueFacts): Finding[]
     );
   }
 
+  if (level === 'team') decisionFindings(x, who, add);
+
   if (level === 'team' && category !== 'new') {
     const fieldValue = x.acField ? x.issue.fields[x.acField] : undefined;
     if (!hasAcceptanceCriteria(fieldValue, x.issue.fields.description)) {
@@ -581,4 +604,49 @@ function findingsFor(level: Exclude<Level, 'subtask'>, x: IssueFacts): Finding[]
     }
   }
   return out;
+}
+
+/** The decision rules (rules.md): a rejection, changed criteria, self-appointment, the assignee. */
+function decisionFindings(x: IssueFacts, who: string, add: (rule: RuleId, message: string) => void): void {
+  const read = x.acceptance;
+  if (read.state === 'absent') {
+    const rejection = latestRejection(read.decisions);
+    if (rejection) {
+      add(
+        'story-rejected',
+        `${who} was rejected by ${x.nameOf(rejection.by)} on ${dateOnly(rejection.at)}: ${quote(rejection.reason)}`,
+      );
+    }
+    return;
+  }
+  if (read.state !== 'present') return;
+  const record = read.record;
+  const by = x.nameOf(record.acceptedBy);
+  if (x.valid && record.criteria !== undefined && x.rules.enabled('acceptance-criteria-changed')) {
+    const fieldValue = x.acField ? x.issue.fields[x.acField] : undefined;
+    const now = criteriaFingerprint(fieldValue, x.issue.fields.description);
+    if (now !== record.criteria) {
+      add(
+        'acceptance-criteria-changed',
+        now === undefined
+          ? `${who} was accepted by ${by} on ${dateOnly(record.acceptedAt)}, but its acceptance criteria have been removed since`
+          : `${who} was accepted by ${by} on ${dateOnly(record.acceptedAt)}, but its acceptance criteria have changed since`,
+      );
+    }
+  }
+  if (x.valid && record.selfAppointed)
+    add(
+      'acceptance-self-appointed',
+      `${who} was accepted by ${by}, who had made themselves its Product Owner shortly before accepting`,
+    );
+  const assignee = assigneeOf(x.issue);
+  if (assignee !== undefined && assignee === record.acceptedBy)
+    add('acceptance-by-assignee', `${who} was accepted by ${by}, who is also its assignee`);
+}
+
+/** The assignee's account id: Jira's user object, or a bare id as snapshots store it. */
+export function assigneeOf(issue: JiraIssue): string | undefined {
+  const value = issue.fields.assignee;
+  if (typeof value === 'string') return value || undefined;
+  return isRecord(value) && typeof value.accountId === 'string' ? value.accountId : undefined;
 }

@@ -14,6 +14,7 @@ export const SYSTEM_FIELDS = [
   'status',
   'statuscategorychangedate',
   'description',
+  'assignee',
 ] as const;
 
 export const ACCEPTANCE_CRITERIA_FIELD_NAME = 'Acceptance Criteria';

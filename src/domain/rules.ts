@@ -26,8 +26,19 @@ export const DEFAULT_SEVERITY: Record<RuleId, Severity> = {
   'feature-without-stories': 'info',
   'owner-inactive': 'warning',
   'pm-po-same-person': 'info',
+  'story-rejected': 'warning',
+  'acceptance-criteria-changed': 'warning',
+  'acceptance-self-appointed': 'warning',
+  'acceptance-by-assignee': 'error',
   'story-missing-acceptance-criteria': 'warning',
 };
+
+/** Rules an admin must switch on: separation of duties is a policy choice, not a default. */
+export const OFF_BY_DEFAULT: ReadonlySet<RuleId> = new Set<RuleId>(['acceptance-by-assignee']);
+
+export function enabledByDefault(rule: RuleId): boolean {
+  return !OFF_BY_DEFAULT.has(rule);
+}
 
 /** Position of a rule in the catalog, for the stable finding order. */
 export function ruleOrder(rule: RuleId): number {
@@ -49,7 +60,7 @@ export interface ActiveRules {
 
 export function activeRules(settings: RuleSettings): ActiveRules {
   return {
-    enabled: (rule) => settings[rule]?.enabled !== false,
+    enabled: (rule) => settings[rule]?.enabled ?? enabledByDefault(rule),
     severity: (rule, category) => {
       const configured = settings[rule]?.severity ?? DEFAULT_SEVERITY[rule];
       if (rule === 'story-missing-po-acceptance' && category === 'indeterminate') return 'info';

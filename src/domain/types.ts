@@ -36,6 +36,10 @@ export const RULE_IDS = [
   'feature-without-stories',
   'owner-inactive',
   'pm-po-same-person',
+  'story-rejected',
+  'acceptance-criteria-changed',
+  'acceptance-self-appointed',
+  'acceptance-by-assignee',
   'story-missing-acceptance-criteria',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
@@ -50,7 +54,31 @@ export interface AcceptanceRecord {
   acceptedAt: string;
   /** Status category the story was in when accepted; missing means `done` (rules.md). */
   statusCategory?: StatusCategory;
+  /** Fingerprint of the acceptance criteria when accepted (rules.md, "Decisions"). */
+  criteria?: string;
+  /** The acceptor had made themselves an owner within 30 days before accepting. */
+  selfAppointed?: true;
 }
+
+export const DECISION_KINDS = ['accepted', 'rejected', 'revoked'] as const;
+export type DecisionKind = (typeof DECISION_KINDS)[number];
+
+/** One entry of a story's append-only acceptance history (rules.md, "Decisions"). */
+export interface Decision {
+  kind: DecisionKind;
+  by: string;
+  at: string;
+  statusCategory: StatusCategory;
+  /** Required for `rejected`, optional for `revoked`. */
+  reason?: string;
+  criteria?: string;
+  selfAppointed?: true;
+}
+
+/** Decisions the `popm.acceptance` mirror carries, newest kept (rules.md). */
+export const MIRRORED_DECISIONS = 20;
+/** Bounds of a rejection's (or revocation's) reason, after trimming. */
+export const MAX_REASON_LENGTH = 2000;
 
 export interface IssueTypeInfo {
   id: string;
@@ -128,6 +156,8 @@ export interface EvaluatedIssue {
   owners: UserRef[];
   ownerSource: OwnerSource | null;
   acceptance: AcceptanceRecord | null;
+  /** The story's decisions known to the engine (app storage or the mirror), oldest first. */
+  decisions: Decision[];
   acceptanceValid: boolean;
   acceptanceStale: boolean;
   /** Display name of who accepted, where the site told us (user fields or `site.users`). */

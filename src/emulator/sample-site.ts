@@ -4,7 +4,8 @@
  * tasks and sub-tasks in three team projects (ORB, NEB, COM). Most of it is healthy; every rule of
  * ../shared/spec/rules.md fires on purpose both in ART and in ORB, on issues whose summaries say so.
  */
-import type { StatusCategory } from '../domain/types';
+import { criteriaFingerprint } from '../domain/acceptance';
+import { ACCEPTANCE_PROPERTY, type StatusCategory } from '../domain/types';
 import type { Snapshot, SnapshotIssue } from '../snapshot/format';
 import {
   adf,
@@ -476,6 +477,82 @@ export function buildSampleSite(seed = SAMPLE_SEED): Snapshot {
   story('COM', 'Clean up feature flags (done, never accepted)', artHost.key, {
     category: 'done',
     acceptance: 'none',
+  });
+
+  // --- Decisions (rules.md, "Decisions"): rejections with reasons, criteria changed after
+  // acceptance, a self-appointed acceptance, and a PO (Lena) with stories awaiting her in two projects.
+  const decide = (issue: SnapshotIssue, decisions: Record<string, unknown>[]): void => {
+    const last = decisions[decisions.length - 1];
+    const record =
+      last?.kind === 'accepted'
+        ? { acceptedBy: last.by, acceptedAt: last.at, statusCategory: last.statusCategory }
+        : {};
+    issue.properties = { ...issue.properties, [ACCEPTANCE_PROPERTY]: { ...record, decisions } };
+  };
+  const after = (issue: SnapshotIssue, days: number): string =>
+    new Date(Date.parse(String(issue.fields.statuscategorychangedate)) + days * DAY).toISOString();
+  const carts = story('ORB', 'Saved carts (rejected by the PO)', orbHome.key, {
+    category: 'done',
+    acceptance: 'none',
+    assignee: devs[0],
+  });
+  decide(carts, [
+    {
+      kind: 'rejected',
+      by: poLena,
+      at: after(carts, 1),
+      statusCategory: 'done',
+      reason: 'The cart is lost after logging out; the criteria say it must be kept for 30 days.',
+    },
+  ]);
+  const search = story('NEB', 'Search suggestions (rejected, then accepted)', artHost.key, {
+    category: 'done',
+    acceptance: 'none',
+  });
+  decide(search, [
+    {
+      kind: 'rejected',
+      by: poRaj,
+      at: after(search, 1),
+      statusCategory: 'done',
+      reason: 'Typos find nothing.',
+    },
+    { kind: 'accepted', by: poRaj, at: after(search, 3), statusCategory: 'done' },
+  ]);
+  const refunds = story('ORB', 'Partial refunds (criteria changed after acceptance)', orbHome.key, {
+    category: 'done',
+    acceptance: 'none',
+    ac: 'field',
+  });
+  decide(refunds, [
+    {
+      kind: 'accepted',
+      by: poLena,
+      at: after(refunds, 1),
+      statusCategory: 'done',
+      criteria: criteriaFingerprint(
+        adf('Given an order', 'When a refund is asked', 'Then it is paid in full'),
+        null,
+      ),
+    },
+  ]);
+  const badges = story('ORB', 'Loyalty badges (accepted by a self-appointed PO)', orbHome.key, {
+    category: 'done',
+    acceptance: 'none',
+    po: [devs[1]!],
+  });
+  decide(badges, [
+    { kind: 'accepted', by: devs[1], at: after(badges, 1), statusCategory: 'done', selfAppointed: true },
+  ]);
+  story('NEB', 'Shared wish lists (awaiting Lena, PO in two teams)', artHost.key, {
+    category: 'done',
+    acceptance: 'none',
+    po: [poLena],
+  });
+  story('NEB', 'Wish list sharing by link (awaiting Lena)', artHost.key, {
+    category: 'indeterminate',
+    acceptance: 'none',
+    po: [poLena],
   });
 
   return b.build({

@@ -12,7 +12,7 @@ import type { AppDeps, ScanQueue } from '../platform/deps';
 import { loadSnapshotFile } from '../snapshot/load';
 import { MemoryStore } from '../storage/memory';
 import { AcceptanceStore } from '../storage/acceptance-store';
-import { acceptanceRecordSchema } from '../domain/acceptance';
+import { parseAcceptance } from '../domain/acceptance';
 import { ACCEPTANCE_PROPERTY } from '../domain/types';
 import type { Snapshot } from '../snapshot/format';
 import { fail, RESOLVER_NAMES } from '../shared/contract';
@@ -128,8 +128,11 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
 async function adoptSnapshotAcceptances(snapshot: Snapshot, acceptances: AcceptanceStore): Promise<number> {
   let count = 0;
   for (const issue of snapshot.issues) {
-    const parsed = acceptanceRecordSchema.safeParse(issue.properties?.[ACCEPTANCE_PROPERTY]);
-    if (parsed.success && (await acceptances.adopt(issue.id, issue.key, parsed.data))) count++;
+    // Records and decisions, read the way the engine reads the mirror (the latest decision decides).
+    const read = parseAcceptance(issue.properties?.[ACCEPTANCE_PROPERTY]);
+    if (read.state === 'malformed' || (read.state === 'absent' && !read.decisions)) continue;
+    const record = read.state === 'present' ? read.record : null;
+    if (await acceptances.adopt(issue.id, issue.key, record, read.decisions ?? [])) count++;
   }
   return count;
 }

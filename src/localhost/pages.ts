@@ -186,7 +186,7 @@ ${userSelect(opts.users, opts.accountId)}
 <main class="host">
 <section class="card" aria-labelledby="site-h"><h1 id="site-h" style="font-size:18px;margin:0 0 8px">${esc(opts.snapshot.site.baseUrl)}</h1>
 <p>Every page below runs the production UI bundles against the real resolvers, over a local Jira emulator. Writes last until the process stops.</p>
-<ul class="links"><li><a href="/admin?${q}">Admin page (site settings)</a></li></ul></section>
+<ul class="links"><li><a href="/admin?${q}">Admin page (site settings)</a></li><li><a href="/queue?${q}">Awaiting my acceptance</a></li></ul></section>
 ${projects}
 </main>
 <script>${HOST_JS}</script>

@@ -76,6 +76,7 @@ const EXTENSION_TYPES: Record<Surface, string> = {
   gadget: 'jira:dashboardGadget',
   admin: 'jira:adminPage',
   'project-settings': 'jira:projectSettingsPage',
+  queue: 'jira:globalPage',
 };
 
 function levelFromHierarchy(h: number, subtask: boolean): string {
@@ -405,6 +406,20 @@ export function createHost(options: HostOptions) {
               title: 'POPM Guard settings',
               className: 'main',
             },
+          ],
+        }),
+      );
+    }
+
+    if (path === '/queue' || path === '/queue/') {
+      const title = 'Awaiting my acceptance';
+      return page(
+        res,
+        hostPage({
+          ...base,
+          title,
+          frames: [
+            { surface: 'queue', token: newSession(accountId, 'queue', {}, theme), title, className: 'main' },
           ],
         }),
       );

@@ -8,7 +8,9 @@ import Resolver from '@forge/resolver';
 import { z } from 'zod';
 import { formatPath, MAX_CONFIG_ISSUES } from '../domain/config';
 import { isConsentRequired } from '../jira/errors';
-import { acceptStory, revokeAcceptance } from '../services/acceptance';
+import { acceptStory, rejectStory, revokeAcceptance } from '../services/acceptance';
+import { getDecisionLog } from '../services/decisions';
+import { bulkAccept, getQueue } from '../services/queue';
 import {
   getConfig,
   getProjectConfig,
@@ -49,7 +51,11 @@ export const handlers: { [N in ResolverName]: Handler<N> } = {
   startScan: (deps, me, p) => startScan(deps, me, p.projectKey),
   getGadgetSummary: (deps, me, p) => getGadgetSummary(deps, me, p.projectKey, p.rules),
   acceptStory: (deps, me, p) => acceptStory(deps, me, p.issueKey),
-  revokeAcceptance: (deps, me, p) => revokeAcceptance(deps, me, p.issueKey),
+  revokeAcceptance: (deps, me, p) => revokeAcceptance(deps, me, p.issueKey, p.reason),
+  rejectStory: (deps, me, p) => rejectStory(deps, me, p.issueKey, p.reason),
+  getQueue: (deps, me, p) => getQueue(deps, me, p.cursor),
+  bulkAccept: (deps, me, p) => bulkAccept(deps, me, p.issueKeys),
+  getDecisionLog: (deps, me, p) => getDecisionLog(deps, me, p.projectKey, p.cursor),
   setOwner: (deps, me, p) => setOwner(deps, me, p.issueKey, p.accountIds),
   searchUsers: (deps, me, p) => searchUsers(deps, me, p.query),
   getConfig: (deps, me) => getConfig(deps, me),

@@ -13,10 +13,12 @@ const changeItemSchema = z.looseObject({
   to: z.string().nullable().optional(),
   toString: z.string().nullable().optional(),
 });
-type ChangeItem = z.infer<typeof changeItemSchema>;
+export type ChangeItem = z.infer<typeof changeItemSchema>;
 
 export const issueEventSchema = z.looseObject({
   eventType: z.string().optional(),
+  /** Who caused the event (Forge product events). */
+  atlassianId: z.string().optional(),
   issue: z.looseObject({
     /** Absent only in the app's own synthetic events after a write (they name the key). */
     id: z.string().min(1).optional(),
@@ -40,6 +42,10 @@ export interface IssueEvent {
   /** False for an update that changed nothing the rules read (labels, comments...). */
   relevant: boolean;
   statusChanged: boolean;
+  /** Who caused the event, when Forge says (owner changes are recorded for self-appointment). */
+  actor?: string;
+  /** The changelog's items, as Jira sent them. */
+  items: ChangeItem[];
 }
 
 const ISSUE_KEY = /^[A-Z][A-Z0-9_]*-\d+$/;
@@ -91,5 +97,7 @@ export function parseIssueEvent(input: unknown): IssueEvent | undefined {
     parentKeys: [...parentKeys],
     relevant: kind !== 'updated' || items.length === 0 || items.some(relevantChange),
     statusChanged: items.some((i) => fieldOf(i) === 'status'),
+    ...(event.atlassianId !== undefined ? { actor: event.atlassianId } : {}),
+    items,
   };
 }

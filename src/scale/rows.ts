@@ -3,10 +3,9 @@
  * Shared by the scan job and incremental updates so both produce identical rows.
  */
 import type { PopmConfig } from '../domain/config';
-import { evaluate } from '../domain/engine';
+import { evaluate, type EvaluateOptions } from '../domain/engine';
 import { z } from 'zod';
 import type {
-  AcceptanceRecord,
   AuditResult,
   EvaluatedIssue,
   FieldInfo,
@@ -17,7 +16,12 @@ import type {
 import { USER_BULK_MAX, type JiraApi } from '../jira/api';
 import { issueSummary } from './views';
 import type { TreeRow } from '../shared/contract';
-import { ACCEPTANCE_PREFIX, parseStoredAcceptance, type StoredAcceptance } from '../storage/acceptance-store';
+import {
+  ACCEPTANCE_PREFIX,
+  engineValue,
+  parseStoredAcceptance,
+  type StoredAcceptance,
+} from '../storage/acceptance-store';
 import type { KeyValueStore } from '../storage/store';
 import { FactReader, type Fact, type UserDirectory } from './compact';
 
@@ -54,12 +58,10 @@ export async function storeAcceptanceFor(
   return { kind: 'store', entries };
 }
 
-function acceptanceOf(
-  source: AcceptanceSource,
-): ((issue: JiraIssue) => AcceptanceRecord | null | undefined) | undefined {
+function acceptanceOf(source: AcceptanceSource): EvaluateOptions['acceptanceOf'] {
   if (source.kind === 'property') return undefined;
   // The store is the truth: an issue without an entry has no acceptance, whatever its property says.
-  return (issue) => source.entries.get(issue.id)?.record ?? null;
+  return (issue) => engineValue(source.entries.get(issue.id));
 }
 
 export interface Evaluation {

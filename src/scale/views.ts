@@ -17,8 +17,12 @@ export function issueSummary(ev: EvaluatedIssue, stored: StoredAcceptance | unde
   let acceptance: IssueSummary['acceptance'] = null;
   if (ev.acceptance) {
     const acceptedByName = ev.acceptedByName;
+    // The record's own fields only: its criteria fingerprint and self-appointment speak through findings.
+    const { acceptedBy, acceptedAt, statusCategory } = ev.acceptance;
     acceptance = {
-      ...ev.acceptance,
+      acceptedBy,
+      acceptedAt,
+      ...(statusCategory ? { statusCategory } : {}),
       valid: ev.acceptanceValid,
       // The trigger marks staleness the moment a story leaves done; the engine re-derives it.
       stale: ev.acceptanceStale || stored?.staleSince !== undefined,

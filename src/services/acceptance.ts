@@ -4,22 +4,21 @@
  * issue property is then mirrored from whatever the store holds at that moment, re-checked after
  * writing, so the last mirror to land always matches the final record.
  */
-import { isStale, mayAccept } from '../domain/acceptance';
+import { criteriaFingerprint, isSelfAppointed, isStale, mayAccept, reasonSchema } from '../domain/acceptance';
 import { requireBudget } from '../domain/deadline';
-import { effectiveConfig } from '../domain/config';
-import {
-  ACCEPTANCE_PROPERTY,
-  type AcceptanceRecord,
-  type EvaluatedIssue,
-  type JiraIssue,
-} from '../domain/types';
+import { effectiveConfig, type EffectiveConfig } from '../domain/config';
+import { assigneeOf } from '../domain/engine';
+import { acceptanceCriteriaFieldId } from '../domain/fields';
+import { activeRules } from '../domain/rules';
+import { ACCEPTANCE_PROPERTY, type Decision, type EvaluatedIssue, type JiraIssue } from '../domain/types';
 import type { JiraApi } from '../jira/api';
 import type { AcceptanceView } from '../shared/contract';
-import { AcceptanceChangeRefused, type StoredAcceptance } from '../storage/acceptance-store';
+import { AcceptanceChangeRefused, mirrorValue } from '../storage/acceptance-store';
+import { AppointmentStore } from '../storage/appointment-store';
 import { afterWrite, withIssue } from './after-write';
 import { Invocation } from './cache';
 import type { AppDeps } from '../platform/deps';
-import { forbidden, invalidState, notFound } from './errors';
+import { ServiceError, forbidden, invalidState, notFound } from './errors';
 import { evaluateIssue, type EvaluatedContext } from './issue-view';
 import { acceptanceStore, appApi, userApi } from './site';
 
@@ -35,7 +34,12 @@ interface StoryState {
   ec: EvaluatedContext;
   ev: EvaluatedIssue;
   delegates: Record<string, string[]>;
+  effective: EffectiveConfig;
+  /** Fingerprint of the story's acceptance criteria now (rules.md, "Decisions"). */
+  criteria: string | undefined;
 }
+
+export type DecisionAction = 'accept' | 'reject' | 'revoke';
 
 /**
  * Reads the story as the user (so hidden issues stay hidden) with everything the write needs
@@ -46,61 +50,88 @@ async function loadStory(inv: Invocation, accountId: string, issueKey: string): 
   const ec = await evaluateIssue(inv, api, issueKey, { siblings: true });
   const ev = ec.byKey.get(ec.ctx.issue.key);
   if (!ev) throw notFound(`issue ${issueKey} could not be evaluated`);
-  return { api, ec, ev, delegates: effectiveConfig(ec.config, ev.projectKey).delegates };
+  const effective = effectiveConfig(ec.config, ev.projectKey);
+  const issue = ec.ctx.issue;
+  const acField = acceptanceCriteriaFieldId(effective, ec.fields);
+  const criteria = criteriaFingerprint(acField ? issue.fields[acField] : undefined, issue.fields.description);
+  return { api, ec, ev, delegates: effective.delegates, effective, criteria };
 }
 
-function authorize(accountId: string, state: StoryState, action: 'accept' | 'revoke'): void {
-  const { ev } = state;
+/**
+ * Why `accountId` may not take `action` on the story, or null when they may (rules.md, "Who may
+ * decide"). Shared by the writes and by the views, so a button is never offered that the server
+ * would refuse for a reason the view could have known.
+ */
+export function refusalOf(
+  accountId: string,
+  ev: EvaluatedIssue,
+  effective: EffectiveConfig,
+  action: DecisionAction,
+  assignee: string | undefined,
+): ServiceError | null {
+  const verb = action === 'accept' ? 'accepted' : action === 'reject' ? 'rejected' : 'revoked';
   if (ev.level !== 'team') {
-    throw invalidState(
+    return invalidState(
       `${ev.key} is a ${ev.issueTypeName} (${ev.level} level); only stories carry a PO acceptance`,
     );
   }
   if (ev.status.category === 'new') {
-    throw invalidState(
-      `${ev.key} has not started (status ${ev.status.name}); it can be ${action}ed once in progress or done`,
+    return invalidState(
+      `${ev.key} has not started (status ${ev.status.name}); it can be ${verb} once in progress or done`,
     );
   }
   const ownerIds = ev.owners.map((o) => o.accountId);
-  if (!mayAccept(accountId, ownerIds, state.delegates)) {
-    throw forbidden(
+  if (!mayAccept(accountId, ownerIds, effective.delegates)) {
+    return forbidden(
       ownerIds.length === 0
         ? `${ev.key} has no Product Owner, so nobody may ${action} it yet; set the owner first`
         : `only ${ev.key}'s Product Owner or a configured delegate may ${action} it`,
     );
   }
+  if (
+    action === 'accept' &&
+    assignee === accountId &&
+    activeRules(effective.rules).enabled('acceptance-by-assignee')
+  ) {
+    return forbidden(
+      `you are the assignee of ${ev.key}; with separation of duties on (acceptance-by-assignee), another Product Owner or a delegate must accept it`,
+    );
+  }
+  return null;
+}
+
+function authorize(accountId: string, state: StoryState, action: DecisionAction): void {
+  const refusal = refusalOf(accountId, state.ev, state.effective, action, assigneeOf(state.ec.ctx.issue));
+  if (refusal) throw refusal;
 }
 
 /**
  * Mirrors the stored record to the issue property until the store stops changing under us;
  * returns what the property holds now.
  */
-async function mirror(deps: AppDeps, issue: JiraIssue): Promise<AcceptanceRecord | null> {
+
+async function mirror(deps: AppDeps, issue: JiraIssue): Promise<Record<string, unknown> | null> {
   const store = acceptanceStore(deps);
   const api = appApi(deps);
   let read = await store.read(issue.id);
   for (let round = 0; round < MAX_MIRROR_ROUNDS; round++) {
     const entry = read.state === 'present' ? read.entry : undefined;
-    const record = entry?.record ?? null;
-    if (record) await api.setIssueProperty(issue.id, ACCEPTANCE_PROPERTY, record);
+    const value = mirrorValue(entry);
+    if (value) await api.setIssueProperty(issue.id, ACCEPTANCE_PROPERTY, value);
     else await api.deleteIssueProperty(issue.id, ACCEPTANCE_PROPERTY).catch(ignoreNotFound);
     const after = await store.read(issue.id);
     const before = entry?.revision ?? -1;
     const now = after.state === 'present' ? after.entry.revision : -1;
-    if (now === before) return record;
+    if (now === before) return value ?? null;
     read = after;
   }
   deps.log?.('acceptance mirror kept changing; the next change will mirror again', { issueId: issue.id });
-  return read.state === 'present' ? read.entry.record : null;
+  return mirrorValue(read.state === 'present' ? read.entry : undefined) ?? null;
 }
 
 function ignoreNotFound(error: unknown): void {
   if (typeof error === 'object' && error !== null && 'cause' in error && error.cause === 'not-found') return;
   throw error;
-}
-
-function historyOf(current: StoredAcceptance | undefined): StoredAcceptance['history'] {
-  return (current?.history ?? []).slice(-40);
 }
 
 async function afterChange(inv: Invocation, accountId: string, state: StoryState): Promise<AcceptanceView> {
@@ -131,27 +162,65 @@ export async function acceptStory(
   const ownerIds = state.ev.owners.map((o) => o.accountId);
   const statusCategory = state.ev.status.category;
   const changedAt = state.ev.statusCategoryChangedAt;
+  const issue = state.ec.ctx.issue;
+  const appointments = await new AppointmentStore(deps.store).list(issue.id);
+  const decision: Decision = { kind: 'accepted', by: accountId, at, statusCategory };
+  if (state.criteria !== undefined) decision.criteria = state.criteria;
+  if (isSelfAppointed(accountId, at, appointments)) decision.selfAppointed = true;
   requireBudget(deps.deadline, ACCEPTANCE_WRITE_BUDGET_MS, `accept ${issueKey}`);
-  await acceptanceStore(deps).change(state.ec.ctx.issue.id, (current) => {
+  await acceptanceStore(deps).append(issue.id, issue.key, (current) => {
     const existing = current?.record ?? null;
     // A valid acceptance stays as it is: a second (racing) accept changes nothing.
     if (
-      current &&
       existing &&
       mayAccept(existing.acceptedBy, ownerIds, state.delegates) &&
       !isStale(existing, statusCategory, changedAt) &&
       current?.staleSince === undefined
     ) {
-      return current;
+      return null;
     }
-    const record: AcceptanceRecord = { acceptedBy: accountId, acceptedAt: at, statusCategory };
-    return {
-      issueKey: state.ec.ctx.issue.key,
-      record,
-      revision: (current?.revision ?? 0) + 1,
-      history: [...historyOf(current), { action: 'accept', by: accountId, at }],
-    };
+    return decision;
   });
+  return afterChange(inv, accountId, state);
+}
+
+/** Parses a reason as people type it; a clear BAD_REQUEST naming `reason` otherwise. */
+function parseReason(raw: string | undefined, required: boolean): string | undefined {
+  if (raw === undefined || (!required && raw.trim() === '')) {
+    if (required)
+      throw new ServiceError('BAD_REQUEST', 'a rejection needs a reason', [
+        { path: 'reason', message: 'required' },
+      ]);
+    return undefined;
+  }
+  const parsed = reasonSchema.safeParse(raw);
+  if (!parsed.success) {
+    const message = parsed.error.issues[0]?.message ?? 'is not a valid reason';
+    throw new ServiceError('BAD_REQUEST', `the reason ${message}`, [{ path: 'reason', message }]);
+  }
+  return parsed.data;
+}
+
+export async function rejectStory(
+  deps: AppDeps,
+  accountId: string,
+  issueKey: string,
+  reasonInput: string,
+): Promise<AcceptanceView> {
+  const reason = parseReason(reasonInput, true);
+  const inv = new Invocation(deps);
+  const state = await loadStory(inv, accountId, issueKey);
+  authorize(accountId, state, 'reject');
+  const decision: Decision = {
+    kind: 'rejected',
+    by: accountId,
+    at: deps.now().toISOString(),
+    statusCategory: state.ev.status.category,
+    ...(reason !== undefined ? { reason } : {}),
+  };
+  if (state.criteria !== undefined) decision.criteria = state.criteria;
+  requireBudget(deps.deadline, ACCEPTANCE_WRITE_BUDGET_MS, `reject ${issueKey}`);
+  await acceptanceStore(deps).append(state.ec.ctx.issue.id, state.ec.ctx.issue.key, () => decision);
   return afterChange(inv, accountId, state);
 }
 
@@ -159,24 +228,27 @@ export async function revokeAcceptance(
   deps: AppDeps,
   accountId: string,
   issueKey: string,
+  reasonInput?: string,
 ): Promise<AcceptanceView> {
+  const reason = parseReason(reasonInput, false);
   const inv = new Invocation(deps);
   const state = await loadStory(inv, accountId, issueKey);
   authorize(accountId, state, 'revoke');
-  const at = deps.now().toISOString();
+  const decision: Decision = {
+    kind: 'revoked',
+    by: accountId,
+    at: deps.now().toISOString(),
+    statusCategory: state.ev.status.category,
+    ...(reason !== undefined ? { reason } : {}),
+  };
   requireBudget(deps.deadline, ACCEPTANCE_WRITE_BUDGET_MS, `revoke the acceptance of ${issueKey}`);
   try {
-    await acceptanceStore(deps).change(state.ec.ctx.issue.id, (current) => {
+    await acceptanceStore(deps).append(state.ec.ctx.issue.id, state.ec.ctx.issue.key, (current) => {
       if (!current)
         throw new AcceptanceChangeRefused('not-accepted', `${issueKey} has no acceptance to revoke`);
-      // Revoking what a racing revoke already revoked is a no-op, not an error.
-      if (!current.record) return current;
-      return {
-        issueKey: state.ec.ctx.issue.key,
-        record: null,
-        revision: current.revision + 1,
-        history: [...historyOf(current), { action: 'revoke', by: accountId, at }],
-      };
+      // Revoking what a racing revoke (or a rejection) already undid is a no-op, not an error.
+      if (!current.record) return null;
+      return decision;
     });
   } catch (error) {
     if (error instanceof AcceptanceChangeRefused && error.reason === 'not-accepted')

@@ -1,11 +1,12 @@
 /** The issue panel / issue context: ownership chain, findings, children, what the user may do. */
-import { mayAccept, parseAcceptance } from '../domain/acceptance';
+import { parseAcceptance } from '../domain/acceptance';
 import { effectiveConfig, type PopmConfig } from '../domain/config';
 import { evaluateNeighbourhood } from '../domain/scoped';
 import { ACCEPTANCE_PROPERTY, type EvaluatedIssue, type FieldInfo, type JiraIssue } from '../domain/types';
 import type { IssueSummary, IssueView } from '../shared/contract';
 import type { StoredAcceptance } from '../storage/acceptance-store';
 import type { AppDeps } from '../platform/deps';
+import { actionStates, decisionViews } from './decisions';
 import { notFound } from './errors';
 import { Invocation } from './cache';
 import {
@@ -114,11 +115,10 @@ export async function issueViewOf(
   const chain = ec.ctx.ancestors.map((a) => summaryOf(ec, a));
   const stored = ec.entries.get(ec.ctx.issue.id);
 
-  const delegates = effectiveConfig(ec.config, ev.projectKey).delegates;
-  const ownerIds = ev.owners.map((o) => o.accountId);
-  const actionable = ev.level === 'team' && ev.status.category !== 'new';
-  const allowed = mayAccept(accountId, ownerIds, delegates);
   const editable = ev.level !== 'subtask' && (await inv.mayEditIssues(api, accountId, ev.projectKey));
+  const effective = effectiveConfig(ec.config, ev.projectKey);
+  const actions = actionStates(accountId, ev, ec.ctx.issue, effective, stored?.staleSince !== undefined);
+  const decisions = await decisionViews(inv.deps, api, ev, ec.ctx.issue.id, stored);
 
   return {
     issue: issueSummary(ev, stored),
@@ -127,10 +127,12 @@ export async function issueViewOf(
     childrenCursor: ec.ctx.firstPageToken,
     countsByRule: ev.belowCounts,
     permissions: {
-      accept: actionable && allowed,
-      revoke: actionable && allowed && (stored?.record ?? null) !== null,
+      accept: actions.accept.allowed,
+      revoke: actions.revoke.allowed,
+      reject: actions.reject.allowed,
       setOwner: editable,
     },
+    ...(ev.level === 'team' ? { decisions, actions } : {}),
     propertyMismatch: propertyDisagrees(ec.ctx.issue, stored),
     ownerField: ownerFieldView(ec, ev),
   };

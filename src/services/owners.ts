@@ -10,6 +10,7 @@ import type { AppDeps } from '../platform/deps';
 import { ServiceError, invalidState, notFound } from './errors';
 import { evaluateIssue, issuesOf } from './issue-view';
 import { userApi } from './site';
+import { AppointmentStore, accountIdsOf } from '../storage/appointment-store';
 
 export async function setOwner(
   deps: AppDeps,
@@ -50,6 +51,12 @@ export async function setOwner(
       : null;
   // As the user: Jira's Edit Issues permission and field configuration decide, not the app.
   await api.editIssue(issue.key, { [fieldId]: value });
+  if (level === 'team') {
+    // Who made whom a PO, for acceptance-self-appointed (rules.md).
+    const before = new Set(accountIdsOf(issue.fields[fieldId]));
+    const added = accountIds.filter((id) => !before.has(id));
+    await new AppointmentStore(deps.store).record(issue.id, added, accountId, deps.now().toISOString());
+  }
 
   // The field now holds exactly what was written (Jira accepted it). Jira renders users as user
   // objects; those come from the issues in hand, and only accounts none of them names are looked up.

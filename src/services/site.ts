@@ -8,7 +8,8 @@ import { neededFieldIds } from '../domain/fields';
 import { ACCEPTANCE_PROPERTY, type FieldInfo, type IssueTypeInfo, type JiraIssue } from '../domain/types';
 import type { PopmConfig } from '../domain/config';
 import { refValue } from '../domain/read';
-import { AcceptanceStore, type StoredAcceptance } from '../storage/acceptance-store';
+import type { EvaluateOptions } from '../domain/engine';
+import { AcceptanceStore, engineValue, type StoredAcceptance } from '../storage/acceptance-store';
 import { ConfigStore } from '../storage/config-store';
 import type { AppDeps } from '../platform/deps';
 
@@ -231,9 +232,9 @@ export async function acceptanceLookup(
   issues: readonly JiraIssue[],
 ): Promise<{
   entries: Map<string, StoredAcceptance>;
-  acceptanceOf: (issue: JiraIssue) => null | StoredAcceptance['record'];
+  acceptanceOf: NonNullable<EvaluateOptions['acceptanceOf']>;
 }> {
   const entries = await acceptanceStore(deps).records(issues.map((i) => i.id));
   // The store is the truth: an issue without an entry has no acceptance, whatever its property says.
-  return { entries, acceptanceOf: (issue) => entries.get(issue.id)?.record ?? null };
+  return { entries, acceptanceOf: (issue) => engineValue(entries.get(issue.id)) };
 }

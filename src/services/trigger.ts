@@ -13,13 +13,15 @@ import { statusOf } from '../domain/read';
 import type { StatusCategory } from '../domain/types';
 import { FINDINGS_PROPERTY } from '../domain/types';
 import type { Fact } from '../scale/compact';
-import { parseIssueEvent } from '../scale/event';
+import { parseIssueEvent, type IssueEvent } from '../scale/event';
 import type { MirrorWrite } from '../scale/incremental';
 import { applyEventToTrees } from '../scale/service';
 import { AcceptanceChangeRefused, acceptanceKey } from '../storage/acceptance-store';
 import type { AppDeps } from '../platform/deps';
 import { refreshFindings } from './findings-refresh';
-import { acceptanceStore, appApi } from './site';
+import { acceptanceStore, appApi, configStore } from './site';
+import { AppointmentStore } from '../storage/appointment-store';
+import { ROLE_NAMES } from '../domain/types';
 
 export interface IssueEventOutcome {
   markedStale: boolean;
@@ -40,6 +42,7 @@ export async function handleIssueEvent(deps: AppDeps, input: unknown): Promise<I
   if (event.kind === 'deleted' && event.issueId !== undefined)
     await deps.store.delete(acceptanceKey(event.issueId));
   if (!event.relevant) return NOTHING;
+  await recordAppointments(deps, event);
 
   const trees = await applyEventToTrees(deps, event);
   const patched = trees.filter((t) => t.outcome.status === 'updated' || t.outcome.status === 'unchanged');
@@ -124,4 +127,35 @@ async function markStaleIfLeftDone(
     throw error;
   }
   return marked;
+}
+
+/**
+ * Owner changes made in Jira itself, for acceptance-self-appointed (rules.md): the accounts a
+ * Product Owner field gained, and who made the change. Fields are recognised by the configured
+ * team role fields, or by name as discovery does.
+ */
+async function recordAppointments(deps: AppDeps, event: IssueEvent): Promise<void> {
+  const { actor: by, items, issueId } = event;
+  if (issueId === undefined) return;
+  if (!by || items.length === 0) return;
+  const config = (await configStore(deps).current()).config;
+  const configured = new Set(config.roles.team?.fields ?? []);
+  for (const override of Object.values(config.projects))
+    for (const f of override.roles?.team?.fields ?? []) configured.add(f);
+  const added = new Set<string>();
+  for (const item of items) {
+    const isPoField =
+      (item.fieldId !== undefined && configured.has(item.fieldId)) ||
+      (item.field ?? '').trim().toLowerCase() === ROLE_NAMES.team.toLowerCase();
+    if (!isPoField) continue;
+    const before = new Set(accountTokens(item.from));
+    for (const id of accountTokens(item.to)) if (!before.has(id)) added.add(id);
+  }
+  if (added.size > 0)
+    await new AppointmentStore(deps.store).record(issueId, [...added], by, deps.now().toISOString());
+}
+
+/** Account ids in a changelog value: one id, or Jira's "[id1, id2]" list for multi-user fields. */
+function accountTokens(value: string | null | undefined): string[] {
+  return (value ?? '').match(/[A-Za-z0-9:_-]{3,128}/g) ?? [];
 }

@@ -4,6 +4,7 @@
  * anything else it is added to by mistake.
  */
 import { z } from 'zod';
+import type { RuleId } from '../domain/types';
 import type { AppDeps } from '../platform/deps';
 import { Invocation } from './cache';
 import { appApi } from './site';
@@ -31,15 +32,28 @@ export async function checkAcceptance(deps: AppDeps, args: unknown): Promise<Val
   });
   const ev = ec.byKey.get(ec.ctx.issue.key);
   if (!ev || ev.level !== 'team') return { result: true };
-  if (ev.acceptanceValid && ec.entries.get(ec.ctx.issue.id)?.staleSince === undefined)
-    return { result: true };
-  const why = ev.findings.find((f) =>
-    ['story-missing-po-acceptance', 'acceptance-not-by-po', 'acceptance-stale', 'story-missing-po'].includes(
-      f.rule,
-    ),
-  );
+  const valid = ev.acceptanceValid && ec.entries.get(ec.ctx.issue.id)?.staleSince === undefined;
+  // A valid acceptance still does not pass when an acceptance rule of severity error fires (e.g.
+  // acceptance-by-assignee under separation of duties, or a rule an admin raised to error).
+  const blocking = ev.findings.find((f) => ACCEPTANCE_RULES.has(f.rule) && f.severity === 'error');
+  if (valid && !blocking) return { result: true };
+  const why =
+    blocking ?? ev.findings.find((f) => ACCEPTANCE_RULES.has(f.rule) || f.rule === 'story-missing-po');
   return {
     result: false,
-    errorMessage: `${key} needs a valid acceptance by its Product Owner in POPM Guard before this transition.${why ? ` ${why.message}` : ''}`,
+    errorMessage: valid
+      ? `${key} cannot make this transition in POPM Guard: ${why?.message ?? ''}`
+      : `${key} needs a valid acceptance by its Product Owner in POPM Guard before this transition.${why ? ` ${why.message}` : ''}`,
   };
 }
+
+/** Rules about a story's acceptance (rules.md); an error among them blocks the transition. */
+const ACCEPTANCE_RULES: ReadonlySet<RuleId> = new Set<RuleId>([
+  'story-missing-po-acceptance',
+  'acceptance-not-by-po',
+  'acceptance-stale',
+  'story-rejected',
+  'acceptance-criteria-changed',
+  'acceptance-self-appointed',
+  'acceptance-by-assignee',
+]);

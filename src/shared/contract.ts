@@ -8,8 +8,11 @@
 import { z } from 'zod';
 import { configSchema, projectOverrideSchema, type PopmConfig, type ProjectOverride } from '../domain/config';
 import {
+  MAX_REASON_LENGTH,
   RULE_IDS,
   type AcceptanceRecord,
+  type Decision,
+  type DecisionKind,
   type Coverage,
   type Finding,
   type IssueTypeInfo,
@@ -118,7 +121,11 @@ export interface IssueView {
   /** Findings below this issue, by rule. */
   countsByRule: Partial<Record<RuleId, number>>;
   /** What the signed-in user may do here (the server checks again on every write). */
-  permissions: { accept: boolean; revoke: boolean; setOwner: boolean };
+  permissions: { accept: boolean; revoke: boolean; setOwner: boolean; reject?: boolean };
+  /** The story's decisions, newest first (empty for other levels). */
+  decisions?: DecisionView[];
+  /** Each decision action for the signed-in user: allowed, or why not (for stories). */
+  actions?: Record<DecisionAction, ActionState>;
   /** Set when the mirrored issue property disagrees with the app's record. */
   propertyMismatch: boolean;
   /**
@@ -233,6 +240,71 @@ export interface OwnerChangeView extends IssueSummary {
   view: IssueView;
 }
 
+export type DecisionAction = 'accept' | 'reject' | 'revoke';
+
+export interface ActionState {
+  allowed: boolean;
+  /** Why the action is unavailable, in words a person can act on. */
+  reason?: string;
+}
+
+/** One decision (rules.md, "Decisions") with the decider's name. */
+export interface DecisionView extends Decision {
+  byName: string;
+}
+
+/** A story awaiting the signed-in user's acceptance ("Awaiting my acceptance"). */
+export interface QueueItem {
+  key: string;
+  summary: string;
+  projectKey: string;
+  status: { name: string; category: StatusCategory };
+  /** The nearest feature above the story, when it could be read. */
+  feature: { key: string; summary: string } | null;
+  /** When the story entered its current status category (`statuscategorychangedate`). */
+  waitingSince: string | null;
+  hasCriteria: boolean;
+  acceptance: IssueSummary['acceptance'];
+  /** The latest decision, when there is one (e.g. a rejection the team is working on). */
+  latest: DecisionView | null;
+}
+
+export interface QueueView {
+  items: QueueItem[];
+  /** Set when more stories matched than one answer carries; ask again with this cursor. */
+  cursor: string | null;
+}
+
+export interface BulkAcceptResult {
+  accepted: string[];
+  refused: { issueKey: string; code: ErrorCode; message: string }[];
+}
+
+export interface DecisionLogRow {
+  issueKey: string;
+  kind: DecisionKind;
+  by: string;
+  byName: string;
+  at: string;
+  statusCategory: StatusCategory;
+  reason: string;
+}
+
+export interface DecisionLog {
+  projectKey: string;
+  rows: DecisionLogRow[];
+  cursor: string | null;
+}
+
+/** Bulk accept takes this many stories per call: each is a full single accept on the server. */
+export const MAX_BULK_ACCEPT = 20;
+
+export const reasonInputSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(MAX_REASON_LENGTH, `must be at most ${MAX_REASON_LENGTH} characters`);
+
 // ---------------------------------------------------------------------------------------------
 // Resolvers: name -> payload schema and result type
 
@@ -247,7 +319,23 @@ export const payloadSchemas = {
   startScan: z.object({ projectKey: projectKeySchema }).strict(),
   getGadgetSummary: z.object({ projectKey: projectKeySchema, rules: gadgetRules.optional() }).strict(),
   acceptStory: z.object({ issueKey: issueKeySchema }).strict(),
-  revokeAcceptance: z.object({ issueKey: issueKeySchema }).strict(),
+  revokeAcceptance: z
+    .object({ issueKey: issueKeySchema, reason: z.string().max(10_000).optional() })
+    .strict(),
+  rejectStory: z.object({ issueKey: issueKeySchema, reason: reasonInputSchema }).strict(),
+  getQueue: z.object({ cursor: z.string().max(2048).optional() }).strict(),
+  bulkAccept: z
+    .object({
+      issueKeys: z
+        .array(issueKeySchema)
+        .min(1)
+        .max(MAX_BULK_ACCEPT)
+        .refine((keys) => new Set(keys).size === keys.length, 'must not list a story twice'),
+    })
+    .strict(),
+  getDecisionLog: z
+    .object({ projectKey: projectKeySchema, cursor: z.string().max(2048).optional() })
+    .strict(),
   setOwner: z.object({ issueKey: issueKeySchema, accountIds: z.array(accountIdSchema).max(20) }).strict(),
   searchUsers: z.object({ query: z.string().max(100), issueKey: issueKeySchema.optional() }).strict(),
   getConfig: z.object({}).strict(),
@@ -270,6 +358,10 @@ export interface ResultTypes {
   getGadgetSummary: GadgetSummary;
   acceptStory: AcceptanceView;
   revokeAcceptance: AcceptanceView;
+  rejectStory: AcceptanceView;
+  getQueue: QueueView;
+  bulkAccept: BulkAcceptResult;
+  getDecisionLog: DecisionLog;
   setOwner: OwnerChangeView;
   searchUsers: OwnerView[];
   getConfig: ConfigView;

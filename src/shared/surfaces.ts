@@ -9,5 +9,6 @@ export const SURFACES = [
   'gadget',
   'admin',
   'project-settings',
+  'queue',
 ] as const;
 export type Surface = (typeof SURFACES)[number];

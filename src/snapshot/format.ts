@@ -10,7 +10,13 @@
  */
 import { z } from 'zod';
 import { formatPath } from '../domain/config';
-import { ACCEPTANCE_PROPERTY, STATUS_CATEGORIES, type StatusCategory } from '../domain/types';
+import { decisionSchema } from '../domain/acceptance';
+import {
+  ACCEPTANCE_PROPERTY,
+  MIRRORED_DECISIONS,
+  STATUS_CATEGORIES,
+  type StatusCategory,
+} from '../domain/types';
 
 export const SNAPSHOT_FORMAT = 'popm-snapshot/1';
 
@@ -297,10 +303,17 @@ export function checkReferences(snapshot: Snapshot): SnapshotIssueProblem[] {
     const acceptance = issue.properties?.[ACCEPTANCE_PROPERTY];
     if (acceptance !== undefined) {
       const path = `${base}.properties.${ACCEPTANCE_PROPERTY}`;
-      const record = acceptanceShape.safeParse(acceptance);
+      const withDecisions =
+        typeof acceptance === 'object' && acceptance !== null && 'decisions' in acceptance;
+      const record = (withDecisions ? mirrorShape : acceptanceShape).safeParse(acceptance);
       if (!record.success) {
         for (const p of record.error.issues) add(`${path}.${formatPath(p.path)}`, p.message);
-      } else checkUser(`${path}.acceptedBy`, record.data.acceptedBy);
+      } else {
+        if (record.data.acceptedBy !== undefined) checkUser(`${path}.acceptedBy`, record.data.acceptedBy);
+        const parsed = mirrorShape.safeParse(record.data);
+        const decisions = withDecisions && parsed.success ? parsed.data.decisions : [];
+        decisions.forEach((d, j) => checkUser(`${path}.decisions[${j}].by`, d.by));
+      }
     }
   });
 
@@ -332,6 +345,14 @@ export function checkReferences(snapshot: Snapshot): SnapshotIssueProblem[] {
   }
   return problems;
 }
+
+/** A mirror with decisions (rules.md, "Decisions"): the record's fields only when it has one. */
+const mirrorShape = z.looseObject({
+  acceptedBy: nonEmpty.optional(),
+  acceptedAt: isoDate.optional(),
+  statusCategory: z.enum(STATUS_CATEGORIES).optional(),
+  decisions: z.array(decisionSchema).max(MIRRORED_DECISIONS),
+});
 
 const acceptanceShape = z.looseObject({
   acceptedBy: nonEmpty,

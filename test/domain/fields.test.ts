@@ -37,6 +37,7 @@ describe('neededFieldIds', () => {
       'status',
       'statuscategorychangedate',
       'description',
+      'assignee',
       FIELD.epicOwner,
       FIELD.pm,
       FIELD.po,

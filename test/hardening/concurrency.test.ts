@@ -4,7 +4,7 @@
  * The memory store yields between read and write, so these calls really interleave.
  */
 import { ACCEPTANCE_PROPERTY } from '../../src/domain/types';
-import { storedAcceptanceSchema } from '../../src/storage/acceptance-store';
+import { storedAcceptanceSchema, mirrorValue } from '../../src/storage/acceptance-store';
 import { CONFIG_KEY } from '../../src/storage/config-store';
 import { ADMIN, DELEGATE, harness, PO, STORY, STORY_ID, type Harness } from './support';
 
@@ -137,14 +137,16 @@ describe('acceptances', () => {
     for (const r of results) if (!r.ok) expect(['INVALID_STATE', 'CONFLICT']).toContain(r.error.code);
 
     const stored = storedAcceptanceSchema.parse(await h.store.get(ACCEPTANCE_KEY));
-    expect(await property(h)).toEqual(stored.record);
-    // Revisions went up by one per committed change, never down or sideways.
+    expect(await property(h)).toEqual(mirrorValue(stored));
+    // Revisions never go down (a racing accept that finds the story accepted rewrites it unchanged),
+    // and went up by one per committed decision.
     expect(revisions.length).toBeGreaterThan(1);
-    for (let i = 1; i < revisions.length; i++) expect(revisions[i]).toBeGreaterThan(revisions[i - 1]!);
-    expect(stored.revision).toBe(stored.history.length);
-    // The history alternates: no accept follows an accept, no revoke a revoke.
-    for (let i = 1; i < stored.history.length; i++) {
-      expect(stored.history[i]!.action).not.toBe(stored.history[i - 1]!.action);
+    for (let i = 1; i < revisions.length; i++) expect(revisions[i]).toBeGreaterThanOrEqual(revisions[i - 1]!);
+    const decisions = stored.decisions ?? [];
+    expect(stored.revision).toBe(decisions.length);
+    // The decisions alternate: no accept follows an accept, no revoke a revoke.
+    for (let i = 1; i < decisions.length; i++) {
+      expect(decisions[i]!.kind).not.toBe(decisions[i - 1]!.kind);
     }
     const view = await h.call('getIssueView', { issueKey: STORY }, PO);
     expect(view.ok && view.data.propertyMismatch).toBe(false);
@@ -161,8 +163,8 @@ describe('acceptances', () => {
     expect(results.every((r) => r.ok)).toBe(true);
     const stored = storedAcceptanceSchema.parse(await h.store.get(ACCEPTANCE_KEY));
     expect(stored.revision).toBe(1);
-    expect(stored.history).toHaveLength(1);
-    expect(await property(h)).toEqual(stored.record);
+    expect(stored.decisions).toHaveLength(1);
+    expect(await property(h)).toEqual(mirrorValue(stored));
     // Every caller was told the same outcome: the record that won.
     for (const r of results) expect(r.ok && r.data.acceptance?.acceptedBy).toBe(stored.record?.acceptedBy);
   });

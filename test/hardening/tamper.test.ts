@@ -5,6 +5,7 @@
  * the workflow validator and the JQL-indexed `popm.findings` all use the app's stored record.
  * The CLI can read only the property; the last test pins that limitation (docs/security.md).
  */
+import { mirrorValue, storedAcceptanceSchema } from '../../src/storage/acceptance-store';
 import { ACCEPTANCE_PROPERTY, FINDINGS_PROPERTY } from '../../src/domain/types';
 import type { JiraEmulator } from '../../src/emulator';
 import { createEmulator } from '../../src/emulator';
@@ -128,7 +129,7 @@ describe('a genuine acceptance whose property is tampered with', () => {
     // Accepting again (idempotent) repairs the mirror without a new record.
     await h.call('acceptStory', { issueKey: STORY }, PO);
     expect(await readProperty(h.emulator, STORY, ACCEPTANCE_PROPERTY)).toEqual(
-      (stored as { record: unknown }).record,
+      mirrorValue(storedAcceptanceSchema.parse(stored)),
     );
     expect(await h.store.get(`acceptance:${STORY_ID}`)).toEqual(stored);
   });

@@ -11,6 +11,7 @@ import { IssueLink } from '../ui/IssueLink';
 import { BelowSection } from './BelowSection';
 import { useFocusAfterUpdate } from '../ui/focus';
 import { useIssueView } from '../ui/useIssueView';
+import { DecisionControls, DecisionHistory } from './Decisions';
 import { dateTime, LEVEL_LABEL } from '../lib/format';
 
 function flag(title: string, type: 'success' | 'error' | 'info' = 'success') {
@@ -70,19 +71,6 @@ export function IssuePanelView({
   };
   const [busy, setBusy] = useState(false);
   const [picking, setPicking] = useState(false);
-
-  const act = async (what: 'accept' | 'revoke') => {
-    setBusy(true);
-    setActionError(null);
-    const r =
-      what === 'accept'
-        ? await api.acceptStory({ issueKey: issue.key })
-        : await api.revokeAcceptance({ issueKey: issue.key });
-    setBusy(false);
-    if (!r.ok) return setActionError(r.error);
-    flag(what === 'accept' ? `${issue.key} accepted` : `Acceptance of ${issue.key} revoked`);
-    await afterWrite(r.data, what === 'accept' ? ['accept', 'revoke'] : ['revoke', 'accept']);
-  };
 
   // A multi-user owner field gains and loses people one at a time; a single one is replaced. Owners
   // that come from a team or project fallback are not in the field, so the field starts empty.
@@ -196,23 +184,20 @@ export function IssuePanelView({
               <time dateTime={issue.acceptance.acceptedAt}>{dateTime(issue.acceptance.acceptedAt)}</time>
             </p>
           )}
-          <div className="popm-row-actions">
-            {view.permissions.accept && (
-              <Button
-                appearance="primary"
-                isDisabled={busy}
-                onClick={() => void act('accept')}
-                data-action="accept"
-              >
-                Accept as {issue.role ?? 'owner'}
-              </Button>
-            )}
-            {view.permissions.revoke && issue.acceptance && (
-              <Button isDisabled={busy} onClick={() => void act('revoke')} data-action="revoke">
-                Revoke acceptance
-              </Button>
-            )}
-          </div>
+          <DecisionControls
+            view={view}
+            onError={setActionError}
+            onDone={(message, answer, action) => {
+              setActionError(null);
+              flag(message);
+              void afterWrite(
+                answer,
+                action === 'revoke' ? ['revoke', 'accept'] : [action, 'revoke', 'accept'],
+              );
+            }}
+          />
+          <h3 id="popm-decisions-h">Decisions</h3>
+          <DecisionHistory decisions={view.decisions ?? []} />
           {view.propertyMismatch && (
             <p className="popm-muted">
               The acceptance stored on the issue differs from the app's record; the app's record is shown.

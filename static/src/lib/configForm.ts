@@ -7,6 +7,7 @@ import type { PopmConfig, ProjectOverride, RuleId, Severity, SiteMeta } from '..
 import { LEVELS, RULE_IDS, ROLE_LEVELS, type Level, type RoleLevel } from '../../../src/domain/types';
 import { configSchema, projectOverrideSchema } from '../../../src/shared/contract';
 import { formatPath } from '../../../src/domain/config';
+import { enabledByDefault } from '../../../src/domain/rules';
 import { oneOf } from './guards';
 
 export interface Pair {
@@ -69,7 +70,7 @@ function rulesForm(
   const out = {} as Record<RuleId, RuleForm>;
   for (const id of RULE_IDS) {
     const s = rules?.[id];
-    out[id] = { enabled: s?.enabled !== false, severity: s?.severity ?? '' };
+    out[id] = { enabled: s?.enabled ?? enabledByDefault(id), severity: s?.severity ?? '' };
   }
   return out;
 }
@@ -142,7 +143,7 @@ function rulesOut(rules: Record<RuleId, RuleForm>): Record<string, unknown> {
   for (const id of RULE_IDS) {
     const r = rules[id];
     const s: Record<string, unknown> = {};
-    if (!r.enabled) s.enabled = false;
+    if (r.enabled !== enabledByDefault(id)) s.enabled = r.enabled;
     if (r.severity) s.severity = r.severity;
     if (Object.keys(s).length) out[id] = s;
   }

@@ -63,6 +63,26 @@ export const RULE_TEXT: Record<RuleId, RuleText> = {
     why: 'SAFe advises separate people for content authority at feature and story level.',
     fix: 'Consider a different Product Owner for the stories, or a different PM.',
   },
+  'story-rejected': {
+    title: 'Story rejected by its PO',
+    why: 'The Product Owner reviewed the story and said it does not meet the need yet.',
+    fix: 'Address the reason given, then ask the PO to review the story again.',
+  },
+  'acceptance-criteria-changed': {
+    title: 'Criteria changed after acceptance',
+    why: 'The story was accepted against acceptance criteria that have changed since.',
+    fix: 'The PO reviews the new criteria and accepts the story again.',
+  },
+  'acceptance-self-appointed': {
+    title: 'Acceptor made themselves PO',
+    why: 'The person who accepted had set themselves as the story’s owner shortly before.',
+    fix: 'Have the story’s intended Product Owner review it, revoke and accept again.',
+  },
+  'acceptance-by-assignee': {
+    title: 'Accepted by the assignee',
+    why: 'Separation of duties: the person who did the work also accepted it.',
+    fix: 'Another Product Owner or a delegate accepts the story instead.',
+  },
   'story-missing-acceptance-criteria': {
     title: 'Story without acceptance criteria',
     why: 'Nobody can tell when this story is done.',

@@ -6,6 +6,7 @@ import { LEVELS, RULE_IDS, SEVERITIES } from '../../../src/domain/types';
 import { oneOf } from '../lib/guards';
 import { api } from '../api';
 import { exportRowsToCsv, sortFindings } from '../lib/csv';
+import { DecisionLogExport } from './DecisionLogExport';
 import {
   filterTree,
   isFiltering,
@@ -337,6 +338,7 @@ export function ProjectTreeView({
           <Button onClick={exportCsv} isDisabled={!complete} data-action="export-csv">
             Export CSV
           </Button>
+          <DecisionLogExport projectKey={tree.projectKey} />
         </div>
       </section>
 
