@@ -11,7 +11,7 @@ import { writeFindingsAfterChange } from './findings-refresh';
 import { evaluateContext, issueViewOf, issuesOf } from './issue-view';
 import type { IssueContext } from './site';
 import { refreshSnapshotsAfterWrite } from './snapshot-refresh';
-import type { JiraIssue } from '../domain/types';
+import { FINDINGS_PROPERTY, type JiraIssue } from '../domain/types';
 
 /** The neighbourhood with the issue replaced by its state after the write. */
 export function withIssue(ctx: IssueContext, issue: JiraIssue): IssueContext {
@@ -29,9 +29,16 @@ export async function afterWrite(
   ctx: IssueContext,
 ): Promise<IssueView> {
   const ec = await evaluateContext(inv, ctx);
-  await writeFindingsAfterChange(inv.deps, ec);
+  const written = await writeFindingsAfterChange(inv.deps, ec);
+  // The issues in hand as Jira now holds them: with the popm.findings values just written, so the
+  // tree patch sees them current and neither refetches the issues nor writes the values again.
+  const issues = issuesOf(ctx).map((issue) =>
+    written.has(issue.id)
+      ? { ...issue, properties: { ...issue.properties, [FINDINGS_PROPERTY]: written.get(issue.id) } }
+      : issue,
+  );
   await refreshSnapshotsAfterWrite(inv.deps, ctx.issue.key, {
-    issues: issuesOf(ctx),
+    issues,
     fields: ctx.fields,
     properties: ctx.properties,
   });

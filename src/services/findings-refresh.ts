@@ -37,19 +37,21 @@ export async function refreshFindings(deps: AppDeps, issueKeys: readonly string[
  * bulk request. The parent is written only when all of its children were read, as a partial set
  * could judge it wrongly. Returns the keys written.
  */
-export async function writeFindingsAfterChange(deps: AppDeps, ec: EvaluatedContext): Promise<string[]> {
+export async function writeFindingsAfterChange(
+  deps: AppDeps,
+  ec: EvaluatedContext,
+): Promise<Map<string, unknown>> {
   const targets: { id: string; ev: EvaluatedIssue }[] = [];
   const own = ec.byKey.get(ec.ctx.issue.key);
   if (own) targets.push({ id: ec.ctx.issue.id, ev: own });
   const parent = ec.ctx.ancestors[ec.ctx.ancestors.length - 1];
   const parentEv = parent ? ec.byKey.get(parent.key) : undefined;
   if (parent && parentEv && ec.ctx.allSiblingsLoaded) targets.push({ id: parent.id, ev: parentEv });
-  if (targets.length === 0) return [];
+  const written = new Map<string, unknown>();
+  if (targets.length === 0) return written;
+  for (const { id, ev } of targets) written.set(id, findingsPropertyValue(ev, deps.now()));
   await appApi(deps).bulkSetIssueProperties(
-    targets.map(({ id, ev }) => ({
-      issueId: id,
-      properties: { [FINDINGS_PROPERTY]: findingsPropertyValue(ev, deps.now()) },
-    })),
+    [...written].map(([issueId, value]) => ({ issueId, properties: { [FINDINGS_PROPERTY]: value } })),
   );
-  return targets.map((t) => t.ev.key);
+  return written;
 }

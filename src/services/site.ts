@@ -5,7 +5,13 @@
 import { JiraApi, MAX_SEARCH_PAGE_WITH_FIELDS } from '../jira/api';
 import { jqlString } from '../jira/jql';
 import { neededFieldIds } from '../domain/fields';
-import { ACCEPTANCE_PROPERTY, type FieldInfo, type IssueTypeInfo, type JiraIssue } from '../domain/types';
+import {
+  ACCEPTANCE_PROPERTY,
+  FINDINGS_PROPERTY,
+  type FieldInfo,
+  type IssueTypeInfo,
+  type JiraIssue,
+} from '../domain/types';
 import type { PopmConfig } from '../domain/config';
 import { refValue } from '../domain/read';
 import type { EvaluateOptions } from '../domain/engine';
@@ -118,7 +124,8 @@ export async function loadIssueContext(
   options: ContextOptions = {},
 ): Promise<IssueContext> {
   const fields = neededFieldIds(await source.fields(), await source.config());
-  const properties = [ACCEPTANCE_PROPERTY];
+  // popm.findings too: after a write, the tree patch compares it with what it computes.
+  const properties = [ACCEPTANCE_PROPERTY, FINDINGS_PROPERTY];
   const wantAncestors = options.ancestors !== false;
   const hint = wantAncestors ? await source.chainHint(issueKey) : [];
   const fetched = new Map<string, JiraIssue>();
