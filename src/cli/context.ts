@@ -89,7 +89,7 @@ export function siteApi(creds: SiteCredentials, io: CliIo, command: string, onRe
     ...(io.sleep ? { sleep: io.sleep } : {}),
     onRetry: ({ waitMs, error }) => {
       onRetry?.();
-      warn(io, `${error.cause} (${error.status ?? 'no answer'}); retrying in ${(waitMs / 1000).toFixed(1)}s`);
+      warn(io, `${error.kind} (${error.status ?? 'no answer'}); retrying in ${(waitMs / 1000).toFixed(1)}s`);
     },
   });
 }

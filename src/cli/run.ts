@@ -5,7 +5,7 @@
  * could not be reached or refused the credentials. 70 marks a bug in popm itself (never expected).
  */
 import { ConfigError } from '../domain/config';
-import { JiraError } from '../jira/errors';
+import { isJiraError, JiraError } from '../jira/errors';
 import { JqlError } from '../jira/jql';
 import { SnapshotError } from '../snapshot/format';
 import { SnapshotFileError } from '../snapshot/load';
@@ -60,7 +60,7 @@ function report(e: unknown, io: CliIo): number {
   if (e instanceof JiraError) {
     warn(io, e.message);
     // Jira answers an unknown or invisible project with 400/404: the user's input is wrong.
-    return e.cause === 'bad-request' || e.cause === 'not-found' ? EXIT.usage : EXIT.site;
+    return isJiraError(e, 'bad-request') || isJiraError(e, 'not-found') ? EXIT.usage : EXIT.site;
   }
   warn(io, `internal error (please report): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   return EXIT.bug;

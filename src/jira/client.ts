@@ -15,7 +15,7 @@ import {
   badResponseError,
   errorFromResponse,
   isConsentRequired,
-  isRetryableCause,
+  isRetryableKind,
   JiraError,
   networkError,
   RequestRefusedError,
@@ -150,7 +150,7 @@ export class JiraClient {
       const outcome = await this.attempt(request, alsoAccept);
       if (!(outcome instanceof JiraError)) return outcome;
       const error = outcome;
-      if (!isRetryableCause(error.cause) || attempt >= this.policy.maxAttempts) {
+      if (!isRetryableKind(error.kind) || attempt >= this.policy.maxAttempts) {
         throw withAttempts(error, attempt);
       }
       const waitMs = retryDelay(error, attempt, this.policy, this.random);
@@ -179,7 +179,7 @@ export class JiraClient {
         throw new JiraError('bad-request', e.message, {
           method: request.method,
           path: request.path,
-          source: e,
+          cause: e,
         });
       }
       return networkError(request, e);
@@ -199,7 +199,7 @@ function withAttempts(error: JiraError, attempts: number, reason?: string): Jira
       : []),
   ];
   const suffix = parts.length > 0 ? ` (${parts.join('; ')})` : '';
-  return new JiraError(error.cause, `${error.message}${suffix}`, {
+  return new JiraError(error.kind, `${error.message}${suffix}`, {
     status: error.status,
     method: error.method,
     path: error.path,
@@ -207,6 +207,7 @@ function withAttempts(error: JiraError, attempts: number, reason?: string): Jira
     errors: error.errors,
     retryAfterMs: error.retryAfterMs,
     attempts,
-    source: error.source,
+    // The attempt that gave up, with its own chain (the network or parse error) behind it.
+    cause: error,
   });
 }

@@ -1,12 +1,13 @@
 /**
- * Every way a Jira call can fail, by cause, in one place (after jira.js's `core/errors`). Callers
- * branch on `cause`, never on message text; messages are written for the person who has to act
- * on them (the CLI prints them as they are, the UI maps `cause` to its own words).
+ * Every way a Jira call can fail, by kind, in one place (after jira.js's `core/errors`). Callers
+ * branch on `kind` through `isJiraError`, never on message text; messages are written for the
+ * person who has to act on them (the CLI prints them as they are, the UI maps `kind` to its own
+ * words). The underlying failure (network error, zod error) is the standard `Error.cause`.
  */
 import { z } from 'zod';
 import type { TransportRequest, TransportResponse } from './transport';
 
-export const JIRA_ERROR_CAUSES = [
+export const JIRA_ERROR_KINDS = [
   'auth',
   'forbidden',
   'not-found',
@@ -16,7 +17,7 @@ export const JIRA_ERROR_CAUSES = [
   'bad-request',
   'bad-response',
 ] as const;
-export type JiraErrorCause = (typeof JIRA_ERROR_CAUSES)[number];
+export type JiraErrorKind = (typeof JIRA_ERROR_KINDS)[number];
 
 export interface JiraErrorDetails {
   status?: number;
@@ -30,16 +31,13 @@ export interface JiraErrorDetails {
   retryAfterMs?: number;
   /** How many attempts were made before giving up (retries included). */
   attempts?: number;
-  /** The underlying failure (network error, zod error), for diagnostics only. */
-  source?: unknown;
+  /** The underlying failure (network error, zod error), chained as `Error.cause`. */
+  cause?: unknown;
 }
 
 export class JiraError extends Error {
-  /**
-   * Why the call failed. This deliberately narrows `Error.cause` (ES2022's chained error) to our
-   * cause vocabulary, as the contract asks; the chained error itself is kept in `source`.
-   */
-  override readonly cause: JiraErrorCause;
+  /** Why the call failed, for callers and for the UI's error codes. */
+  readonly kind: JiraErrorKind;
   readonly status: number | undefined;
   readonly method: TransportRequest['method'] | undefined;
   readonly path: string | undefined;
@@ -47,12 +45,11 @@ export class JiraError extends Error {
   readonly errors: Record<string, string>;
   readonly retryAfterMs: number | undefined;
   readonly attempts: number | undefined;
-  readonly source: unknown;
 
-  constructor(cause: JiraErrorCause, message: string, details: JiraErrorDetails = {}) {
-    super(message);
+  constructor(kind: JiraErrorKind, message: string, details: JiraErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'JiraError';
-    this.cause = cause;
+    this.kind = kind;
     this.status = details.status;
     this.method = details.method;
     this.path = details.path;
@@ -60,17 +57,17 @@ export class JiraError extends Error {
     this.errors = details.errors ?? {};
     this.retryAfterMs = details.retryAfterMs;
     this.attempts = details.attempts;
-    this.source = details.source;
   }
 }
 
-export function isJiraError(error: unknown, cause?: JiraErrorCause): error is JiraError {
-  return error instanceof JiraError && (cause === undefined || error.cause === cause);
+/** Whether `error` is a JiraError (of `kind`, when given): the one way callers branch on a failure. */
+export function isJiraError(error: unknown, kind?: JiraErrorKind): error is JiraError {
+  return error instanceof JiraError && (kind === undefined || error.kind === kind);
 }
 
 /** Causes worth another attempt: the same request may well succeed a moment later. */
-export function isRetryableCause(cause: JiraErrorCause): boolean {
-  return cause === 'rate-limit' || cause === 'server' || cause === 'network';
+export function isRetryableKind(kind: JiraErrorKind): boolean {
+  return kind === 'rate-limit' || kind === 'server' || kind === 'network';
 }
 
 const errorCollectionSchema = z.looseObject({
@@ -175,7 +172,7 @@ export function networkError(request: TransportRequest, source: unknown): JiraEr
   return new JiraError(
     'network',
     `Could not reach Jira for ${request.method} ${request.path.split('?')[0] ?? request.path}: ${reason}. Check the site URL and the network.`,
-    { method: request.method, path: request.path, source },
+    { method: request.method, path: request.path, cause: source },
   );
 }
 
@@ -189,7 +186,7 @@ export function badResponseError(
   return new JiraError(
     'bad-response',
     `Jira answered ${request.method} ${request.path.split('?')[0] ?? request.path} (${status}) with a body we could not read: ${reason}.`,
-    { status, method: request.method, path: request.path, source },
+    { status, method: request.method, path: request.path, cause: source },
   );
 }
 

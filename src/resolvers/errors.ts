@@ -1,7 +1,7 @@
 /** Every failure a resolver can meet, mapped once to the contract's Result envelope. */
 import { ConfigError, MAX_CONFIG_ISSUES } from '../domain/config';
 import { DeadlineError } from '../domain/deadline';
-import { JiraError } from '../jira/errors';
+import { JiraError, type JiraErrorKind } from '../jira/errors';
 import { JqlError } from '../jira/jql';
 import { ServiceError } from '../services/errors';
 import { fail, type ErrorCode, type Result, type ResultError } from '../shared/contract';
@@ -9,7 +9,7 @@ import { AcceptanceChangeRefused } from '../storage/acceptance-store';
 import { RevisionConflictError } from '../storage/config-store';
 import { StoreBusyError } from '../storage/kvs';
 
-const JIRA_CODES: Record<JiraError['cause'], ErrorCode> = {
+const JIRA_CODES: Record<JiraErrorKind, ErrorCode> = {
   auth: 'UNAUTHENTICATED',
   forbidden: 'FORBIDDEN',
   'not-found': 'NOT_FOUND',
@@ -31,7 +31,7 @@ export function toFailure(
 ): Result<never> {
   if (error instanceof ServiceError) return fail(error.code, error.message, capped(error.details));
   if (error instanceof JiraError) {
-    const code = JIRA_CODES[error.cause];
+    const code = JIRA_CODES[error.kind];
     return fail(code, error.message, undefined, code === 'RATE_LIMITED' ? error.retryAfterMs : undefined);
   }
   // Out of time before a wait or a write could finish: nothing was changed, and trying again is

@@ -22,7 +22,7 @@ import type { PopmConfig } from '../domain/config';
 import { levelIndex } from '../domain/levels';
 import { ACCEPTANCE_PROPERTY, FINDINGS_PROPERTY, type FieldInfo, type IssueTypeInfo } from '../domain/types';
 import { BULK_FETCH_MAX, BULK_PROPERTIES_MAX, MAX_SEARCH_PAGE_WITH_FIELDS, type JiraApi } from '../jira/api';
-import { isRetryableCause, JiraError } from '../jira/errors';
+import { isRetryableKind, JiraError } from '../jira/errors';
 import { assertProjectKey, jqlParentIn, jqlProjectIssues } from '../jira/jql';
 import type { ScanQueue } from '../platform/deps';
 import { findingsFingerprint, findingsPropertyValue } from './findings-property';
@@ -718,7 +718,7 @@ class Step {
         // Retrying cannot fix a refusal (no permission to edit, a request Jira rejects); the
         // snapshot is already in place and the property is only JQL's mirror, so the scan still
         // completes, with the reason kept in its checkpoint and the log.
-        if (!(error instanceof JiraError) || isRetryableCause(error.cause)) throw error;
+        if (!(error instanceof JiraError) || isRetryableKind(error.kind)) throw error;
         this.deps.log?.('scan: popm.findings writes given up', {
           projectKey: this.p,
           message: error.message,

@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { JiraApi } from '../jira/api';
-import { isRetryableCause, JiraError } from '../jira/errors';
+import { isRetryableKind, JiraError } from '../jira/errors';
 import type { AppDeps } from '../platform/deps';
 import type { ProjectTree, ScanState, TrendPoint } from '../shared/contract';
 import { projectKeySchema } from '../shared/contract';
@@ -310,7 +310,7 @@ async function dailySync(deps: AppDeps, projectKey: string): Promise<void> {
     const outcome = await syncProject(syncDeps, projectKey);
     deps.log?.('daily sync', { projectKey, ...outcome });
   } catch (error) {
-    if (!(error instanceof JiraError) || isRetryableCause(error.cause)) throw error;
+    if (!(error instanceof JiraError) || isRetryableKind(error.kind)) throw error;
     deps.log?.('daily sync refused by Jira; rescanning instead', { projectKey, message: error.message });
     await requestScan(
       { store: deps.store, now: () => deps.now(), queue: deps.queue },

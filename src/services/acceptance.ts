@@ -17,6 +17,7 @@ import { AcceptanceChangeRefused, mirrorValue } from '../storage/acceptance-stor
 import { AppointmentStore } from '../storage/appointment-store';
 import { afterWrite, withIssue } from './after-write';
 import { Invocation } from './cache';
+import { isJiraError } from '../jira/errors';
 import type { AppDeps } from '../platform/deps';
 import { ServiceError, forbidden, invalidState, notFound } from './errors';
 import { evaluateIssue, type EvaluatedContext } from './issue-view';
@@ -130,7 +131,7 @@ async function mirror(deps: AppDeps, issue: JiraIssue): Promise<Record<string, u
 }
 
 function ignoreNotFound(error: unknown): void {
-  if (typeof error === 'object' && error !== null && 'cause' in error && error.cause === 'not-found') return;
+  if (isJiraError(error, 'not-found')) return;
   throw error;
 }
 

@@ -19,6 +19,7 @@ import { MAX_BULK_ACCEPT, type BulkAcceptResult, type QueueItem, type QueueView 
 import { decisionsOf } from '../storage/acceptance-store';
 import { acceptStory, refusalOf } from './acceptance';
 import { decisionView, namesOf } from './decisions';
+import { isJiraError } from '../jira/errors';
 import type { AppDeps } from '../platform/deps';
 import { ServiceError } from './errors';
 import { acceptanceLookup, configStore, loadMeta, parentKeyOf, projectKeyOf, userApi } from './site';
@@ -171,5 +172,5 @@ export async function bulkAccept(
 }
 
 function isJiraNotFound(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'cause' in error && error.cause === 'not-found';
+  return isJiraError(error, 'not-found');
 }

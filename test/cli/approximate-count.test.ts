@@ -20,7 +20,7 @@ describe('approximate-count', () => {
 
   it("answers 400 with Jira's words for a project that does not exist, and for a bad body", async () => {
     await expect(api.approximateCount(jqlProjectIssues('NOPE'))).rejects.toMatchObject({
-      cause: 'bad-request',
+      kind: 'bad-request',
       errorMessages: ["The value 'NOPE' does not exist for the field 'project'."],
     });
     const raw = await emulator.handle({

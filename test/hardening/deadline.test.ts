@@ -81,7 +81,7 @@ describe('Jira client under a deadline', () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(JiraError);
-    expect(error).toMatchObject({ cause: 'rate-limit', retryAfterMs: 30_000, attempts: 1 });
+    expect(error).toMatchObject({ kind: 'rate-limit', retryAfterMs: 30_000, attempts: 1 });
     expect((error as JiraError).message).toMatch(/no time left.*Jira asked to wait 30 s/);
     expect(t.clock.slept).toEqual([]);
     expect(transport.calls).toHaveLength(1);
@@ -104,7 +104,7 @@ describe('Jira client under a deadline', () => {
       deadline: t.deadline,
       retry: { maxAttempts: 10, baseDelayMs: 400 },
     });
-    await expect(client.send(GET)).rejects.toMatchObject({ cause: 'server' });
+    await expect(client.send(GET)).rejects.toMatchObject({ kind: 'server' });
     // 300 + 600 fit with the 3 s reserve for the attempt after them; 1200 would not.
     expect(t.clock.slept).toEqual([300, 600]);
     expect(t.clock.now - START + 3_000).toBeLessThanOrEqual(4_000);

@@ -61,7 +61,7 @@ describe('429 rate limiting', () => {
     const site = await scanProject(api(emulator, retries), 'ORB', DEFAULT_CONFIG);
     expect(limited.fired).toBe(2);
     expect(answered(emulator, 429)).toBe(2);
-    expect(retries.map((r) => [r.error.cause, r.waitMs])).toEqual([
+    expect(retries.map((r) => [r.error.kind, r.waitMs])).toEqual([
       ['rate-limit', 3000],
       ['rate-limit', 3000],
     ]);
@@ -88,7 +88,7 @@ describe('429 rate limiting', () => {
   it('gives up after the attempt budget and says so; the resolver answers RATE_LIMITED', async () => {
     const emulator = createEmulator(sample, { faults: rateLimited(Infinity, 1, { match: SEARCH }) });
     const error = await scanError(emulator);
-    expect(error.cause).toBe('rate-limit');
+    expect(error.kind).toBe('rate-limit');
     expect(error.attempts).toBe(MAX);
     expect(answered(emulator, 429)).toBe(MAX);
     expect(error.message).toMatch(/rate-limiting.*wait a little and try again.*gave up after 5 attempts/);
@@ -122,7 +122,7 @@ describe.each([500, 502, 503, 504] as const)('%i from Jira', (status) => {
     const retries: RetryEvent[] = [];
     const site = await scanProject(api(emulator, retries), 'ORB', DEFAULT_CONFIG);
     expect(answered(emulator, status)).toBe(2);
-    expect(retries.map((r) => r.error.cause)).toEqual(['server', 'server']);
+    expect(retries.map((r) => r.error.kind)).toEqual(['server', 'server']);
     // Exponential: the second wait is longer than the first.
     expect(retries[1]!.waitMs).toBeGreaterThan(retries[0]!.waitMs);
     expect(keysOf(site.issues)).toEqual(keysOf((await baseline()).issues));
@@ -131,7 +131,7 @@ describe.each([500, 502, 503, 504] as const)('%i from Jira', (status) => {
   it('ends as JIRA_UNAVAILABLE with a message about Jira, after 5 attempts', async () => {
     const emulator = createEmulator(sample, { faults: serverError(status, Infinity) });
     const error = await scanError(emulator);
-    expect(error.cause).toBe('server');
+    expect(error.kind).toBe('server');
     expect(emulator.requests.count).toBe(MAX);
     expect(error.message).toContain(`Jira failed with ${status}`);
     expect(error.message).toContain("this is on Jira's side");
@@ -146,7 +146,7 @@ describe('no answer at all', () => {
     const retries: RetryEvent[] = [];
     const site = await scanProject(api(emulator, retries), 'ORB', DEFAULT_CONFIG);
     expect(answered(emulator, 'network-error')).toBe(3);
-    expect(retries.map((r) => r.error.cause)).toEqual(['network', 'network', 'network']);
+    expect(retries.map((r) => r.error.kind)).toEqual(['network', 'network', 'network']);
     expect(keysOf(site.issues)).toEqual(keysOf((await baseline()).issues));
   });
 
@@ -161,7 +161,7 @@ describe('no answer at all', () => {
     const perPath = new Map<string, number>();
     for (const e of h.emulator.requests.entries) perPath.set(e.path, (perPath.get(e.path) ?? 0) + 1);
     expect([...perPath.values()].every((n) => n === MAX)).toBe(true);
-    expect(h.retries.every((r) => r.error.cause === 'network')).toBe(true);
+    expect(h.retries.every((r) => r.error.kind === 'network')).toBe(true);
     expect(await h.dump()).toEqual(before);
   });
 
@@ -212,7 +212,7 @@ describe('malformed JSON', () => {
   it('is refused as an unreadable answer without retrying (1 request)', async () => {
     const emulator = createEmulator(sample, { faults: malformedJson(1, { match: SEARCH }) });
     const error = await scanError(emulator);
-    expect(error.cause).toBe('bad-response');
+    expect(error.kind).toBe('bad-response');
     expect(error.message).toMatch(/body we could not read: not JSON/);
     expect(emulator.requests.entries.filter((e) => e.path.includes('search/jql'))).toHaveLength(1);
   });

@@ -56,7 +56,7 @@ describe('JiraApi.searchJqlPages', () => {
 
   it('refuses a token that comes back twice instead of paging forever', async () => {
     const api = new JiraApi(scripted([], json(200, { issues: [issue(1)], nextPageToken: 'same' })), noSleep);
-    await expect(api.searchJqlAll({ jql: 'x' })).rejects.toMatchObject({ cause: 'bad-response' });
+    await expect(api.searchJqlAll({ jql: 'x' })).rejects.toMatchObject({ kind: 'bad-response' });
     expect(api.requestCount).toBe(2);
   });
 
@@ -148,7 +148,7 @@ describe('JiraApi other operations', () => {
     for await (const p of api.allProjects()) pages.push(p);
     expect(pages).toHaveLength(1);
     await expect(api.getProject('NOPE')).rejects.toMatchObject({
-      cause: 'not-found',
+      kind: 'not-found',
       errorMessages: ['nope'],
     });
   });

@@ -37,7 +37,7 @@ describe('bulkSetIssueProperties', () => {
       retry: { maxAttempts: 1 },
     });
     await expect(api.setIssueProperty('ART-1', 'popm.findings', {})).rejects.toBeInstanceOf(JiraError);
-    await expect(api.bulkSetIssueProperties(entries(1))).rejects.toMatchObject({ cause: 'forbidden' });
+    await expect(api.bulkSetIssueProperties(entries(1))).rejects.toMatchObject({ kind: 'forbidden' });
   });
 
   it('refuses keys and empty property sets before sending anything', async () => {

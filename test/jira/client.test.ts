@@ -68,7 +68,7 @@ describe('JiraClient', () => {
   it('gives up on 429 after maxAttempts with a rate-limit error carrying retryAfterMs', async () => {
     const { c, sleeps } = client([], { retry: { maxAttempts: 3 } }, json(429, {}, { 'retry-after': '2' }));
     const e = await failure(c.request(GET, ok));
-    expect(e.cause).toBe('rate-limit');
+    expect(e.kind).toBe('rate-limit');
     expect(e.retryAfterMs).toBe(2000);
     expect(e.attempts).toBe(3);
     expect(c.requestCount).toBe(3);
@@ -82,7 +82,7 @@ describe('JiraClient', () => {
       json(429, {}, { 'retry-after': '4' }),
     );
     const e = await failure(c.request(GET, ok));
-    expect(e.cause).toBe('rate-limit');
+    expect(e.kind).toBe('rate-limit');
     const total = sleeps.reduce((a, b) => a + b, 0);
     expect(total).toBeLessThanOrEqual(10_000);
     expect(sleeps.length).toBe(2);
@@ -92,7 +92,7 @@ describe('JiraClient', () => {
   it('never loops forever even when Jira always fails and nothing is ever waited', async () => {
     const { c } = client([], { retry: { maxAttempts: 7, baseDelayMs: 0 } }, json(503, {}));
     const e = await failure(c.request(GET, ok));
-    expect(e.cause).toBe('server');
+    expect(e.kind).toBe('server');
     expect(c.requestCount).toBe(7);
   });
 
@@ -128,9 +128,12 @@ describe('JiraClient', () => {
 
     const { c: c2 } = client([], { retry: { maxAttempts: 2 } }, new Error('getaddrinfo ENOTFOUND'));
     const e = await failure(c2.request(GET, ok));
-    expect(e.cause).toBe('network');
+    expect(e.kind).toBe('network');
     expect(e.message).toContain('ENOTFOUND');
     expect(c2.requestCount).toBe(2);
+    // The standard Error.cause chain: the error that gave up, then the socket error behind it.
+    expect(e.cause).toBeInstanceOf(JiraError);
+    expect((e.cause as JiraError).cause).toEqual(new Error('getaddrinfo ENOTFOUND'));
   });
 
   it.each([
@@ -143,7 +146,7 @@ describe('JiraClient', () => {
       json(status, { errorMessages: ['Jira explains'], errors: { jql: 'bad' } }),
     ]);
     const e = await failure(c.request(GET, ok));
-    expect(e.cause).toBe(cause);
+    expect(e.kind).toBe(cause);
     expect(e.status).toBe(status);
     expect(e.errorMessages).toEqual(['Jira explains']);
     expect(e.errors).toEqual({ jql: 'bad' });
@@ -156,12 +159,12 @@ describe('JiraClient', () => {
   it('reports malformed JSON and wrong shapes as bad-response', async () => {
     const { c } = client([{ status: 200, headers: {}, text: '<html>login</html>' }]);
     const e = await failure(c.request(GET, ok));
-    expect(e.cause).toBe('bad-response');
+    expect(e.kind).toBe('bad-response');
     expect(e.message).toContain('not JSON');
 
     const { c: c2 } = client([json(200, { ok: 'yes' })]);
     const e2 = await failure(c2.request(GET, ok));
-    expect(e2.cause).toBe('bad-response');
+    expect(e2.kind).toBe('bad-response');
     expect(e2.message).toContain('ok');
     expect(c2.requestCount).toBe(1);
   });
@@ -169,7 +172,7 @@ describe('JiraClient', () => {
   it('does not retry a request the transport refuses to send', async () => {
     const { c } = client([new RequestRefusedError('unsafe path')], {}, json(200, { ok: true }));
     const e = await failure(c.request(GET, ok));
-    expect(e.cause).toBe('bad-request');
+    expect(e.kind).toBe('bad-request');
     expect(c.requestCount).toBe(1);
   });
 });

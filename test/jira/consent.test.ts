@@ -58,6 +58,6 @@ describe('user consent through the Forge transport', () => {
     platform.__forge_fetch__ = () =>
       Promise.resolve(new Response('{"errorMessages":["no"]}', { status: 401 }));
     const api = new JiraApi(forgeTransport('user'), { sleep: () => Promise.resolve() });
-    await expect(api.getMyself()).rejects.toMatchObject({ name: 'JiraError', cause: 'auth' });
+    await expect(api.getMyself()).rejects.toMatchObject({ name: 'JiraError', kind: 'auth' });
   });
 });

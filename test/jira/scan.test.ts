@@ -142,7 +142,7 @@ describe('scanProject over the emulator', () => {
 
   it('answers an unknown project with a typed bad-request error', async () => {
     const api = new JiraApi(emulator.transportFor(admin), noSleep);
-    await expect(scanProject(api, 'NOPE', DEFAULT_CONFIG)).rejects.toMatchObject({ cause: 'bad-request' });
+    await expect(scanProject(api, 'NOPE', DEFAULT_CONFIG)).rejects.toMatchObject({ kind: 'bad-request' });
   });
 });
 

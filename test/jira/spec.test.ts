@@ -39,7 +39,7 @@ describe('JiraApi against the OpenAPI spec (sample site through the emulator)', 
     });
     expect(await api.getIssueProperty(key, 'popm.acceptance')).toMatchObject({ acceptedBy: admin });
     await api.deleteIssueProperty(key, 'popm.acceptance');
-    await expect(api.getIssueProperty(key, 'popm.acceptance')).rejects.toMatchObject({ cause: 'not-found' });
+    await expect(api.getIssueProperty(key, 'popm.acceptance')).rejects.toMatchObject({ kind: 'not-found' });
     await api.editIssue(key, { summary: 'Renamed by the spec test' });
     expect((await api.getIssue(key, { fields: ['summary'] })).fields.summary).toBe(
       'Renamed by the spec test',

@@ -1,6 +1,6 @@
 /** `popm audit`: the findings of one project, from a snapshot file or a live site. */
 import { evaluate } from '../../domain/engine';
-import { JiraError } from '../../jira/errors';
+import { isJiraError, JiraError } from '../../jira/errors';
 import { jqlProjectIssues } from '../../jira/jql';
 import { scanProject, type ScanResult } from '../../jira/scan';
 import { SnapshotError } from '../../snapshot/format';
@@ -182,7 +182,7 @@ export const auditCommand = defineCommand<AuditOptions, CliContext>({
 export function unknownProject(error: unknown, project: string, site: string, email: string): unknown {
   if (
     error instanceof JiraError &&
-    error.cause === 'bad-request' &&
+    isJiraError(error, 'bad-request') &&
     error.errorMessages.some((m) => /does not exist for the field 'project'/i.test(m))
   ) {
     return new UsageError(
