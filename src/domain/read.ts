@@ -3,7 +3,7 @@
  * (Jira returns whatever shape a field has), so every read checks the shape it relies on instead of
  * casting. Hand-written rather than zod: they run several times per issue on 100,000-issue sites.
  */
-import type { StatusCategory, UserRef } from './types';
+import type { JiraIssue, StatusCategory, UserRef } from './types';
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -21,6 +21,20 @@ export function refValue(value: unknown, prop: 'key' | 'id'): string | undefined
   if (typeof value === 'string') return nonEmptyString(value);
   if (isRecord(value)) return nonEmptyString(value[prop]);
   return undefined;
+}
+
+/** Jira's issue key shape (`ABC-123`): project key, dash, a number that does not start with 0. */
+export const ISSUE_KEY_RE = /^[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}$/;
+
+/** The key of an issue's parent, when `parent` names a well-formed key. */
+export function parentKeyOf(issue: JiraIssue): string | undefined {
+  const key = refValue(issue.fields.parent, 'key');
+  return key !== undefined && ISSUE_KEY_RE.test(key) ? key : undefined;
+}
+
+/** An issue's project key: its `project` field, else its key's prefix (Jira names issues after their project). */
+export function projectKeyOf(issue: JiraIssue): string {
+  return refValue(issue.fields.project, 'key') ?? issue.key.slice(0, issue.key.lastIndexOf('-'));
 }
 
 export function statusOf(value: unknown): { name: string; category: StatusCategory } {

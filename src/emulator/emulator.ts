@@ -18,6 +18,7 @@ import {
   type FieldSelection,
 } from './render';
 import { Site, type IssueRecord } from './site';
+import { fnv1a32 } from '../domain/hash';
 
 export interface EmulatorRequest {
   method: string;
@@ -172,14 +173,9 @@ function zodMessages(error: z.ZodError): string[] {
   return error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
 }
 
-/** FNV-1a: ties a page token to its query without any I/O or crypto dependency. */
+/** Ties a page token to its query without any I/O or crypto dependency. */
 function hash(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(36);
+  return fnv1a32(s).toString(36);
 }
 
 interface CachedSearch {

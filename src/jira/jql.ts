@@ -3,11 +3,12 @@
  * are checked against Jira's key syntax before they are used at all, so neither a malicious
  * summary nor a mistyped key can change a query's meaning.
  */
+import { ISSUE_KEY_RE } from '../domain/read';
 
 /** Jira project keys: an upper-case letter, then upper-case letters, digits or `_`. */
 export const PROJECT_KEY_RE = /^[A-Z][A-Z0-9_]{0,254}$/;
-/** Jira issue keys: a project key, `-`, a positive number. */
-export const ISSUE_KEY_RE = /^[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}$/;
+/** Jira issue keys: a project key, `-`, a positive number (defined with the domain's readers). */
+export { ISSUE_KEY_RE };
 
 export class JqlError extends Error {
   constructor(message: string) {

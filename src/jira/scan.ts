@@ -16,7 +16,8 @@ import {
   type UserRef,
 } from '../domain/types';
 import { BULK_FETCH_MAX, MAX_SEARCH_PAGE_WITH_FIELDS, USER_BULK_MAX, type JiraApi } from './api';
-import { assertProjectKey, isIssueKey, jqlParentIn, jqlProjectIssues } from './jql';
+import { assertProjectKey, jqlParentIn, jqlProjectIssues } from './jql';
+import { parentKeyOf, projectKeyOf } from '../domain/read';
 
 export type ScanPhase = 'metadata' | 'project' | 'ancestors' | 'children' | 'users';
 
@@ -57,21 +58,9 @@ export interface ScanReport {
 
 export const DEFAULT_CHILD_BATCH = 50;
 
-const refSchema = z.looseObject({ key: z.string() });
 const idRefSchema = z.looseObject({ id: z.string() });
 
 /** Key of the issue's parent, when Jira gave one we can use. */
-export function parentKeyOf(issue: JiraIssue): string | undefined {
-  const parsed = refSchema.safeParse(issue.fields.parent);
-  return parsed.success && isIssueKey(parsed.data.key) ? parsed.data.key : undefined;
-}
-
-export function projectKeyOf(issue: JiraIssue): string | undefined {
-  const parsed = refSchema.safeParse(issue.fields.project);
-  // Fall back to the key's prefix: Jira always names issues after their project.
-  return parsed.success ? parsed.data.key : issue.key.slice(0, issue.key.lastIndexOf('-'));
-}
-
 function issueTypeIdOf(issue: JiraIssue): string | undefined {
   const parsed = idRefSchema.safeParse(issue.fields.issuetype);
   return parsed.success ? parsed.data.id : undefined;

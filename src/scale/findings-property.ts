@@ -12,6 +12,7 @@ import {
   type Severity,
 } from '../domain/types';
 import type { JiraApi } from '../jira/api';
+import { fnv1a32 } from '../domain/hash';
 
 export interface FindingsPropertyValue {
   rules: RuleId[];
@@ -58,12 +59,7 @@ export function findingsFingerprint(value: unknown): string | undefined {
 }
 
 function hash32(s: string, seed: number, prime: number): string {
-  let h = seed;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, prime);
-  }
-  return (h >>> 0).toString(36).padStart(7, '0');
+  return fnv1a32(s, seed, prime).toString(36).padStart(7, '0');
 }
 
 export async function writeFindingsProperty(api: JiraApi, ev: EvaluatedIssue, now: Date): Promise<void> {

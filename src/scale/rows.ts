@@ -24,6 +24,7 @@ import {
 } from '../storage/acceptance-store';
 import type { KeyValueStore } from '../storage/store';
 import { FactReader, type Fact, type UserDirectory } from './compact';
+import { fnv1a32 } from '../domain/hash';
 
 /**
  * Where acceptance records come from. `property`: the popm.acceptance issue property (the CLI's
@@ -191,10 +192,5 @@ export function treeRow(
 /** A short fingerprint of the configuration, stored with a snapshot to notice it went out of date. */
 export function configHash(config: PopmConfig): string {
   const s = JSON.stringify(config);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(36);
+  return fnv1a32(s).toString(36);
 }

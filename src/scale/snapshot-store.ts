@@ -28,11 +28,12 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { FieldInfo, IssueTypeInfo, RuleId, Severity } from '../domain/types';
-import { RULE_IDS, SEVERITIES, STATUS_CATEGORIES, LEVELS } from '../domain/types';
+import { RULE_IDS, ROLE_NAMES, SEVERITIES, STATUS_CATEGORIES, LEVELS } from '../domain/types';
 import type { Coverage } from '../domain/types';
 import type { TreeRow } from '../shared/contract';
 import type { KeyValueStore } from '../storage/store';
 import type { Fact, UserDirectory } from './compact';
+import { fnv1a32 } from '../domain/hash';
 
 /** @forge/kvs: "Value size 240 KiB — maximum size of a single persisted value". */
 export const KVS_VALUE_LIMIT = 240 * 1024;
@@ -223,13 +224,6 @@ export function encodeRow(row: TreeRow, owners: UserDirectory): StoredRow {
   return out;
 }
 
-const ROLE_OF: Record<TreeRow['level'], string | null> = {
-  portfolio: 'Epic Owner',
-  program: 'Product Manager',
-  team: 'Product Owner',
-  subtask: null,
-};
-
 export function decodeRow(s: StoredRow, owners: UserDirectory): TreeRow {
   return {
     key: s.k,
@@ -249,7 +243,7 @@ export function decodeRow(s: StoredRow, owners: UserDirectory): TreeRow {
       return view;
     }),
     ownerSource: s.os ?? null,
-    role: ROLE_OF[s.l],
+    role: s.l === 'subtask' ? null : ROLE_NAMES[s.l],
     acceptance: s.ac ?? null,
     findings: (s.f ?? []).map(([rule, severity, message]) => ({ rule, severity, issueKey: s.k, message })),
     belowCounts: s.b ?? {},
@@ -517,12 +511,7 @@ export async function readAll(
 // Index
 
 export function shardOf(key: string, shards: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) % shards;
+  return fnv1a32(key) % shards;
 }
 
 export async function readShard(

@@ -13,7 +13,6 @@ import {
   acceptanceLookup,
   childrenJql,
   loadIssueContext,
-  parentKeyOf,
   userApi,
   CHILD_PAGE,
   type ContextOptions,
@@ -22,6 +21,7 @@ import {
 import { issueSummary } from '../scale/views';
 import type { JiraApi } from '../jira/api';
 import { roleFieldOf } from '../domain/fields';
+import { parentKeyOf } from '../domain/read';
 
 export interface EvaluatedContext {
   ctx: IssueContext;

@@ -12,7 +12,7 @@ import { hasAcceptanceCriteria } from '../domain/adf';
 import { effectiveConfig, type PopmConfig } from '../domain/config';
 import { assigneeOf, evaluate } from '../domain/engine';
 import { acceptanceCriteriaFieldId, discoverRoleFields, neededFieldIds } from '../domain/fields';
-import { timeOf } from '../domain/read';
+import { parentKeyOf, projectKeyOf, timeOf } from '../domain/read';
 import { ACCEPTANCE_PROPERTY, type JiraIssue } from '../domain/types';
 import { jqlString } from '../jira/jql';
 import { MAX_BULK_ACCEPT, type BulkAcceptResult, type QueueItem, type QueueView } from '../shared/contract';
@@ -22,7 +22,7 @@ import { decisionView, namesOf } from './decisions';
 import { isJiraError } from '../jira/errors';
 import type { AppDeps } from '../platform/deps';
 import { ServiceError } from './errors';
-import { acceptanceLookup, configStore, loadMeta, parentKeyOf, projectKeyOf, userApi } from './site';
+import { acceptanceLookup, configStore, loadMeta, userApi } from './site';
 import { issueSummary } from '../scale/views';
 
 const QUEUE_PAGE = 100;

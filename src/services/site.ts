@@ -13,7 +13,7 @@ import {
   type JiraIssue,
 } from '../domain/types';
 import type { PopmConfig } from '../domain/config';
-import { refValue } from '../domain/read';
+import { parentKeyOf } from '../domain/read';
 import type { EvaluateOptions } from '../domain/engine';
 import { AcceptanceStore, engineValue, type StoredAcceptance } from '../storage/acceptance-store';
 import { ConfigStore } from '../storage/config-store';
@@ -51,14 +51,6 @@ export async function loadMeta(api: JiraApi): Promise<SiteMetaData> {
 export async function readCustomFields(api: JiraApi): Promise<FieldInfo[]> {
   const all = await api.getFields();
   return all.filter((f) => f.custom).map(({ custom: _custom, ...info }) => info);
-}
-
-export function parentKeyOf(issue: JiraIssue): string | undefined {
-  return refValue(issue.fields.parent, 'key');
-}
-
-export function projectKeyOf(issue: JiraIssue): string {
-  return refValue(issue.fields.project, 'key') ?? issue.key.replace(/-\d+$/, '');
 }
 
 export interface IssueContext {

@@ -10,7 +10,7 @@ import type { PopmConfig } from '../domain/config';
 import { neededFieldIds } from '../domain/fields';
 import { ACCEPTANCE_PROPERTY, STATUS_CATEGORIES, type JiraIssue } from '../domain/types';
 import type { JiraApi } from '../jira/api';
-import { parentKeyOf, scanProject, type ScanOptions } from '../jira/scan';
+import { scanProject, type ScanOptions } from '../jira/scan';
 import {
   parseSnapshot,
   SNAPSHOT_FORMAT,
@@ -22,6 +22,7 @@ import {
   type SnapshotProject,
   type SnapshotUser,
 } from './format';
+import { parentKeyOf } from '../domain/read';
 
 export interface ExportOptions extends ScanOptions {
   /** The site's URL, recorded in `site.baseUrl`. */

@@ -2,7 +2,8 @@ import { DEFAULT_CONFIG } from '../../src/domain/config';
 import { createEmulator } from '../../src/emulator/emulator';
 import { generateSite } from '../../src/emulator/generate';
 import { JiraApi } from '../../src/jira/api';
-import { parentKeyOf, scanProject, type ScanProgress } from '../../src/jira/scan';
+import { parentKeyOf } from '../../src/domain/read';
+import { scanProject, type ScanProgress } from '../../src/jira/scan';
 import type { TransportRequest } from '../../src/jira/transport';
 import { json, scripted } from './fake-transport';
 
