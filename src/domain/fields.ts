@@ -2,8 +2,18 @@
  * Which Jira fields hold what: role fields (discovered by name unless configured), the team field
  * and the Acceptance Criteria field; and the exact list of fields a scan must request.
  */
+import { z } from 'zod';
 import { effectiveConfig, type EffectiveConfig, type PopmConfig } from './config';
 import { ROLE_LEVELS, ROLE_NAMES, type FieldInfo, type RoleLevel } from './types';
+
+/** A field as stored by the app (cached field lists, stored trees): what `FieldInfo` holds. */
+export const fieldInfoSchema: z.ZodType<FieldInfo> = z.object({
+  id: z.string(),
+  name: z.string(),
+  schema: z
+    .object({ type: z.string(), items: z.string().optional(), custom: z.string().optional() })
+    .optional(),
+});
 
 /** System fields the engine reads on every issue. */
 export const SYSTEM_FIELDS = [

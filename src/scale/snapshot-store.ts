@@ -34,6 +34,7 @@ import type { TreeRow } from '../shared/contract';
 import type { KeyValueStore } from '../storage/store';
 import type { Fact, UserDirectory } from './compact';
 import { fnv1a32 } from '../domain/hash';
+import { fieldInfoSchema } from '../domain/fields';
 
 /** @forge/kvs: "Value size 240 KiB — maximum size of a single persisted value". */
 export const KVS_VALUE_LIMIT = 240 * 1024;
@@ -85,13 +86,6 @@ export const totalsSchema = z.object({
 });
 export type Totals = z.infer<typeof totalsSchema>;
 
-const fieldInfoSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  schema: z
-    .object({ type: z.string(), items: z.string().optional(), custom: z.string().optional() })
-    .optional(),
-});
 const issueTypeSchema = z.object({
   id: z.string(),
   name: z.string(),

@@ -25,6 +25,7 @@ import type { IssueView } from '../shared/contract';
 import type { StoredConfig } from '../storage/config-store';
 import type { AppDeps } from '../platform/deps';
 import { appApi, configStore, readCustomFields } from './site';
+import { fieldInfoSchema } from '../domain/fields';
 
 export const FIELDS_TTL_SECONDS = 5 * 60;
 export const PERMISSION_TTL_SECONDS = 10 * 60;
@@ -48,13 +49,6 @@ export const cacheKeys = {
   viewsOf: (issueKey: string) => `cache:view:${issueKey}:`,
 };
 
-const fieldInfoSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  schema: z
-    .object({ type: z.string(), items: z.string().optional(), custom: z.string().optional() })
-    .optional(),
-});
 const fieldsEntrySchema = z.object({ at: z.string(), fields: z.array(fieldInfoSchema) });
 const permissionEntrySchema = z.object({ at: z.string(), editIssues: z.boolean() });
 const chainEntrySchema = z.object({ up: z.array(z.string()).max(20) });
