@@ -174,7 +174,8 @@ export const BRIDGE_CLIENT_JS = String.raw`(function () {
     navigate: function (p) {
       var url = urlOf(p.url !== undefined ? p.url : p);
       if (p.type === 'new-tab') window.open(url, '_blank', 'noopener');
-      else top.location.assign(url);
+      // The frame is sandboxed under Forge's CSP: the host page navigates, as Jira does.
+      else post({ type: 'popm:navigate', url: url });
     },
     emit: function (p) {
       post({ type: 'popm:event', event: String(p.event), payload: p.payload === undefined ? null : p.payload });

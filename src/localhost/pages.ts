@@ -90,6 +90,8 @@ const HOST_JS = String.raw`
     }
     if (d.type === 'popm:closeFlag' && flags) { var f = flags.querySelector('[data-flag-id="' + d.id + '"]'); if (f) f.remove(); }
     if (d.type === 'popm:submit' && window.__popmOnSubmit) window.__popmOnSubmit(d.payload);
+    // router.navigate: as on Jira, the host moves the page (a sandboxed frame may not), same origin only.
+    if (d.type === 'popm:navigate' && typeof d.url === 'string' && new URL(d.url, window.location.href).origin === origin) window.location.assign(d.url);
     // events.emit: as on Jira, every other frame of the app on the page hears it.
     if (d.type === 'popm:event') document.querySelectorAll('iframe').forEach(function (f) { if (f !== frame && f.contentWindow) f.contentWindow.postMessage({ type: 'popm:event', event: d.event, payload: d.payload }, origin); });
   });

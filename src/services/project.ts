@@ -24,7 +24,8 @@ import { coverageOf, readManifest, readRows, type Manifest } from '../scale/snap
 import type { GadgetSummary, ProjectTree, ScanState } from '../shared/contract';
 import type { AppDeps } from '../platform/deps';
 import { ServiceError } from './errors';
-import { configStore } from './site';
+import { isProjectAdmin } from './config';
+import { configStore, userApi } from './site';
 import { checkProjectAccess, filterPage, LOOKAHEAD_ROWS } from './visibility';
 
 export const TREE_PAGE = SNAPSHOT_TREE_PAGE;
@@ -138,7 +139,11 @@ export async function startScan(deps: AppDeps, accountId: string, projectKey: st
   // As the user first, so nobody can make the app scan a project they cannot see.
   await checkProjectAccess(deps, accountId, projectKey);
   // A viewer's rescan waits for the cool-down; the daily sync and events keep the tree current.
-  if (await mayRescanNow(deps, projectKey, false)) await startSnapshotScan(deps, projectKey);
+  // Project admins may rescan at any time; Jira is asked only when the cool-down would refuse.
+  const allowed =
+    (await mayRescanNow(deps, projectKey, false)) ||
+    (await mayRescanNow(deps, projectKey, await isProjectAdmin(userApi(deps, accountId), projectKey)));
+  if (allowed) await startSnapshotScan(deps, projectKey);
   return scanState(deps, projectKey, await readManifest(deps.store, projectKey));
 }
 

@@ -3,6 +3,7 @@
  * renders real data, carries the contract's data attributes, raises no page errors, and has no
  * serious or critical accessibility violations.
  */
+import { RULE_IDS } from '../../src/domain/types';
 import { frameOf, loadSample, seriousViolations, startHarness, type Harness } from './support/harness';
 
 let h: Harness;
@@ -119,7 +120,7 @@ describe('every surface renders the sample site', () => {
     const page = await h.open('/project/ART/settings');
     const f = frameOf(page, 'project-settings');
     expect(await f.locator('main').innerText()).toMatch(/apply to ART only/);
-    expect(await f.locator('[data-rule-setting]').count()).toBe(12);
+    expect(await f.locator('[data-rule-setting]').count()).toBe(RULE_IDS.length);
   });
 
   it('follows the host theme: dark from the context, then light after the toggle', async () => {
