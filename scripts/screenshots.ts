@@ -21,6 +21,12 @@ const SHOTS: { name: string; path: string; surfaces: string[] }[] = [
   { name: 'gadget-edit', path: '/gadget?project=ART&edit=1', surfaces: ['gadget'] },
   { name: 'admin', path: '/admin', surfaces: ['admin'] },
   { name: 'project-settings', path: '/project/ART/settings', surfaces: ['project-settings'] },
+  {
+    name: 'issue-panel-decisions',
+    path: '/issue/NEB-123?as=u-lena-fischer',
+    surfaces: ['issue-panel', 'issue-context'],
+  },
+  { name: 'queue', path: '/queue?as=u-lena-fischer', surfaces: ['queue'] },
 ];
 const PIXEL = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
@@ -54,8 +60,14 @@ async function main(): Promise<void> {
       for (const shot of SHOTS) {
         const sep = shot.path.includes('?') ? '&' : '?';
         await page.goto(`${host.url}${shot.path}${sep}theme=${theme}`);
-        for (let i = 0; i < shot.surfaces.length; i++)
-          await page.frameLocator('iframe').nth(i).locator('main, form').first().waitFor({ timeout: 60000 });
+        for (let i = 0; i < shot.surfaces.length; i++) {
+          const frame = page.frameLocator('iframe').nth(i);
+          await frame.locator('main, form').first().waitFor({ timeout: 60000 });
+          // A first view scans the project: picture the page it fills in, not the progress bar.
+          await frame
+            .locator('[data-scan-progress="running"]')
+            .waitFor({ state: 'detached', timeout: 120000 });
+        }
         const sized = shot.surfaces.filter((x) => WIDTH[x] !== undefined);
         if (sized.length > 0)
           await page.addStyleTag({
