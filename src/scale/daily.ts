@@ -1,8 +1,8 @@
 /**
  * The daily reconcile, called by the scheduled trigger: records each known project's coverage for
  * the day (from its snapshot, kept current by incremental updates) into the gadget's trend, and
- * queues a full scan per project so anything the incremental path missed (events lost, ordering
- * of moved issues, configuration changes) is corrected within a day.
+ * fans out one queue event per project, within Forge's push quotas, whose step syncs the project by
+ * change (src/scale/sync.ts decides when a full rescan is due instead).
  */
 import { z } from 'zod';
 import type { QueueEvent, ScanQueue } from '../platform/deps';
@@ -10,7 +10,7 @@ import type { TrendPoint } from '../shared/contract';
 import type { KeyValueStore } from '../storage/store';
 import { coverageOf, readManifest } from './snapshot-store';
 
-/** Same key and shape as the services' trend (src/services/project.ts), so the gadget reads it. */
+/** The gadget's trend of each project: one point a day, read by src/services/project.ts. */
 export const TREND_PREFIX = 'trend:';
 export const TREND_POINTS = 90;
 /** Projects that have (or had) a snapshot. */
@@ -96,7 +96,7 @@ export function dailyEvent(date: string, cursor: number): DailyEvent {
   return { projectKey: '', kind: 'daily', date, cursor };
 }
 
-/** Records the day's trend point of a project and asks for its scan (the event goes to `out`). */
+/** Records the day's trend point of a project and asks for its sync (the event goes to `events`). */
 async function reconcileProject(
   deps: { store: KeyValueStore; now(): Date; queue?: ScanQueue },
   projectKey: string,
