@@ -17,7 +17,7 @@ export const DEFAULT_SEVERITY: Record<RuleId, Severity> = {
   'feature-missing-pm': 'error',
   'epic-missing-owner': 'warning',
   'story-missing-po': 'warning',
-  // For `done` stories; in-progress stories get `info` (see `ActiveRules.severityFor`).
+  // For `done` stories; in-progress stories get `info` (see `ActiveRules.severity`).
   'story-missing-po-acceptance': 'error',
   'acceptance-not-by-po': 'error',
   'acceptance-stale': 'warning',
