@@ -7,3 +7,9 @@ export { handler as onIssueEvent } from './entry/issue-events';
 export { handler as validateAcceptance } from './entry/validator';
 export { handler as onDaily } from './entry/daily';
 export { handler as onScanEvent } from './entry/scan-consumer';
+export {
+  acceptStoryAction,
+  awaitingMyAcceptanceAction,
+  checkAcceptanceAction,
+  ownershipGapsAction,
+} from './entry/rovo';

@@ -20,12 +20,13 @@ function forgeEvent(event: QueueEvent) {
 }
 
 /**
- * Forge's time limit per function kind (resolvers and the workflow validator 25 s, product-event
- * and scheduled triggers 55 s, queue consumers the 900 s set in manifest.yml).
+ * Forge's time limit per function kind (resolvers, the workflow validator and Rovo actions 25 s,
+ * product-event and scheduled triggers 55 s, queue consumers the 900 s set in manifest.yml).
  */
 export const FORGE_TIME_LIMIT_MS = {
   resolver: 25_000,
   validator: 25_000,
+  action: 25_000,
   trigger: 55_000,
   consumer: 900_000,
 } as const;

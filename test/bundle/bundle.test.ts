@@ -4,6 +4,7 @@
  * platform's transport stood in for (see harness.ts).
  */
 import { BundledApp, bundleReport, buildBundle } from './harness';
+import { rovoActionCases } from './rovo-cases';
 
 const PO = 'u-lena-fischer'; // ORB's lead and the PO of ORB stories
 const OTHER = 'u-kenji-sato';
@@ -29,7 +30,7 @@ describe('the Forge bundle', () => {
   it('holds every manifest handler and only backend code', () => {
     const report = bundleReport(dir);
     expect(report.problems).toEqual([]);
-    expect(report.handlers).toHaveLength(5);
+    expect(report.handlers).toHaveLength(9);
     const sources = report.appSources.index ?? [];
     expect(sources).toContain('src/index.ts');
     expect(sources.filter((s) => /^src\/(localhost|emulator|cli|snapshot)\//.test(s))).toEqual([]);
@@ -129,3 +130,5 @@ describe('bundled handlers over the SDK', () => {
     expect(run.jira.calls.filter((c) => c.as === OTHER)).toEqual([]);
   });
 });
+
+rovoActionCases(() => dir);

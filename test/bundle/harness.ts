@@ -16,6 +16,7 @@
  *   const app = await BundledApp.load({ snapshot });
  *   const run = await app.resolver('getIssueView', { issueKey: 'ART-2' }, 'u-lena-fischer');
  *   run.result; run.jira.requests; run.jira.objects;
+ *   const gaps = await app.action('ownershipGapsAction', { projectKey: 'ART' }, 'u-lena-fischer');
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -28,8 +29,13 @@ import { KvsStandIn } from './kvs-stand-in';
 export const ROOT = resolve(__dirname, '../..');
 export const BUNDLE_DIR = join(ROOT, 'dist', 'forge-bundle');
 
+/** The Rovo agent's actions, by their export of src/index.ts. */
+export type ActionName =
+  'ownershipGapsAction' | 'awaitingMyAcceptanceAction' | 'checkAcceptanceAction' | 'acceptStoryAction';
+
 /** The manifest's handlers, by their export of src/index.ts. */
-export type HandlerName = 'resolver' | 'onIssueEvent' | 'validateAcceptance' | 'onDaily' | 'onScanEvent';
+export type HandlerName =
+  'resolver' | 'onIssueEvent' | 'validateAcceptance' | 'onDaily' | 'onScanEvent' | ActionName;
 
 /** Forge's time limit of each handler's module type (the consumer's from manifest.yml). */
 const TIME_LIMIT_MS: Record<HandlerName, number> = {
@@ -38,6 +44,10 @@ const TIME_LIMIT_MS: Record<HandlerName, number> = {
   onIssueEvent: 55_000,
   onDaily: 55_000,
   onScanEvent: 900_000,
+  ownershipGapsAction: 25_000,
+  awaitingMyAcceptanceAction: 25_000,
+  checkAcceptanceAction: 25_000,
+  acceptStoryAction: 25_000,
 };
 
 const MODULE_KEYS: Record<HandlerName, string> = {
@@ -46,6 +56,10 @@ const MODULE_KEYS: Record<HandlerName, string> = {
   onIssueEvent: 'popm-issue-events',
   onDaily: 'popm-daily',
   onScanEvent: 'popm-scan-consumer',
+  ownershipGapsAction: 'popm-ownership-gaps',
+  awaitingMyAcceptanceAction: 'popm-awaiting-my-acceptance',
+  checkAcceptanceAction: 'popm-check-acceptance',
+  acceptStoryAction: 'popm-accept-story',
 };
 
 /**
@@ -193,6 +207,20 @@ export class BundledApp {
     const context = { cloudId: this.cloudId, moduleKey: MODULE_KEYS.resolver, localId: 'local', extension };
     const event = { call: { functionKey, payload }, context };
     return this.invoke<T>('resolver', accountId, [event, this.runtimePayload(accountId)]);
+  }
+
+  /**
+   * A Rovo action run by `accountId`: the payload is the inputs plus Rovo's `context` (with `jira`
+   * when the chat is open on an issue), the second argument Forge's invocation context.
+   */
+  action<T = unknown>(
+    name: ActionName,
+    inputs: Record<string, unknown>,
+    accountId: string | undefined,
+    jira?: Record<string, unknown>,
+  ): Promise<Invocation<T>> {
+    const context = { cloudId: this.cloudId, moduleKey: MODULE_KEYS[name], ...(jira ? { jira } : {}) };
+    return this.invoke<T>(name, accountId, [{ ...inputs, context }, this.runtimePayload(accountId)]);
   }
 
   /** An `avi:jira:*:issue` product event, delivered to the trigger as the app. */
