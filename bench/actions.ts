@@ -6,8 +6,8 @@
  *
  * Counted at the transport seam (src/jira/transport.ts) around the real resolvers and the
  * validator's service over the emulator (test/forge/actions.ts, the same runs the cost guard in
- * test/forge/cost.test.ts asserts). Not yet through the bundled Forge handlers: the harness that
- * drives them is being built on another branch.
+ * test/forge/cost.test.ts asserts). The same table through the bundled Forge handlers is the
+ * `bundled` section (bench/bundled.ts).
  */
 import { ACTIONS } from '../test/forge/actions';
 import type { BenchSection } from './section';
@@ -20,7 +20,7 @@ export const actionsBench: BenchSection = {
   description: 'Jira requests and objects per user action (resolvers over the emulator, transport seam)',
   async run() {
     console.log(
-      'counted at src/jira/transport.ts around the real resolvers (not yet the bundled Forge handlers)',
+      'counted at src/jira/transport.ts around the real resolvers (bundled handlers: --only bundled)',
     );
     console.log('cold: right after install; warm: the viewer opened the issue a minute earlier');
     console.log('a write includes the panel reload the UI makes when the answer carries no view\n');

@@ -5,12 +5,21 @@
 import { actionsBench } from './actions';
 import { cliBench } from './cli';
 import { bundlesBench } from './bundles';
+import { bundledBench } from './bundled';
 import { engineBench } from './engine';
 import { scanBench } from './scan';
 import { syncBench } from './sync';
 import type { BenchSection } from './section';
 
-const SECTIONS: BenchSection[] = [engineBench, scanBench, syncBench, actionsBench, cliBench, bundlesBench];
+const SECTIONS: BenchSection[] = [
+  engineBench,
+  scanBench,
+  syncBench,
+  actionsBench,
+  bundledBench,
+  cliBench,
+  bundlesBench,
+];
 
 function parseArgs(argv: string[]): { only: string | undefined } {
   let only: string | undefined;

@@ -4,8 +4,8 @@
  * day; after, the sync by change (`src/scale/sync.ts`). Both run against the emulator on the same
  * changes (two copies of the site, so each finds the same `popm.findings` values to write).
  *
- * The emulator keeps no update times, so the catch-up search (`updated >= -Nm`) is answered by a
- * stand-in that lists the issues the bench changed; every other request is the emulator's.
+ * The emulator runs on the bench's clock: the edits stamp `updated`, and the sync's catch-up search
+ * (`updated >= -Nm`) is answered by the emulator's JQL like every other request.
  *
  * Options (environment): SYNC_SIZES=10000,250000 (the default).
  */
@@ -42,15 +42,10 @@ class Points {
   get total(): number {
     return this.requests + this.objects;
   }
-  wrap(inner: Transport, changed: ReadonlySet<string>): Transport {
+  wrap(inner: Transport): Transport {
     return async (request) => {
       this.requests += 1;
-      const body = request.body as { jql?: string } | undefined;
-      let response;
-      if (request.path.startsWith('/rest/api/3/search/jql') && body?.jql?.includes('updated >=')) {
-        const issues = [...changed].map((key) => ({ id: key, key }));
-        response = { status: 200, headers: {}, text: JSON.stringify({ issues, isLast: true }) };
-      } else response = await inner(request);
+      const response = await inner(request);
       if (response.status === 200 && response.text.startsWith('{"issues"'))
         this.objects += (JSON.parse(response.text) as { issues: unknown[] }).issues.length;
       return response;
@@ -65,19 +60,24 @@ async function day(n: number): Promise<{ before: Points; after: Points; changed:
     teamProjects: 1,
     seed: 11,
   });
-  const emulators: JiraEmulator[] = [createEmulator(site), createEmulator(structuredClone(site))];
+  const at = Date.parse('2026-03-01T02:00:00.000Z');
+  let clock = at;
+  const now = () => new Date(clock);
+  const emulators: JiraEmulator[] = [
+    createEmulator(site, { now }),
+    createEmulator(structuredClone(site), { now }),
+  ];
   const stories = site.issues.filter((i) => i.key.startsWith(`${PROJECT}-`));
   const changed = new Set<string>();
   // 1% of the project's issues change a day: a new Product Owner.
   for (let k = 0; k < stories.length; k += 100) changed.add(stories[k]!.key);
-  const at = Date.parse('2026-03-01T02:00:00.000Z');
   const config = DEFAULT_CONFIG;
   const before = new Points();
   const after = new Points();
   const stores = [new MemoryStore(), new MemoryStore()];
   for (const [k, emulator] of emulators.entries()) {
     const points = k === 0 ? before : after;
-    const api = new JiraApi(points.wrap(emulator.transportFor('u-0'), changed), {
+    const api = new JiraApi(points.wrap(emulator.transportFor('u-0')), {
       sleep: () => Promise.resolve(),
     });
     // Yesterday's tree (and popm.findings everywhere): not counted.
@@ -85,6 +85,7 @@ async function day(n: number): Promise<{ before: Points; after: Points; changed:
       { store: stores[k]!, api, config, now: () => new Date(at), clock: () => 0, acceptance: 'store' },
       PROJECT,
     );
+    clock = at + DAY / 2; // the changes happen during the day
     for (const key of changed) {
       const put = await emulator.transportFor('u-0')({
         method: 'PUT',
@@ -94,6 +95,7 @@ async function day(n: number): Promise<{ before: Points; after: Points; changed:
       if (put.status !== 204) throw new Error(`edit of ${key} refused`);
     }
     points.reset();
+    clock = at + DAY;
     const today = () => new Date(at + DAY);
     if (k === 0) {
       await runScanToCompletion(

@@ -444,7 +444,11 @@ function sortByKey(keys: readonly string[]): Int32Array {
  * (`{ id, name, hierarchyLevel, subtask }`) in every issue, so use that. With nothing to go on the
  * issue is read as a story: auditing it is safer than hiding it as a sub-task.
  */
-function embeddedLevel(value: unknown, levels: PopmConfig['levels'], cache: Map<string, Level>): Level {
+export function embeddedLevel(
+  value: unknown,
+  levels: PopmConfig['levels'],
+  cache: Map<string, Level>,
+): Level {
   if (!isRecord(value)) return 'team';
   const id = typeof value.id === 'string' ? value.id : '';
   const cached = cache.get(id);

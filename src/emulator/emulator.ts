@@ -49,6 +49,8 @@ export interface EmulatorOptions {
   faults?: FaultHook;
   /** Delay before every answer, to model a remote site. */
   latencyMs?: number;
+  /** The site's clock (edits stamp `updated`; `updated >= -60m` counts from it). Default: real time. */
+  now?: () => Date;
 }
 
 export interface RequestLogEntry {
@@ -181,10 +183,12 @@ function hash(s: string): string {
 interface CachedSearch {
   version: number;
   records: IssueRecord[];
+  /** The query counts from now (`updated >= -1d`): a new search runs it again, a next page does not. */
+  relative: boolean;
 }
 
 export function createEmulator(snapshot: Snapshot, options: EmulatorOptions = {}): JiraEmulator {
-  const site = new Site(snapshot);
+  const site = new Site(snapshot, options.now);
   const hooks: FaultHook[] = options.faults ? [options.faults] : [];
   const log: RequestLog = {
     count: 0,
@@ -222,10 +226,14 @@ export function createEmulator(snapshot: Snapshot, options: EmulatorOptions = {}
       offset = decoded.o;
     }
     let cached = searchCache.get(cacheKey);
-    if (!cached || cached.version !== site.version) {
+    if (!cached || cached.version !== site.version || (token === undefined && cached.relative)) {
       try {
         const query = compileJql(jql, site, accountId);
-        cached = { version: site.version, records: runQuery(query, site, accountId) };
+        cached = {
+          version: site.version,
+          records: runQuery(query, site, accountId),
+          relative: query.relative,
+        };
       } catch (e) {
         if (e instanceof JqlError) return jiraError(400, e.messages);
         throw e;

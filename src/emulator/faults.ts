@@ -123,6 +123,77 @@ export function rateLimited(
   });
 }
 
+/** Objects in a Jira answer body as Jira meters them: a list counts its members, anything else 1. */
+export function objectsIn(text: string): number {
+  if (text === '') return 0;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return 0;
+  }
+  if (Array.isArray(json)) return json.length;
+  if (!isRecord(json)) return 1;
+  for (const list of ['issues', 'values', 'users']) {
+    const items = json[list];
+    if (Array.isArray(items)) return items.length;
+  }
+  return 1;
+}
+
+/** A points budget that refills at the top of every window, with the headers Jira sends about it. */
+export interface PointsBudget extends FaultHook {
+  /** Points spent in the current window. */
+  readonly spent: number;
+}
+
+/**
+ * Jira's hourly points quota (`jira-quota-tenant-based`): every answer costs 1 point plus 1 per
+ * object returned and carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and, under 20% left,
+ * `X-RateLimit-NearLimit: true`; once the budget is spent, requests get 429 with `RateLimit-Reason`
+ * and a `Retry-After` to the end of the window. Answers from later hooks and the site pass through
+ * with the headers added.
+ */
+export function pointsBudget(
+  points: number,
+  options: { windowMs?: number; now?: () => Date; match?: RequestMatch } = {},
+): PointsBudget {
+  const windowMs = options.windowMs ?? 60 * 60 * 1000;
+  const now = options.now ?? (() => new Date());
+  let window = -1;
+  let spent = 0;
+  const headers = (): Record<string, string> => {
+    const remaining = Math.max(0, points - spent);
+    return {
+      'x-ratelimit-limit': String(points),
+      'x-ratelimit-remaining': String(remaining),
+      ...(remaining < points * 0.2 ? { 'x-ratelimit-nearlimit': 'true' } : {}),
+    };
+  };
+  const hook: FaultHook = async (request, _index, next) => {
+    if (!matches(request, options.match)) return undefined;
+    const at = now().getTime();
+    const current = Math.floor(at / windowMs);
+    if (current !== window) {
+      window = current;
+      spent = 0;
+    }
+    if (spent >= points) {
+      const retryAfterSeconds = Math.max(1, Math.ceil(((current + 1) * windowMs - at) / 1000));
+      return jsonError(429, ['Rate limit exceeded.'], {
+        ...headers(),
+        'retry-after': String(retryAfterSeconds),
+        'ratelimit-reason': 'jira-quota-tenant-based',
+      });
+    }
+    const answer = await next();
+    spent += 1 + (answer.status < 300 ? objectsIn(answer.text) : 0);
+    return { ...answer, headers: { ...answer.headers, ...headers() } };
+  };
+  Object.defineProperty(hook, 'spent', { get: () => spent });
+  return hook as PointsBudget;
+}
+
 const SERVER_TEXT: Record<500 | 502 | 503 | 504, { contentType: string; text: string }> = {
   500: {
     contentType: 'application/json;charset=UTF-8',

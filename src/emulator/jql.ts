@@ -28,17 +28,22 @@ type Node =
   | { kind: 'statusCategory'; cats: Set<StatusCategory>; negate: boolean }
   | { kind: 'status'; names: Set<string>; negate: boolean }
   | { kind: 'user'; field: string; ids: Set<string>; negate: boolean; empty: boolean }
-  | { kind: 'property'; key: string; path: string[]; values: Set<string> | null; negate: boolean };
+  | { kind: 'property'; key: string; path: string[]; values: Set<string> | null; negate: boolean }
+  | { kind: 'date'; field: 'created' | 'updated'; op: DateOperator; at: number; relative: boolean };
+
+type DateOperator = '=' | '!=' | '>' | '>=' | '<' | '<=';
 
 type SortField = 'key' | 'rank' | 'created' | 'updated' | 'id';
 export interface CompiledQuery {
   where: Node;
+  /** Holds a date relative to now (`-90m`), so its answer changes with the clock. */
+  relative: boolean;
   orderBy: { field: SortField; dir: 1 | -1 }[];
 }
 
 const SUPPORTED =
   'project, key/issuekey/id, parent, issuetype/type, statusCategory, status, assignee, ' +
-  'issue.property[...]';
+  'issue.property[...], created/updated (=, !=, >, >=, <, <=; "yyyy-MM-dd[ HH:mm]" or -Nm/h/d/w)';
 
 function parseErrorMessage(message: string): string {
   return `Error in the JQL Query: ${message}`;
@@ -58,6 +63,7 @@ export function compileJql(jql: string, site: Site, accountId: string): Compiled
   }
   const errors: string[] = [];
   const where = compileClause(query.where, site, accountId, errors);
+  const relative = hasRelativeDate(where);
   const orderBy: CompiledQuery['orderBy'] = [];
   const fields = query.orderBy ? query.orderBy.fields : [];
   if (fields.length > 7) errors.push('The ORDER BY clause can contain a maximum of 7 fields.');
@@ -80,7 +86,13 @@ export function compileJql(jql: string, site: Site, accountId: string): Compiled
     else orderBy.push({ field, dir });
   }
   if (errors.length > 0) throw new JqlError(errors);
-  return { where, orderBy };
+  return { where, orderBy, relative };
+}
+
+function hasRelativeDate(node: Node): boolean {
+  if (node.kind === 'and' || node.kind === 'or') return node.children.some(hasRelativeDate);
+  if (node.kind === 'not') return hasRelativeDate(node.child);
+  return node.kind === 'date' && node.relative;
 }
 
 function compileClause(clause: Clause, site: Site, accountId: string, errors: string[]): Node {
@@ -170,6 +182,8 @@ function compileTerminal(clause: TerminalClause, site: Site, accountId: string, 
     errors.push(`The operator '${operator}' is not supported with a list for field '${fieldText}'.`);
     return fallback;
   }
+
+  if (DATE_FIELDS.has(field)) return compileDate(clause, field, operator, site, errors) ?? fallback;
 
   if (field === 'issue.property') {
     const prop = clause.field.properties?.[0];
@@ -287,6 +301,84 @@ function compileTerminal(clause: TerminalClause, site: Site, accountId: string, 
   }
 }
 
+/** `updated` and `created` and their long names (`updatedDate`, `createdDate`). */
+const DATE_FIELDS = new Set(['created', 'createddate', 'updated', 'updateddate']);
+const DATE_OPERATORS = new Set<string>(['=', '!=', '>', '>=', '<', '<=']);
+const ABSOLUTE_DATE = /^(\d{4})[-/](\d{2})[-/](\d{2})(?: (\d{2}):(\d{2}))?$/;
+const RELATIVE_DATE = /^([-+]?)(\d+)([mhdw])$/;
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+
+/**
+ * `updated >= "2026-03-01 12:00"`, `updated > -90m`: Jira's absolute formats (`yyyy-MM-dd`,
+ * `yyyy/MM/dd`, each with an optional ` HH:mm`) and relative periods (minutes, hours, days, weeks
+ * from now, one unit). Jira reads absolute times in the searching user's time zone; the emulator's
+ * users all live in UTC. Issues without the field never match.
+ */
+function compileDate(
+  clause: TerminalClause,
+  field: string,
+  operator: string,
+  site: Site,
+  errors: string[],
+): Node | undefined {
+  const fieldText = clause.field.text;
+  if (!DATE_OPERATORS.has(operator)) {
+    errors.push(`The emulator does not support the operator '${operator}' for field '${fieldText}'.`);
+    return undefined;
+  }
+  const operand = clause.operand;
+  if (operand?.operandType !== 'value') {
+    errors.push(`The field '${fieldText}' takes one date value (the emulator supports no functions here).`);
+    return undefined;
+  }
+  const text = operand.value.trim();
+  const absolute = ABSOLUTE_DATE.exec(text);
+  const relative = RELATIVE_DATE.exec(text);
+  let at: number;
+  if (absolute) {
+    const [, y, mo, d, h = '00', mi = '00'] = absolute;
+    at = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi));
+  } else if (relative) {
+    const [, sign, amount, unit] = relative;
+    const offset = Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
+    at = site.now().getTime() + (sign === '-' ? -offset : offset);
+  } else {
+    errors.push(
+      `Date value '${text}' for field '${fieldText}' is invalid. Valid formats include: ` +
+        `'yyyy/MM/dd HH:mm', 'yyyy-MM-dd HH:mm', 'yyyy/MM/dd', 'yyyy-MM-dd', or a period of one unit, e.g. '-5d', '-90m'.`,
+    );
+    return undefined;
+  }
+  if (Number.isNaN(at)) {
+    errors.push(`Date value '${text}' for field '${fieldText}' is invalid.`);
+    return undefined;
+  }
+  return {
+    kind: 'date',
+    field: field.startsWith('created') ? 'created' : 'updated',
+    op: operator as DateOperator,
+    at,
+    relative: relative !== null,
+  };
+}
+
+function compareDate(value: number, op: DateOperator, at: number): boolean {
+  switch (op) {
+    case '=':
+      return value === at;
+    case '!=':
+      return value !== at;
+    case '>':
+      return value > at;
+    case '>=':
+      return value >= at;
+    case '<':
+      return value < at;
+    case '<=':
+      return value <= at;
+  }
+}
+
 const FIELDS = new Set([
   'project',
   'key',
@@ -299,6 +391,7 @@ const FIELDS = new Set([
   'statuscategory',
   'status',
   'assignee',
+  ...DATE_FIELDS,
 ]);
 
 const KNOWN_JIRA_FIELDS = new Set([
@@ -379,6 +472,11 @@ function matches(node: Node, rec: IssueRecord): boolean {
       if (node.empty) return (ids.length === 0) !== node.negate;
       if (ids.length === 0) return false;
       return ids.some((id) => node.ids.has(id)) !== node.negate;
+    }
+    case 'date': {
+      const raw = f[node.field];
+      const value = typeof raw === 'string' ? Date.parse(raw) : NaN;
+      return !Number.isNaN(value) && compareDate(value, node.op, node.at);
     }
     case 'property': {
       const v = propertyValue(rec, node.key, node.path);

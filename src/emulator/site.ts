@@ -56,7 +56,11 @@ export class Site {
   /** Bumped on every write so cached search results are not served stale. */
   version = 0;
 
-  constructor(readonly snapshot: Snapshot) {
+  constructor(
+    readonly snapshot: Snapshot,
+    /** The site's clock: edits stamp `updated` with it, relative JQL dates count from it. */
+    readonly now: () => Date = () => new Date(),
+  ) {
     this.baseUrl = snapshot.site.baseUrl.replace(/\/+$/, '');
     this.userList = snapshot.users;
     for (const u of snapshot.users) this.users.set(u.accountId, u);
@@ -147,8 +151,10 @@ export class Site {
     return true;
   }
 
+  /** An edit; like Jira, it moves the issue's `updated` time (property writes do not). */
   setFields(rec: IssueRecord, values: Record<string, unknown>): void {
-    rec.issue = { ...rec.issue, fields: { ...rec.issue.fields, ...values } };
+    const updated = this.now().toISOString();
+    rec.issue = { ...rec.issue, fields: { ...rec.issue.fields, ...values, updated } };
     this.version++;
   }
 

@@ -18,6 +18,7 @@ import {
   isRetryableKind,
   JiraError,
   networkError,
+  parseRetryAfter,
   RequestRefusedError,
 } from './errors';
 import type { Transport, TransportRequest, TransportResponse } from './transport';
@@ -36,6 +37,11 @@ export interface RetryPolicy {
   retryAfterJitterMs: number;
   /** Time kept free after a wait for the attempt itself and the answer, when there is a deadline. */
   attemptReserveMs: number;
+  /**
+   * Pause before the next request after an answer that says a budget is nearly spent (and no
+   * Beta-Retry-After names the wait): slowing down before Jira refuses costs less than a 429.
+   */
+  nearLimitPauseMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -45,7 +51,34 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxDelayMs: 10_000,
   retryAfterJitterMs: 1_000,
   attemptReserveMs: 3_000,
+  nearLimitPauseMs: 1_000,
 };
+
+/** Below this share of a budget left, Jira's own X-RateLimit-NearLimit turns true. */
+const NEAR_LIMIT_SHARE = 0.2;
+
+/** What an answer's rate-limit headers say about the app's budgets (Jira Cloud, "Rate limiting"). */
+export interface RateSignal {
+  /**
+   * Less than 20% of some budget is left: `X-RateLimit-NearLimit: true` (or its beta form while a
+   * limit is reported but not enforced), or `X-RateLimit-Remaining` below 20% of `X-RateLimit-Limit`.
+   */
+  nearLimit: boolean;
+  /** The wait Jira would ask for under a limit it reports but does not enforce yet (Beta-Retry-After). */
+  betaRetryAfterMs: number | undefined;
+}
+
+/** Reads the rate-limit headers of any answer, 2xx included (names are lower case). Pure. */
+export function readRateSignal(headers: Record<string, string>, nowMs: number): RateSignal {
+  const flag = (name: string) => headers[name]?.trim().toLowerCase() === 'true';
+  const remaining = Number(headers['x-ratelimit-remaining'] ?? NaN);
+  const limit = Number(headers['x-ratelimit-limit'] ?? NaN);
+  const low = limit > 0 && remaining >= 0 && remaining < limit * NEAR_LIMIT_SHARE;
+  return {
+    nearLimit: flag('x-ratelimit-nearlimit') || flag('x-beta-ratelimit-nearlimit') || low,
+    betaRetryAfterMs: parseRetryAfter(headers['beta-retry-after'], nowMs),
+  };
+}
 
 export interface RetryEvent {
   attempt: number;
@@ -86,6 +119,9 @@ export function retryDelay(
 
 export class JiraClient {
   private count = 0;
+  /** Wait before the next request, from the last answer's rate-limit headers. */
+  private pauseMs = 0;
+  private paused = 0;
   private readonly policy: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
@@ -109,6 +145,11 @@ export class JiraClient {
   /** Requests sent so far, every attempt counted (a retried request counts each time). */
   get requestCount(): number {
     return this.count;
+  }
+
+  /** Time spent pausing because Jira said a budget was nearly spent, in ms. */
+  get pausedMs(): number {
+    return this.paused;
   }
 
   /** Sends a request and validates its JSON body with `schema`. */
@@ -147,6 +188,7 @@ export class JiraClient {
   async send(request: TransportRequest, alsoAccept: readonly number[] = []): Promise<TransportResponse> {
     let waited = 0;
     for (let attempt = 1; ; attempt++) {
+      await this.pace();
       const outcome = await this.attempt(request, alsoAccept);
       if (!(outcome instanceof JiraError)) return outcome;
       const error = outcome;
@@ -162,6 +204,28 @@ export class JiraClient {
       waited += waitMs;
       await this.sleep(waitMs);
     }
+  }
+
+  /**
+   * Waits as the last answer asked before sending the next request, within the deadline: a pause
+   * the invocation cannot afford is skipped (the request may still get through; a 429 is retried).
+   */
+  private async pace(): Promise<void> {
+    const ms = this.pauseMs;
+    if (ms <= 0 || remainingMs(this.deadline) < ms + this.policy.attemptReserveMs) return;
+    this.paused += ms;
+    await this.sleep(ms);
+  }
+
+  private notePace(response: TransportResponse): void {
+    // A 429 is waited for by the retry loop with its own Retry-After; no pause on top.
+    if (response.status === 429) {
+      this.pauseMs = 0;
+      return;
+    }
+    const signal = readRateSignal(response.headers, this.now());
+    const asked = signal.betaRetryAfterMs ?? (signal.nearLimit ? this.policy.nearLimitPauseMs : 0);
+    this.pauseMs = Math.min(asked, this.policy.maxDelayMs);
   }
 
   private async attempt(
@@ -184,6 +248,7 @@ export class JiraClient {
       }
       return networkError(request, e);
     }
+    this.notePace(response);
     if ((response.status >= 200 && response.status < 300) || alsoAccept.includes(response.status))
       return response;
     return errorFromResponse(request, response, this.now());

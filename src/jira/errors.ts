@@ -145,9 +145,12 @@ export function errorFromResponse(
   }
   if (status === 429) {
     const retryAfterMs = parseRetryAfter(response.headers['retry-after'], nowMs);
+    // Which limit: per second on one endpoint, the site's or the app's hourly points, one issue's writes.
+    const reason = response.headers['ratelimit-reason'];
+    const which = reason ? ` (${reason})` : '';
     return new JiraError(
       'rate-limit',
-      `Jira is rate-limiting requests (429) to ${where}: wait a little and try again.${says}`,
+      `Jira is rate-limiting requests (429${which}) to ${where}: wait a little and try again.${says}`,
       { ...base, retryAfterMs },
     );
   }

@@ -151,6 +151,24 @@ async function afterChange(inv: Invocation, accountId: string, state: StoryState
   return { issueKey: before.key, acceptance: view.issue.acceptance, view };
 }
 
+/**
+ * The decision `by` makes on the story now, as the three writes record it: the story's status
+ * category at that moment, the reason given, and, for an accept or a rejection, the acceptance
+ * criteria the decision was made against (a revocation judges the earlier acceptance, not them).
+ */
+function decisionOn(
+  state: StoryState,
+  kind: Decision['kind'],
+  by: string,
+  at: string,
+  reason?: string,
+): Decision {
+  const decision: Decision = { kind, by, at, statusCategory: state.ev.status.category };
+  if (reason !== undefined) decision.reason = reason;
+  if (kind !== 'revoked' && state.criteria !== undefined) decision.criteria = state.criteria;
+  return decision;
+}
+
 export async function acceptStory(
   deps: AppDeps,
   accountId: string,
@@ -165,8 +183,7 @@ export async function acceptStory(
   const changedAt = state.ev.statusCategoryChangedAt;
   const issue = state.ec.ctx.issue;
   const appointments = await new AppointmentStore(deps.store).list(issue.id);
-  const decision: Decision = { kind: 'accepted', by: accountId, at, statusCategory };
-  if (state.criteria !== undefined) decision.criteria = state.criteria;
+  const decision = decisionOn(state, 'accepted', accountId, at);
   if (isSelfAppointed(accountId, at, appointments)) decision.selfAppointed = true;
   requireBudget(deps.deadline, ACCEPTANCE_WRITE_BUDGET_MS, `accept ${issueKey}`);
   await acceptanceStore(deps).append(issue.id, issue.key, (current) => {
@@ -212,14 +229,7 @@ export async function rejectStory(
   const inv = new Invocation(deps);
   const state = await loadStory(inv, accountId, issueKey);
   authorize(accountId, state, 'reject');
-  const decision: Decision = {
-    kind: 'rejected',
-    by: accountId,
-    at: deps.now().toISOString(),
-    statusCategory: state.ev.status.category,
-    ...(reason !== undefined ? { reason } : {}),
-  };
-  if (state.criteria !== undefined) decision.criteria = state.criteria;
+  const decision = decisionOn(state, 'rejected', accountId, deps.now().toISOString(), reason);
   requireBudget(deps.deadline, ACCEPTANCE_WRITE_BUDGET_MS, `reject ${issueKey}`);
   await acceptanceStore(deps).append(state.ec.ctx.issue.id, state.ec.ctx.issue.key, () => decision);
   return afterChange(inv, accountId, state);
@@ -235,13 +245,7 @@ export async function revokeAcceptance(
   const inv = new Invocation(deps);
   const state = await loadStory(inv, accountId, issueKey);
   authorize(accountId, state, 'revoke');
-  const decision: Decision = {
-    kind: 'revoked',
-    by: accountId,
-    at: deps.now().toISOString(),
-    statusCategory: state.ev.status.category,
-    ...(reason !== undefined ? { reason } : {}),
-  };
+  const decision = decisionOn(state, 'revoked', accountId, deps.now().toISOString(), reason);
   requireBudget(deps.deadline, ACCEPTANCE_WRITE_BUDGET_MS, `revoke the acceptance of ${issueKey}`);
   try {
     await acceptanceStore(deps).append(state.ec.ctx.issue.id, state.ec.ctx.issue.key, (current) => {

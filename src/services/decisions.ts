@@ -3,10 +3,15 @@
  * the signed-in user may decide and why not, and a project's decision log for auditors.
  */
 import type { EffectiveConfig } from '../domain/config';
-import { assigneeOf } from '../domain/engine';
-import { levelIndex } from '../domain/levels';
+import { assigneeOf, embeddedLevel } from '../domain/engine';
 import { compareIssueKeys } from '../domain/read';
-import { ACCEPTANCE_PROPERTY, type Decision, type EvaluatedIssue, type JiraIssue } from '../domain/types';
+import {
+  ACCEPTANCE_PROPERTY,
+  type Decision,
+  type EvaluatedIssue,
+  type JiraIssue,
+  type Level,
+} from '../domain/types';
 import type { JiraApi } from '../jira/api';
 import { jqlProjectIssues } from '../jira/jql';
 import type {
@@ -19,7 +24,8 @@ import type {
 import type { StoredAcceptance } from '../storage/acceptance-store';
 import { refusalOf } from './acceptance';
 import type { AppDeps } from '../platform/deps';
-import { acceptanceStore, configStore, loadMeta, userApi } from './site';
+import { Invocation } from './cache';
+import { acceptanceStore, userApi } from './site';
 
 /** Display names of the given accounts: the ones already known, then one bulk lookup for the rest. */
 export async function namesOf(
@@ -102,9 +108,7 @@ export async function getDecisionLog(
   cursor: string | undefined,
 ): Promise<DecisionLog> {
   const api = userApi(deps, accountId);
-  const config = (await configStore(deps).current()).config;
-  const meta = await loadMeta(api);
-  const levels = levelIndex(meta.issueTypes, config.levels);
+  const config = await new Invocation(deps).config();
   const page = await api.searchJql({
     jql: `${jqlProjectIssues(projectKey)} ORDER BY key ASC`,
     fields: ['issuetype'],
@@ -112,11 +116,11 @@ export async function getDecisionLog(
     maxResults: LOG_PAGE,
     ...(cursor !== undefined ? { nextPageToken: cursor } : {}),
   });
-  const stories = page.issues.filter((i) => {
-    const type = i.fields.issuetype;
-    const id = typeof type === 'object' && type !== null && 'id' in type ? String(type.id) : '';
-    return (levels.get(id) ?? 'team') === 'team';
-  });
+  // Each issue embeds its type (hierarchy level included): no issue type list needed.
+  const levels = new Map<string, Level>();
+  const stories = page.issues.filter(
+    (i) => embeddedLevel(i.fields.issuetype, config.levels, levels) === 'team',
+  );
   const store = acceptanceStore(deps);
   const entries = await store.records(stories.map((s) => s.id));
   const perStory = await Promise.all(

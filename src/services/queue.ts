@@ -22,7 +22,8 @@ import { decisionView, namesOf } from './decisions';
 import { isJiraError } from '../jira/errors';
 import type { AppDeps } from '../platform/deps';
 import { ServiceError } from './errors';
-import { acceptanceLookup, configStore, loadMeta, userApi } from './site';
+import { Invocation } from './cache';
+import { acceptanceLookup, userApi } from './site';
 import { issueSummary } from '../scale/views';
 
 const QUEUE_PAGE = 100;
@@ -66,11 +67,11 @@ export async function getQueue(
   cursor: string | undefined,
 ): Promise<QueueView> {
   const api = userApi(deps, accountId);
-  const config = (await configStore(deps).current()).config;
-  const meta = await loadMeta(api);
-  const jql = queueJql(config, discoverRoleFields(meta.fields).team, accountId);
+  const inv = new Invocation(deps);
+  const [config, siteFields] = await Promise.all([inv.config(), inv.fields()]);
+  const jql = queueJql(config, discoverRoleFields(siteFields).team, accountId);
   if (jql === null) return { items: [], cursor: null };
-  const fields = neededFieldIds(meta.fields, config);
+  const fields = neededFieldIds(siteFields, config);
   const stories: JiraIssue[] = [];
   let token = cursor;
   for (let page = 0; page < MAX_PAGES; page++) {
@@ -91,7 +92,9 @@ export async function getQueue(
       ? (await api.bulkFetch(parentKeys, ['summary', 'issuetype', 'project'])).issues
       : [];
   const { entries, acceptanceOf } = await acceptanceLookup(deps, stories);
-  const result = evaluate({ ...meta, issues: [...parents, ...stories] }, config, '', { acceptanceOf });
+  // No issue type list: every issue embeds its type, which the engine reads.
+  const site = { issueTypes: [], fields: siteFields, issues: [...parents, ...stories] };
+  const result = evaluate(site, config, '', { acceptanceOf });
   const byKey = new Map(result.issues.map((ev) => [ev.key, ev]));
 
   const items: QueueItem[] = [];
@@ -105,7 +108,7 @@ export async function getQueue(
     const effective = effectiveConfig(config, projectKeyOf(story));
     if (refusalOf(accountId, ev, effective, 'accept', assigneeOf(story))) continue;
     const parent = ev.parentKey ? byKey.get(ev.parentKey) : undefined;
-    const acField = acceptanceCriteriaFieldId(effective, meta.fields);
+    const acField = acceptanceCriteriaFieldId(effective, siteFields);
     const last = decisionsOf(entry).at(-1);
     if (last) latestBy.add(last.by);
     picked.push({

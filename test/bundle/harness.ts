@@ -22,6 +22,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createEmulator, SAMPLE_SNAPSHOT_PATH, type JiraEmulator } from '../../src/emulator';
+import { objectsIn } from '../../src/emulator/faults';
 import type { Snapshot } from '../../src/snapshot/format';
 import { loadSnapshotFile } from '../../src/snapshot/load';
 import { KvsStandIn } from './kvs-stand-in';
@@ -118,25 +119,6 @@ type PlatformGlobals = {
   __forge_fetch__?: (target: ForgeTarget, path: string, init?: FetchInit) => Promise<Response>;
   __forge_runtime__?: unknown;
 };
-
-/** Objects in a Jira answer body, for points: lists count their members, anything else 1. */
-export function objectsIn(text: string): number {
-  if (text === '') return 0;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return 0;
-  }
-  if (Array.isArray(json)) return json.length;
-  if (typeof json !== 'object' || json === null) return 1;
-  const record = json as Record<string, unknown>;
-  for (const list of ['issues', 'values', 'users']) {
-    const items = record[list];
-    if (Array.isArray(items)) return items.length;
-  }
-  return 1;
-}
 
 function respond(status: number, text: string, headers: Record<string, string> = {}): Response {
   const nullBody = status === 204 || status === 205 || status === 304;

@@ -341,6 +341,53 @@ describe('JQL', () => {
   });
 });
 
+describe('JQL on dates', () => {
+  let now = Date.parse('2026-03-01T12:00:00.000Z');
+  const emu = createEmulator(tinySnapshot(), { now: () => new Date(now) });
+  const keys = async (jql: string): Promise<string[]> => {
+    const { res, body } = await call(emu, searchPost({ jql, fields: ['summary'] }));
+    expect(res.status).toBe(200);
+    return keysOf(body);
+  };
+
+  it.each([
+    // TEAM-3 has no created time: it matches no date clause.
+    ['project = TEAM AND created >= "2026-01-02" ORDER BY key', ['TEAM-1']],
+    ['project = TEAM AND created > "2026-01-03 09:00" ORDER BY key', []],
+    ['project = TEAM AND created >= "2026/01/03 09:00" ORDER BY key', ['TEAM-1']],
+    ['project = TEAM AND createdDate < "2026-01-02 09:00" ORDER BY key', ['TEAM-2']],
+    ['project = TEAM AND created <= "2026-01-03 09:00" ORDER BY key', ['TEAM-1', 'TEAM-2']],
+  ])('%s', async (jql, expected) => {
+    expect(await keys(jql)).toEqual(expected);
+  });
+
+  it('stamps `updated` on an edit and finds it by absolute and relative time', async () => {
+    expect(await keys('project = TEAM AND updated >= -1d')).toEqual([]);
+    now += 60_000;
+    const put = await emu.transportFor('u-adm')({
+      method: 'PUT',
+      path: '/rest/api/3/issue/TEAM-2',
+      body: { fields: { summary: 'Edited' } },
+    });
+    expect(put.status).toBe(204);
+    expect(await keys('project = TEAM AND updated >= "2026-03-01 12:01"')).toEqual(['TEAM-2']);
+    expect(await keys('project = TEAM AND updated > "2026-03-01 12:01"')).toEqual([]);
+    expect(await keys('project = TEAM AND updated >= -2m')).toEqual(['TEAM-2']);
+    now += 3 * 60_000;
+    expect(await keys('project = TEAM AND updated >= -2m')).toEqual([]);
+    expect(await keys('project = TEAM AND updatedDate >= -4m')).toEqual(['TEAM-2']);
+  });
+
+  it.each([
+    ['project = TEAM AND updated >= "yesterday"', "Date value 'yesterday' for field 'updated' is invalid"],
+    ['project = TEAM AND updated in ("2026-01-01")', "does not support the operator 'in'"],
+  ])('refuses %s with 400', async (jql, message) => {
+    const { res, body } = await call(emu, searchPost({ jql }));
+    expect(res.status).toBe(400);
+    expect(body).toEqual({ errorMessages: [expect.stringContaining(message)], errors: {} });
+  });
+});
+
 describe('restrictions: reads run as the user', () => {
   const emu = createEmulator(tinySnapshot());
   it('hides restricted issues from search, get, bulkfetch and properties', async () => {

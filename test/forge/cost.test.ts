@@ -46,6 +46,49 @@ describe('Jira cost per action', () => {
   }
 });
 
+/**
+ * The PO's queue and a project's decision log (before: 4 and 3 requests, `GET /issuetype` and
+ * `GET /field` each time) read the configuration and the site's fields through
+ * the invocation cache like every action: the queue reads the field list once when cold (as the
+ * app), not at all when warm (the PO opened an issue a minute earlier); the log needs no metadata. [requests, issues returned].
+ */
+describe('Jira cost of the queue and the decision log', () => {
+  const READS: Record<
+    string,
+    { call: (h: Harness) => Promise<unknown>; cold: [number, number]; warm: [number, number] }
+  > = {
+    getQueue: { call: (h) => h.call('getQueue', {}, PO), cold: [3, 94], warm: [2, 94] },
+    getDecisionLog: {
+      call: (h) => h.call('getDecisionLog', { projectKey: 'ORB' }, PO),
+      cold: [1, 50],
+      warm: [1, 50],
+    },
+  };
+  for (const [name, read] of Object.entries(READS)) {
+    for (const warmth of ['cold', 'warm'] as const) {
+      it(`${name} (${warmth})`, async () => {
+        const { h, later } = clocked();
+        const m = meter(h.deps);
+        if (warmth === 'warm') {
+          await h.call('getIssueView', { issueKey: STORY }, PO);
+          later(60);
+        }
+        m.take();
+        expect(await read.call(h)).toMatchObject({ ok: true });
+        const cost = m.take();
+        expect({ calls: cost.calls, requests: cost.requests, issues: cost.issues }).toEqual({
+          calls: cost.calls,
+          requests: read[warmth][0],
+          issues: read[warmth][1],
+        });
+        // The queue judges stories with the engine (role fields); the log only lists decisions.
+        const metadata = warmth === 'cold' && name === 'getQueue' ? ['GET /rest/api/3/field'] : [];
+        expect(cost.calls.filter((c) => /\/(field|issuetype)\b/.test(c))).toEqual(metadata);
+      });
+    }
+  }
+});
+
 /** A fresh app whose clock the test moves (stored views last 30 s). */
 function clocked(): { h: Harness; later(seconds: number): void } {
   const h = harness();

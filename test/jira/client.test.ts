@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_RETRY_POLICY, JiraClient, retryDelay } from '../../src/jira/client';
+import { DEFAULT_RETRY_POLICY, JiraClient, readRateSignal, retryDelay } from '../../src/jira/client';
 import { JiraError, parseRetryAfter, RequestRefusedError } from '../../src/jira/errors';
 import { json, scripted } from './fake-transport';
 
@@ -174,6 +174,76 @@ describe('JiraClient', () => {
     const e = await failure(c.request(GET, ok));
     expect(e.kind).toBe('bad-request');
     expect(c.requestCount).toBe(1);
+  });
+});
+
+describe('slowing down before Jira refuses (rate-limit headers on any answer)', () => {
+  const body = { ok: true };
+  it('pauses before the next request after X-RateLimit-NearLimit, and stops once the signal goes', async () => {
+    const { c, sleeps } = client([
+      json(200, body, { 'x-ratelimit-nearlimit': 'true' }),
+      json(200, body),
+      json(200, body),
+    ]);
+    await c.request(GET, ok);
+    expect(sleeps).toEqual([]);
+    await c.request(GET, ok);
+    expect(sleeps).toEqual([DEFAULT_RETRY_POLICY.nearLimitPauseMs]);
+    await c.request(GET, ok);
+    expect(sleeps).toEqual([DEFAULT_RETRY_POLICY.nearLimitPauseMs]);
+    expect(c.pausedMs).toBe(DEFAULT_RETRY_POLICY.nearLimitPauseMs);
+  });
+
+  it('waits the Beta-Retry-After Jira names (capped), and reads Remaining below 20% of Limit', async () => {
+    const { c, sleeps } = client([
+      json(200, body, { 'beta-retry-after': '4' }),
+      json(200, body, { 'beta-retry-after': '600' }),
+      json(200, body, { 'x-ratelimit-limit': '350', 'x-ratelimit-remaining': '69' }),
+      json(200, body, { 'x-ratelimit-limit': '350', 'x-ratelimit-remaining': '70' }),
+      json(200, body),
+    ]);
+    for (let i = 0; i < 5; i++) await c.request(GET, ok);
+    expect(sleeps).toEqual([4000, DEFAULT_RETRY_POLICY.maxDelayMs, DEFAULT_RETRY_POLICY.nearLimitPauseMs]);
+  });
+
+  it('skips a pause the invocation has no time for', async () => {
+    let t = 0;
+    const { c, sleeps } = client([json(200, body, { 'beta-retry-after': '5' }), json(200, body)], {
+      deadline: { at: 6_000, now: () => t },
+    });
+    await c.request(GET, ok);
+    t = 1_000; // 5 s left: a 5 s pause would leave none for the request
+    await c.request(GET, ok);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('does not add a pause to the retry of a 429, and names the limit that refused', async () => {
+    const { c, sleeps } = client(
+      [
+        json(
+          429,
+          {},
+          { 'retry-after': '2', 'x-ratelimit-nearlimit': 'true', 'ratelimit-reason': 'jira-burst-based' },
+        ),
+        json(200, body),
+      ],
+      { random: () => 0 },
+    );
+    await c.request(GET, ok);
+    expect(sleeps).toEqual([2000]);
+    const refused = client([json(429, {}, { 'ratelimit-reason': 'jira-quota-tenant-based' })], {
+      retry: { maxAttempts: 1 },
+    });
+    expect((await failure(refused.c.request(GET, ok))).message).toContain('429 (jira-quota-tenant-based)');
+  });
+
+  it('reads the headers', () => {
+    expect(readRateSignal({}, 0)).toEqual({ nearLimit: false, betaRetryAfterMs: undefined });
+    expect(readRateSignal({ 'x-beta-ratelimit-nearlimit': 'TRUE' }, 0).nearLimit).toBe(true);
+    expect(readRateSignal({ 'x-ratelimit-nearlimit': 'false' }, 0).nearLimit).toBe(false);
+    expect(readRateSignal({ 'x-ratelimit-limit': '0', 'x-ratelimit-remaining': '0' }, 0).nearLimit).toBe(
+      false,
+    );
   });
 });
 
