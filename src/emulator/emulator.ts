@@ -68,6 +68,8 @@ export interface RequestLog {
 /** A notification Jira accepted (POST /issue/{key}/notify), as a mail queue would hold it. */
 export interface SentNotification {
   issueKey: string;
+  /** Accounts the caller listed in `to.users`. */
+  requested: string[];
   /** Accounts it went to: the listed users who are active and (with `restrict`) may see the issue. */
   to: string[];
   subject: string;
@@ -486,6 +488,7 @@ export function createEmulator(snapshot: Snapshot, options: EmulatorOptions = {}
       .filter((id) => site.users.get(id)?.active !== false && (!browse || site.canSee(rec, id)));
     notifications.push({
       issueKey: rec.issue.key,
+      requested: users.map((u) => u.accountId),
       to,
       subject: b.subject ?? `${rec.issue.key}: ${String(rec.issue.fields.summary ?? '')}`,
       textBody: b.textBody ?? '',
