@@ -4,13 +4,22 @@
  */
 import { actionsBench } from './actions';
 import { cliBench } from './cli';
+import { digestBench } from './digest';
 import { bundlesBench } from './bundles';
 import { engineBench } from './engine';
 import { scanBench } from './scan';
 import { syncBench } from './sync';
 import type { BenchSection } from './section';
 
-const SECTIONS: BenchSection[] = [engineBench, scanBench, syncBench, actionsBench, cliBench, bundlesBench];
+const SECTIONS: BenchSection[] = [
+  engineBench,
+  scanBench,
+  syncBench,
+  actionsBench,
+  digestBench,
+  cliBench,
+  bundlesBench,
+];
 
 function parseArgs(argv: string[]): { only: string | undefined } {
   let only: string | undefined;
