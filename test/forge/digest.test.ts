@@ -12,6 +12,7 @@ import { DigestStore } from '../../src/storage/digest-store';
 import { MemoryStore } from '../../src/storage/memory';
 import type { Snapshot, SnapshotIssue } from '../../src/snapshot/format';
 import { DEFAULT_CONFIG } from '../../src/domain/config';
+import { FIELD_IDS, STANDARD_FIELDS } from '../../src/emulator/generate';
 
 const DAY = 86_400_000;
 const START = Date.parse('2026-03-02T06:00:00.000Z');
@@ -31,7 +32,7 @@ function story(
       issuetype: '10002',
       status: { name: status[0], category: status[1] },
       statuscategorychangedate: new Date(waitingSinceMs).toISOString(),
-      customfield_10102: [owner],
+      [FIELD_IDS.productOwner]: [owner],
     },
   };
 }
@@ -50,17 +51,7 @@ function site(): Snapshot {
     admins: ['u-adm'],
     projects: [{ id: '10001', key: 'TEAM', name: 'Team', lead: 'u-adm' }],
     issueTypes: [{ id: '10002', name: 'Story', hierarchyLevel: 0, subtask: false }],
-    fields: [
-      {
-        id: 'customfield_10102',
-        name: 'Product Owner',
-        schema: {
-          type: 'array',
-          items: 'user',
-          custom: 'com.atlassian.jira.plugin.system.customfieldtypes:multiuserpicker',
-        },
-      },
-    ],
+    fields: STANDARD_FIELDS,
     issues: [
       // u-po1: two stories waiting well past the threshold from day one.
       story(1, ['In Progress', 'indeterminate'], 'u-po1', START - 5 * DAY),
