@@ -4,6 +4,7 @@
  */
 import { actionsBench } from './actions';
 import { cliBench } from './cli';
+import { digestBench } from './digest';
 import { bundlesBench } from './bundles';
 import { bundledBench } from './bundled';
 import { engineBench } from './engine';
@@ -17,6 +18,7 @@ const SECTIONS: BenchSection[] = [
   syncBench,
   actionsBench,
   bundledBench,
+  digestBench,
   cliBench,
   bundlesBench,
 ];

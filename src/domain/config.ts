@@ -128,6 +128,25 @@ export const projectOverrideSchema = z
     }
   });
 
+/**
+ * The daily digest to Product Owners (issue 12): off unless an administrator switches it on. The
+ * threshold is whole days a story must have waited; the bounds keep it meaningful (a digest about
+ * stories waiting under a day would just repeat the queue; beyond 90 days it would never fire).
+ */
+export const DIGEST_THRESHOLD_DAYS = { min: 1, max: 90, default: 2 } as const;
+
+export const digestConfigSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    thresholdDays: z
+      .number()
+      .int('must be a whole number of days')
+      .min(DIGEST_THRESHOLD_DAYS.min, `must be at least ${DIGEST_THRESHOLD_DAYS.min} day`)
+      .max(DIGEST_THRESHOLD_DAYS.max, `must be at most ${DIGEST_THRESHOLD_DAYS.max} days`)
+      .default(DIGEST_THRESHOLD_DAYS.default),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     version: z.literal(CONFIG_VERSION),
@@ -160,6 +179,8 @@ export const configSchema = z
       'owners with delegates',
     ).default({}),
     rules: rulesSchema.default({}),
+    /** Stored configurations from before the digest parse to "off, 2 days": nothing is lost. */
+    digest: digestConfigSchema.default({ enabled: false, thresholdDays: DIGEST_THRESHOLD_DAYS.default }),
     /** Per-project overrides, keyed by project key; stored apart from the rest, one value each. */
     projects: boundedRecord(
       projectKey,
@@ -184,6 +205,7 @@ export const configSchema = z
 export type RoleConfig = z.infer<typeof roleConfigSchema>;
 export type ProjectOverride = z.infer<typeof projectOverrideSchema>;
 export type PopmConfig = z.infer<typeof configSchema>;
+export type DigestConfig = z.infer<typeof digestConfigSchema>;
 export type RuleSettings = Partial<Record<RuleId, { enabled?: boolean; severity?: Severity }>>;
 
 export const DEFAULT_CONFIG: PopmConfig = configSchema.parse({ version: CONFIG_VERSION });

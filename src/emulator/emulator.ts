@@ -67,8 +67,24 @@ export interface RequestLog {
   reset(): void;
 }
 
+/** A notification Jira accepted (POST /issue/{key}/notify), as a mail queue would hold it. */
+export interface SentNotification {
+  issueKey: string;
+  /** Accounts the caller listed in `to.users`. */
+  requested: string[];
+  /** Accounts it went to: the listed users who are active and (with `restrict`) may see the issue. */
+  to: string[];
+  subject: string;
+  textBody: string;
+  htmlBody: string;
+  /** Who asked for it. */
+  by: string;
+}
+
 export interface JiraEmulator {
   handle(request: EmulatorRequest): Promise<TransportResponse>;
+  /** Notifications sent through POST /issue/{key}/notify, oldest first. */
+  readonly notifications: SentNotification[];
   /** A Transport that calls the emulator in-process as the given account. */
   transportFor(accountId: string): Transport;
   readonly requests: RequestLog;
@@ -113,6 +129,31 @@ const ISSUE_NOT_FOUND = 'Issue does not exist or you do not have permission to s
 const PAGE_CAP_FIELDS = 100;
 const PAGE_CAP_IDS = 5000;
 const MAX_PROPERTIES = 5;
+
+/** [Notification] and its parts ([NotificationRecipientsRestrictions] is closed). */
+const notifyBodySchema = z.looseObject({
+  subject: z.string().optional(),
+  textBody: z.string().optional(),
+  htmlBody: z.string().optional(),
+  to: z
+    .looseObject({
+      users: z.array(z.looseObject({ accountId: z.string().max(128) })).optional(),
+      reporter: z.boolean().optional(),
+      assignee: z.boolean().optional(),
+      watchers: z.boolean().optional(),
+      voters: z.boolean().optional(),
+    })
+    .optional(),
+  restrict: z
+    .strictObject({
+      permissions: z
+        .array(z.looseObject({ key: z.string().optional(), id: z.string().optional() }))
+        .optional(),
+      groups: z.array(z.unknown()).optional(),
+      groupIds: z.array(z.string()).optional(),
+    })
+    .optional(),
+});
 
 /** [JQLCountRequestBean]: `additionalProperties: false`. */
 const countBodySchema = z.strictObject({ jql: z.string().optional() });
@@ -198,6 +239,7 @@ export function createEmulator(snapshot: Snapshot, options: EmulatorOptions = {}
       log.entries.length = 0;
     },
   };
+  const notifications: SentNotification[] = [];
   // Results of recent searches, so following nextPageToken is O(page), not O(site) per page.
   const searchCache = new Map<string, CachedSearch>();
   // Asynchronous operations' tasks. The emulator does the work at once, so every task is complete.
@@ -431,6 +473,39 @@ export function createEmulator(snapshot: Snapshot, options: EmulatorOptions = {}
     return json(200, { permissions: out });
   }
 
+  /**
+   * [Notification]: records what a mail queue would get. Only `to.users` is served (the app names
+   * its recipients); inactive accounts get nothing, as in Jira, and `restrict.permissions` with
+   * BROWSE_PROJECTS drops those who may not see the issue.
+   */
+  function notify(accountId: string, rec: IssueRecord, body: unknown): TransportResponse {
+    const parsed = notifyBodySchema.safeParse(body ?? {});
+    if (!parsed.success) return jiraError(400, zodMessages(parsed.error));
+    const b = parsed.data;
+    const users = b.to?.users ?? [];
+    if (users.length === 0 && !b.to?.reporter && !b.to?.assignee && !b.to?.watchers && !b.to?.voters)
+      return jiraError(400, ['Notification must have at least one recipient.']);
+    for (const u of users)
+      if (!site.users.has(u.accountId))
+        return jiraError(400, [`The user with account ID '${u.accountId}' does not exist.`]);
+    const browse = (b.restrict?.permissions ?? []).some(
+      (p) => p.key === 'BROWSE_PROJECTS' || p.key === 'BROWSE',
+    );
+    const to = users
+      .map((u) => u.accountId)
+      .filter((id) => site.users.get(id)?.active !== false && (!browse || site.canSee(rec, id)));
+    notifications.push({
+      issueKey: rec.issue.key,
+      requested: users.map((u) => u.accountId),
+      to,
+      subject: b.subject ?? `${rec.issue.key}: ${String(rec.issue.fields.summary ?? '')}`,
+      textBody: b.textBody ?? '',
+      htmlBody: b.htmlBody ?? '',
+      by: accountId,
+    });
+    return empty(204);
+  }
+
   function route(req: EmulatorRequest, accountId: string): TransportResponse {
     const url = new URL(req.path, 'http://emulator.invalid');
     const path = url.pathname.replace(/\/+$/, '');
@@ -496,6 +571,12 @@ export function createEmulator(snapshot: Snapshot, options: EmulatorOptions = {}
     if (path === '/rest/api/3/issue/properties/multi') {
       return method === 'POST' ? bulkSetProperties(accountId, req.body) : notAllowed();
     }
+    if ((m = /^\/rest\/api\/3\/issue\/([^/]+)\/notify$/.exec(path))) {
+      if (method !== 'POST') return notAllowed();
+      const rec = site.find(decodeURIComponent(m[1] ?? ''), accountId);
+      if (!rec) return jiraError(404, [ISSUE_NOT_FOUND]);
+      return notify(accountId, rec, req.body);
+    }
     if ((m = /^\/rest\/api\/3\/issue\/([^/]+)\/properties\/([^/]+)$/.exec(path))) {
       const rec = site.find(decodeURIComponent(m[1] ?? ''), accountId);
       if (!rec) return jiraError(404, [ISSUE_NOT_FOUND]);
@@ -554,6 +635,13 @@ export function createEmulator(snapshot: Snapshot, options: EmulatorOptions = {}
       }
       case '/rest/api/3/mypermissions':
         return permissions(accountId, q);
+      case '/rest/api/3/serverInfo':
+        return json(200, {
+          baseUrl: site.baseUrl,
+          deploymentType: 'Cloud',
+          version: '1001.0.0-SNAPSHOT',
+          serverTitle: 'Jira',
+        });
       case '/rest/api/3/user/bulk': {
         const ids = q.getAll('accountId');
         if (ids.length === 0) return jiraError(400, ['At least one accountId must be provided.']);
@@ -682,6 +770,7 @@ export function createEmulator(snapshot: Snapshot, options: EmulatorOptions = {}
         });
     },
     requests: log,
+    notifications,
     injectFault(hook) {
       hooks.push(hook);
       return () => {
@@ -707,6 +796,7 @@ const KNOWN_GET = new Set([
   '/rest/api/3/field',
   '/rest/api/3/myself',
   '/rest/api/3/mypermissions',
+  '/rest/api/3/serverInfo',
   '/rest/api/3/user/search',
   '/rest/api/3/user/bulk',
   '/rest/api/3/project/search',

@@ -1,7 +1,9 @@
 /**
  * Forge function `daily` (scheduledTrigger): records each snapshot project's coverage for the
- * gadget's trend and queues a reconciling rescan of it.
+ * gadget's trend and queues a reconciling rescan of it; then hands the Product Owners' digest to
+ * the queue consumer (it reads every snapshot and sends one notification per PO: no work for 55 s).
  */
+import { startDailyDigest } from '../services/digest';
 import { dailySnapshots } from '../scale/service';
 import { forgeDeps, invocationDeadline } from './deps';
 
@@ -9,4 +11,5 @@ export async function handler(): Promise<void> {
   const deps = forgeDeps(invocationDeadline('trigger'));
   const outcome = await dailySnapshots(deps);
   deps.log?.('daily snapshots', { recorded: outcome.recorded.length, queued: outcome.queued.length });
+  await startDailyDigest(deps);
 }

@@ -14,8 +14,8 @@ export const SCAN_QUEUE = 'popm-scan';
 
 function forgeEvent(event: QueueEvent) {
   // One scan per project at a time: concurrent scans of one project only waste rate limit. The
-  // daily fan-out is one chain of its own.
-  const key = event.kind === 'daily' ? 'daily' : `scan-${event.projectKey}`;
+  // daily fan-out is one chain of its own, and so is the digest.
+  const key = event.kind === 'daily' || event.kind === 'digest' ? event.kind : `scan-${event.projectKey}`;
   return { body: event, concurrency: { key, limit: 1 } };
 }
 

@@ -17,6 +17,7 @@ import {
   projectPageSchema,
   projectSchema,
   searchResultsSchema,
+  serverInfoSchema,
   userSchema,
   usersSchema,
   userPageSchema,
@@ -62,6 +63,15 @@ export interface BulkFetchResult {
   issues: JiraIssue[];
   /** Ids or keys Jira could not return (missing, not visible, or a retriable error). */
   errors: { id?: string; errorMessage?: string }[];
+}
+
+/** The body of POST /issue/{issueIdOrKey}/notify ([Notification] in platform-v3.json), as the app sends it. */
+export interface IssueNotification {
+  subject: string;
+  textBody: string;
+  htmlBody: string;
+  /** Only these accounts: never the issue's watchers, voters, reporter or assignee. */
+  to: { users: { accountId: string }[] };
 }
 
 export interface ProjectPage {
@@ -335,6 +345,44 @@ export class JiraApi {
       out.push(...page.values.map(toUserRef));
     }
     return out;
+  }
+
+  /**
+   * POST /rest/api/3/issue/{issueIdOrKey}/notify: an email about the issue to the named accounts,
+   * queued by Jira (204). Restricted to people who may browse the issue, so a notification never
+   * shows an issue to someone Jira would hide it from. Retried only after a 429 (Jira refused it):
+   * after a network or server error the mail may have been queued, and a second one would be spam.
+   */
+  async notify(issueIdOrKey: string, notification: IssueNotification): Promise<void> {
+    await this.client.requestVoid(
+      {
+        method: 'POST',
+        path: apiPath(['issue', issueIdOrKey, 'notify']),
+        body: {
+          subject: notification.subject,
+          textBody: notification.textBody,
+          htmlBody: notification.htmlBody,
+          to: {
+            users: notification.to.users.map((u) => ({ accountId: u.accountId })),
+            reporter: false,
+            assignee: false,
+            watchers: false,
+            voters: false,
+          },
+          restrict: { permissions: [{ key: 'BROWSE_PROJECTS' }] },
+        },
+      },
+      { retryOnlyOn: ['rate-limit'] },
+    );
+  }
+
+  /** GET /rest/api/3/serverInfo: the site's base URL (no scope needed). */
+  async serverBaseUrl(): Promise<string> {
+    const info = await this.client.request(
+      { method: 'GET', path: apiPath(['serverInfo']) },
+      serverInfoSchema,
+    );
+    return info.baseUrl.replace(/\/+$/, '');
   }
 
   /** GET /rest/api/3/issue/{issueIdOrKey}/properties/{propertyKey}; a missing one is a `not-found` JiraError. */

@@ -19,6 +19,7 @@ import {
   JiraError,
   networkError,
   parseRetryAfter,
+  type JiraErrorKind,
   RequestRefusedError,
 } from './errors';
 import type { Transport, TransportRequest, TransportResponse } from './transport';
@@ -179,20 +180,30 @@ export class JiraClient {
    * Sends a request whose answer body we do not read (204s, PUTs). `alsoAccept` names the non-2xx
    * statuses this one call treats as success: Jira's asynchronous operations answer 303 See Other
    * with the task's location, which is their success. Nothing else widens what counts as success.
+   * `retryOnlyOn` narrows the retries to the kinds where Jira surely did nothing (a request that
+   * must not run twice, such as a notification, is not retried after a network or server error).
    */
-  async requestVoid(request: TransportRequest, options: { alsoAccept?: readonly 303[] } = {}): Promise<void> {
-    await this.send(request, options.alsoAccept ?? []);
+  async requestVoid(
+    request: TransportRequest,
+    options: { alsoAccept?: readonly 303[]; retryOnlyOn?: readonly JiraErrorKind[] } = {},
+  ): Promise<void> {
+    await this.send(request, options.alsoAccept ?? [], options.retryOnlyOn);
   }
 
   /** Sends with retries; resolves with a 2xx response (or one of `alsoAccept`) or rejects with a JiraError. */
-  async send(request: TransportRequest, alsoAccept: readonly number[] = []): Promise<TransportResponse> {
+  async send(
+    request: TransportRequest,
+    alsoAccept: readonly number[] = [],
+    retryOnlyOn?: readonly JiraErrorKind[],
+  ): Promise<TransportResponse> {
     let waited = 0;
     for (let attempt = 1; ; attempt++) {
       await this.pace();
       const outcome = await this.attempt(request, alsoAccept);
       if (!(outcome instanceof JiraError)) return outcome;
       const error = outcome;
-      if (!isRetryableKind(error.kind) || attempt >= this.policy.maxAttempts) {
+      const retryable = isRetryableKind(error.kind) && (retryOnlyOn?.includes(error.kind) ?? true);
+      if (!retryable || attempt >= this.policy.maxAttempts) {
         throw withAttempts(error, attempt);
       }
       const waitMs = retryDelay(error, attempt, this.policy, this.random);

@@ -102,4 +102,7 @@ export const usersSchema = z.array(userSchema);
 export const userPageSchema = z.looseObject({ values: z.array(userSchema) });
 
 /** [JQLCountResultsBean] from POST /rest/api/3/search/approximate-count. */
+/** GET /serverInfo: only the site's URL is read (links in notifications). */
+export const serverInfoSchema = z.looseObject({ baseUrl: z.string().min(1) });
+
 export const approximateCountSchema = z.looseObject({ count: z.number().int().nonnegative() });

@@ -8,6 +8,7 @@ import { SAMPLE_SNAPSHOT_PATH } from '../emulator/sample';
 import { buildResolver } from '../resolvers';
 import { invokeResolver } from '../resolvers/invoke';
 import { handleScanEvent } from '../scale/service';
+import { handleDigestEvent } from '../services/digest';
 import type { AppDeps, ScanQueue } from '../platform/deps';
 import { loadSnapshotFile } from '../snapshot/load';
 import { MemoryStore } from '../storage/memory';
@@ -57,9 +58,12 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     push(event) {
       const p = (async () => {
         await new Promise((r) => setImmediate(r));
-        await handleScanEvent(deps, event).catch((e: unknown) =>
-          log(`scan step of ${event.projectKey} failed: ${e instanceof Error ? e.message : String(e)}`),
-        );
+        try {
+          // The consumer's dispatch on Forge (src/entry/scan-consumer.ts): the digest, else a scan step.
+          if (!(await handleDigestEvent(deps, event))) await handleScanEvent(deps, event);
+        } catch (e: unknown) {
+          log(`queued step of ${event.projectKey} failed: ${e instanceof Error ? e.message : String(e)}`);
+        }
       })();
       pending.add(p);
       void p.finally(() => pending.delete(p));

@@ -10,6 +10,7 @@ import { formatPath, MAX_CONFIG_ISSUES } from '../domain/config';
 import { isConsentRequired } from '../jira/errors';
 import { acceptStory, rejectStory, revokeAcceptance } from '../services/acceptance';
 import { getDecisionLog } from '../services/decisions';
+import { digestStatus, sendDigestNow } from '../services/digest';
 import { bulkAccept, getQueue } from '../services/queue';
 import {
   getConfig,
@@ -63,6 +64,8 @@ export const handlers: { [N in ResolverName]: Handler<N> } = {
   getProjectConfig: (deps, me, p) => getProjectConfig(deps, me, p.projectKey),
   saveProjectConfig: (deps, me, p) => saveProjectConfig(deps, me, p.projectKey, p.override, p.revision),
   previewConfig: (deps, me, p) => previewConfig(deps, me, p.projectKey, p.config),
+  getDigestStatus: (deps) => digestStatus(deps),
+  sendDigestNow: (deps, me) => sendDigestNow(deps, me),
 };
 
 /** BAD_REQUEST carries as many details as INVALID_CONFIG. */

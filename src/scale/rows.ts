@@ -191,6 +191,8 @@ export function treeRow(
 
 /** A short fingerprint of the configuration, stored with a snapshot to notice it went out of date. */
 export function configHash(config: PopmConfig): string {
-  const s = JSON.stringify(config);
+  // The digest settings change no finding: switching it must not make every snapshot stale.
+  const { digest: _digest, ...evaluated } = config;
+  const s = JSON.stringify(evaluated);
   return fnv1a32(s).toString(36);
 }

@@ -9,6 +9,7 @@
  * come only from a team mapping are not searchable by JQL and are not listed (documented limit).
  */
 import { hasAcceptanceCriteria } from '../domain/adf';
+import { awaitsAcceptance } from '../domain/digest';
 import { effectiveConfig, type PopmConfig } from '../domain/config';
 import { assigneeOf, evaluate } from '../domain/engine';
 import { acceptanceCriteriaFieldId, discoverRoleFields, neededFieldIds } from '../domain/fields';
@@ -102,9 +103,11 @@ export async function getQueue(
   const picked: { story: JiraIssue; item: Omit<QueueItem, 'latest'> }[] = [];
   for (const story of stories) {
     const ev = byKey.get(story.key);
-    if (!ev || ev.level !== 'team' || ev.status.category === 'new') continue;
+    if (!ev) continue;
     const entry = entries.get(story.id);
-    if (ev.acceptanceValid && entry?.staleSince === undefined) continue;
+    const summary = issueSummary(ev, entry);
+    // The one definition the daily digest uses too.
+    if (!awaitsAcceptance(summary)) continue;
     const effective = effectiveConfig(config, projectKeyOf(story));
     if (refusalOf(accountId, ev, effective, 'accept', assigneeOf(story))) continue;
     const parent = ev.parentKey ? byKey.get(ev.parentKey) : undefined;
@@ -124,7 +127,7 @@ export async function getQueue(
           acField ? story.fields[acField] : undefined,
           story.fields.description,
         ),
-        acceptance: issueSummary(ev, entry).acceptance,
+        acceptance: summary.acceptance,
       },
     });
   }

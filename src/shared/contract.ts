@@ -296,6 +296,31 @@ export interface DecisionLog {
   cursor: string | null;
 }
 
+/** The daily digest's history for the admin page ("last digest: <time>, to N people"). */
+export interface DigestStatus {
+  /** The latest day a digest went: when its last run finished, and how many people got one that day. */
+  last: { at: string; recipients: number } | null;
+}
+
+/** What one digest run did (the admin's "send digest now"). */
+export interface DigestRunView {
+  /** The UTC day the once-a-day guard counts in. */
+  day: string;
+  enabled: boolean;
+  /** Product Owners with stories waiting longer than the threshold. */
+  due: number;
+  sent: number;
+  /** Due, but they already had today's digest. */
+  alreadySent: number;
+  /** Due, but their account is inactive (or unknown to Jira): never notified. */
+  inactive: number;
+  failed: number;
+  /** Jira requests the run made. */
+  requests: number;
+  /** POs left to a background continuation (the call ran out of time). */
+  continuing?: number;
+}
+
 /** Bulk accept takes this many stories per call: each is a full single accept on the server. */
 export const MAX_BULK_ACCEPT = 20;
 
@@ -345,6 +370,8 @@ export const payloadSchemas = {
     .object({ projectKey: projectKeySchema, override: z.unknown(), revision: z.number().int().min(0) })
     .strict(),
   previewConfig: z.object({ projectKey: projectKeySchema, config: z.unknown() }).strict(),
+  getDigestStatus: z.object({}).strict(),
+  sendDigestNow: z.object({}).strict(),
 } as const;
 
 export type ResolverName = keyof typeof payloadSchemas;
@@ -369,6 +396,8 @@ export interface ResultTypes {
   getProjectConfig: ProjectConfigView;
   saveProjectConfig: ProjectConfigView;
   previewConfig: PreviewResult;
+  getDigestStatus: DigestStatus;
+  sendDigestNow: DigestRunView;
 }
 
 export const RESOLVER_NAMES = Object.keys(payloadSchemas) as ResolverName[];

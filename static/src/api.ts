@@ -66,4 +66,6 @@ export const api = {
   getProjectConfig: (p: Payload<'getProjectConfig'>) => call('getProjectConfig', p),
   saveProjectConfig: (p: Payload<'saveProjectConfig'>) => call('saveProjectConfig', p),
   previewConfig: (p: Payload<'previewConfig'>) => call('previewConfig', p),
+  getDigestStatus: (p: Payload<'getDigestStatus'>) => call('getDigestStatus', p),
+  sendDigestNow: (p: Payload<'sendDigestNow'>) => call('sendDigestNow', p),
 } satisfies { [N in ResolverName]: (p: Payload<N>) => Promise<Result<ResultTypes[N]>> };

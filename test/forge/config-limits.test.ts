@@ -46,6 +46,7 @@ function siteConfig(projects: number): PopmConfig {
     teamField: 'customfield_10001',
     delegates: { [account(1)]: [account(2), account(3)] },
     rules: {},
+    digest: { enabled: false, thresholdDays: 2 },
     projects: Object.fromEntries(
       Array.from({ length: projects }, (_, p) => [`P${p + 1}`, projectOverride(p + 1)]),
     ),

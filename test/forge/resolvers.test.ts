@@ -26,6 +26,8 @@ const VALID: Record<ResolverName, unknown> = {
   getProjectConfig: { projectKey: 'ORB' },
   saveProjectConfig: { projectKey: 'ORB', override: {}, revision: 0 },
   previewConfig: { projectKey: 'ORB', config: { version: 1 } },
+  getDigestStatus: {},
+  sendDigestNow: {},
 };
 
 describe('resolver wiring', () => {

@@ -17,6 +17,7 @@ import {
 import { ErrorMessage, Loading } from '../ui/states';
 import { useResult } from '../ui/useResult';
 import { useSettingsForm } from '../settings/useSettingsForm';
+import { DigestSection } from './DigestSection';
 
 export function AdminPage() {
   const { value, reload } = useResult(() => api.getConfig({}), []);
@@ -121,6 +122,12 @@ export function AdminForm({ view, onReload }: { view: ConfigView; onReload: () =
             rules={form.rules}
             errors={errors}
             onChange={(r, s) => update((f) => ({ ...f, rules: { ...f.rules, [r]: s } }))}
+          />
+          <DigestSection
+            digest={form.digest}
+            errors={errors}
+            canEdit={view.canEdit}
+            onChange={(d) => update((f) => ({ ...f, digest: d }))}
           />
         </fieldset>
         <PreviewPanel

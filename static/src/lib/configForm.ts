@@ -37,6 +37,8 @@ export interface ConfigForm {
   /** Owner account -> comma-separated delegate accounts. */
   delegates: Pair[];
   rules: Record<RuleId, RuleForm>;
+  /** The daily digest: the threshold as typed, so a bad entry is shown and named, not lost. */
+  digest: { enabled: boolean; thresholdDays: string };
   /** Project overrides are edited on each project's settings page; carried through untouched. */
   projects: PopmConfig['projects'];
 }
@@ -112,6 +114,7 @@ export function toForm(config: PopmConfig, site: SiteMeta): ConfigForm {
     acceptanceCriteriaField: config.acceptanceCriteriaField ?? '',
     delegates: Object.entries(config.delegates).map(([key, v]) => ({ key, value: v.join(', ') })),
     rules: rulesForm(config.rules),
+    digest: { enabled: config.digest.enabled, thresholdDays: String(config.digest.thresholdDays) },
     projects: config.projects,
   };
 }
@@ -172,6 +175,11 @@ export function fromForm(form: ConfigForm): unknown {
     roles: rolesOut(form.roles),
     delegates,
     rules: rulesOut(form.rules),
+    digest: {
+      enabled: form.digest.enabled,
+      // Not a number (or empty) stays one, so the schema names digest.thresholdDays.
+      thresholdDays: form.digest.thresholdDays.trim() === '' ? NaN : Number(form.digest.thresholdDays),
+    },
     projects: form.projects,
   };
   if (form.teamField) out.teamField = form.teamField;
