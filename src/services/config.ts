@@ -31,7 +31,7 @@ async function siteMeta(api: JiraApi, refreshFor?: AppDeps): Promise<SiteMeta> {
   if (refreshFor) await rememberFields(refreshFor, meta.fields);
   const projects: SiteMeta['projects'] = [];
   for await (const page of api.allProjects({ maxResults: 50 })) {
-    for (const p of page) projects.push({ key: p.key, name: p.name ?? p.key });
+    for (const p of page) projects.push({ key: p.key, name: p.name });
     if (projects.length >= MAX_PROJECTS_LISTED) break;
   }
   return {
