@@ -18,6 +18,7 @@ import type {
 } from '../shared/contract';
 import type { StoredAcceptance } from '../storage/acceptance-store';
 import { refusalOf } from './acceptance';
+import { checkProjectAccess } from './visibility';
 import type { AppDeps } from '../platform/deps';
 import { acceptanceStore, configStore, loadMeta, userApi } from './site';
 
@@ -101,6 +102,8 @@ export async function getDecisionLog(
   projectKey: string,
   cursor: string | undefined,
 ): Promise<DecisionLog> {
+  // The `project-viewer` guard: a project the caller may not browse is NOT_FOUND, not an empty log.
+  await checkProjectAccess(deps, accountId, projectKey);
   const api = userApi(deps, accountId);
   const config = (await configStore(deps).current()).config;
   const meta = await loadMeta(api);

@@ -1,6 +1,6 @@
 import { mirrorValue, storedAcceptanceSchema } from '../../src/storage/acceptance-store';
 import { RESOLVER_NAMES, payloadSchemas, type ResolverName } from '../../src/shared/contract';
-import { handlers } from '../../src/resolvers';
+import { resolvers } from '../../src/resolvers';
 import { ADMIN, OTHER, PO, harness, issueProperty } from './support';
 
 const IN_PROGRESS = 'ORB-12';
@@ -30,7 +30,7 @@ const VALID: Record<ResolverName, unknown> = {
 
 describe('resolver wiring', () => {
   it('defines exactly the contract names', () => {
-    expect(Object.keys(handlers).sort()).toEqual([...RESOLVER_NAMES].sort());
+    expect(Object.keys(resolvers).sort()).toEqual([...RESOLVER_NAMES].sort());
     expect(Object.keys(VALID).sort()).toEqual(Object.keys(payloadSchemas).sort());
   });
 
