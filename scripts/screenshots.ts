@@ -61,7 +61,7 @@ async function main(): Promise<void> {
         const sep = shot.path.includes('?') ? '&' : '?';
         await page.goto(`${host.url}${shot.path}${sep}theme=${theme}`);
         for (let i = 0; i < shot.surfaces.length; i++) {
-          const frame = page.frameLocator('iframe').nth(i);
+          const frame = page.locator('iframe').nth(i).contentFrame();
           await frame.locator('main, form').first().waitFor({ timeout: 60000 });
           // A first view scans the project: picture the page it fills in, not the progress bar.
           await frame
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
         }
         // A frame at Jira's width, on its own: what a person sees in that slot.
         for (const x of sized) {
-          const name = x === shot.surfaces[0] ? shot.name : `${shot.name.replace('issue-panel', x)}`;
+          const name = x === shot.surfaces[0] ? shot.name : shot.name.replace('issue-panel', x);
           const file = join(OUT, `${name}-${theme}.png`);
           await page.locator(`section.frame:has(iframe[data-surface="${x}"])`).screenshot({ path: file });
           process.stderr.write(`wrote ${file}\n`);

@@ -338,7 +338,7 @@ export function createEmulator(snapshot: Snapshot, options: EmulatorOptions = {}
       if (count < 1 || count > 10)
         errors[`issues[${n}].properties`] = 'Between 1 and 10 properties can be set per issue.';
       for (const [key, value] of Object.entries(entry.properties)) {
-        const text = JSON.stringify(value);
+        const text = JSON.stringify(value) as string | undefined;
         if (text === undefined) errors[`issues[${n}].properties.${key}`] = 'The value must be valid JSON.';
         else if (text.length > MAX_PROPERTY_VALUE_LENGTH)
           errors[`issues[${n}].properties.${key}`] =
@@ -787,7 +787,7 @@ export function createEmulator(snapshot: Snapshot, options: EmulatorOptions = {}
 }
 
 function roundTrip(value: unknown): unknown {
-  const text = JSON.stringify(value);
+  const text = JSON.stringify(value) as string | undefined;
   return text === undefined ? undefined : (JSON.parse(text) as unknown);
 }
 

@@ -283,7 +283,7 @@ export function malformedJson(
 
 /** A 200 whose JSON body is `body` (wrong shapes for the client's schemas). */
 export function jsonAnswer(body: unknown, options: FaultOptions = {}): CountingFault {
-  const text = JSON.stringify(body) ?? 'null';
+  const text = (JSON.stringify(body) as string | undefined) ?? 'null';
   return fault(options, () => ({
     status: 200,
     headers: { 'content-type': 'application/json;charset=UTF-8' },

@@ -134,7 +134,7 @@ function send(
       return;
     }
   }
-  const accepts = String(opts.req?.headers['accept-encoding'] ?? '');
+  const accepts = opts.req?.headers['accept-encoding'] ?? '';
   if (payload.length > 1024 && COMPRESSIBLE.test(type) && /\bgzip\b/.test(accepts)) {
     payload = gzipSync(payload);
     headers['content-encoding'] = 'gzip';

@@ -1,8 +1,8 @@
 /**
  * The resolvers: one per name in the contract's `payloadSchemas`. Each validates its payload,
- * takes the account from the Forge context only, delegates to one service call and returns the
- * Result envelope. Permission checks live in the services, next to the data they protect, and are
- * made against Jira as the user.
+ * takes the account from the Forge context only, checks the guard its table row declares (who may
+ * call it: ./guards.ts), delegates to one service call and returns the Result envelope. Every
+ * permission check is made against Jira as the user.
  */
 import Resolver from '@forge/resolver';
 import { z } from 'zod';
@@ -36,6 +36,7 @@ import {
   type ResultTypes,
 } from '../shared/contract';
 import { toFailure } from './errors';
+import { GUARDS, type GuardSubject, type Who } from './guards';
 import type { Definitions } from './invoke';
 
 type Handler<N extends ResolverName> = (
@@ -44,29 +45,66 @@ type Handler<N extends ResolverName> = (
   payload: Payload<N>,
 ) => Promise<ResultTypes[N]>;
 
-/** The service call behind each resolver name. */
-export const handlers: { [N in ResolverName]: Handler<N> } = {
-  getIssueView: (deps, me, p) => getIssueView(deps, me, p.issueKey),
-  getChildren: (deps, me, p) => getChildren(deps, me, p.issueKey, p.cursor),
-  getProjectTree: (deps, me, p) => getProjectTree(deps, me, p.projectKey, p.cursor),
-  startScan: (deps, me, p) => startScan(deps, me, p.projectKey),
-  getGadgetSummary: (deps, me, p) => getGadgetSummary(deps, me, p.projectKey, p.rules),
-  acceptStory: (deps, me, p) => acceptStory(deps, me, p.issueKey),
-  revokeAcceptance: (deps, me, p) => revokeAcceptance(deps, me, p.issueKey, p.reason),
-  rejectStory: (deps, me, p) => rejectStory(deps, me, p.issueKey, p.reason),
-  getQueue: (deps, me, p) => getQueue(deps, me, p.cursor),
-  bulkAccept: (deps, me, p) => bulkAccept(deps, me, p.issueKeys),
-  getDecisionLog: (deps, me, p) => getDecisionLog(deps, me, p.projectKey, p.cursor),
-  setOwner: (deps, me, p) => setOwner(deps, me, p.issueKey, p.accountIds),
-  searchUsers: (deps, me, p) => searchUsers(deps, me, p.query),
-  getConfig: (deps, me) => getConfig(deps, me),
-  saveConfig: (deps, me, p) => saveConfig(deps, me, p.config, p.revision),
-  getProjectConfig: (deps, me, p) => getProjectConfig(deps, me, p.projectKey),
-  saveProjectConfig: (deps, me, p) => saveProjectConfig(deps, me, p.projectKey, p.override, p.revision),
-  previewConfig: (deps, me, p) => previewConfig(deps, me, p.projectKey, p.config),
-  getDigestStatus: (deps) => digestStatus(deps),
-  sendDigestNow: (deps, me) => sendDigestNow(deps, me),
+/** Who may call a resolver (checked before it runs) and the service call behind it. */
+interface Guarded<N extends ResolverName> {
+  who: Who;
+  run: Handler<N>;
+}
+
+/** Who may call each resolver, and the service call behind it. */
+export const resolvers: { [N in ResolverName]: Guarded<N> } = {
+  getIssueView: { who: 'issue-viewer', run: (deps, me, p) => getIssueView(deps, me, p.issueKey) },
+  getChildren: { who: 'issue-viewer', run: (deps, me, p) => getChildren(deps, me, p.issueKey, p.cursor) },
+  getProjectTree: {
+    who: 'project-viewer',
+    run: (deps, me, p) => getProjectTree(deps, me, p.projectKey, p.cursor),
+  },
+  startScan: { who: 'project-viewer', run: (deps, me, p) => startScan(deps, me, p.projectKey) },
+  getGadgetSummary: {
+    who: 'project-viewer',
+    run: (deps, me, p) => getGadgetSummary(deps, me, p.projectKey, p.rules),
+  },
+  acceptStory: { who: 'story-owner', run: (deps, me, p) => acceptStory(deps, me, p.issueKey) },
+  revokeAcceptance: {
+    who: 'story-owner',
+    run: (deps, me, p) => revokeAcceptance(deps, me, p.issueKey, p.reason),
+  },
+  rejectStory: { who: 'story-owner', run: (deps, me, p) => rejectStory(deps, me, p.issueKey, p.reason) },
+  // The caller's own queue: only stories they own (or are delegated) are listed.
+  getQueue: { who: 'signed-in', run: (deps, me, p) => getQueue(deps, me, p.cursor) },
+  // Checked story by story: the ones the caller may not accept come back refused, not accepted.
+  bulkAccept: { who: 'story-owner', run: (deps, me, p) => bulkAccept(deps, me, p.issueKeys) },
+  getDecisionLog: {
+    who: 'project-viewer',
+    run: (deps, me, p) => getDecisionLog(deps, me, p.projectKey, p.cursor),
+  },
+  // Owners are Jira fields written as the user: Jira's Edit Issues permission decides the rest.
+  setOwner: { who: 'issue-viewer', run: (deps, me, p) => setOwner(deps, me, p.issueKey, p.accountIds) },
+  // Jira's user search as the user decides whom they may see.
+  searchUsers: { who: 'signed-in', run: (deps, me, p) => searchUsers(deps, me, p.query) },
+  // Everyone reads the settings (the pages show them); `canEdit` says whether they may change them.
+  getConfig: { who: 'signed-in', run: (deps, me) => getConfig(deps, me) },
+  saveConfig: { who: 'site-admin', run: (deps, me, p) => saveConfig(deps, me, p.config, p.revision) },
+  getProjectConfig: { who: 'project-viewer', run: (deps, me, p) => getProjectConfig(deps, me, p.projectKey) },
+  saveProjectConfig: {
+    who: 'project-admin',
+    run: (deps, me, p) => saveProjectConfig(deps, me, p.projectKey, p.override, p.revision),
+  },
+  previewConfig: {
+    who: 'project-admin',
+    run: (deps, me, p) => previewConfig(deps, me, p.projectKey, p.config),
+  },
 };
+
+/** The part of a payload the guards read. */
+function subjectOf(payload: unknown): GuardSubject {
+  return typeof payload === 'object' &&
+    payload !== null &&
+    'projectKey' in payload &&
+    typeof payload.projectKey === 'string'
+    ? { projectKey: payload.projectKey }
+    : {};
+}
 
 /** BAD_REQUEST carries as many details as INVALID_CONFIG. */
 const MAX_DETAILS = MAX_CONFIG_ISSUES;
@@ -112,8 +150,9 @@ export async function runResolver<N extends ResolverName>(
         details,
       );
     }
-    const handler = handlers[name] as Handler<N>;
-    return ok(await handler(deps, account.data, payload.data as Payload<N>));
+    const row = resolvers[name] as Guarded<N>;
+    await GUARDS[row.who](deps, account.data, subjectOf(payload.data));
+    return ok(await row.run(deps, account.data, payload.data as Payload<N>));
   } catch (error) {
     // Forge shows its consent prompt only when this error leaves the resolver unchanged.
     if (isConsentRequired(error)) throw error;

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { QueueEvent, ScanQueue } from '../platform/deps';
 import type { TrendPoint } from '../shared/contract';
-import type { KeyValueStore } from '../storage/store';
+import { parseStored, type KeyValueStore } from '../storage/store';
 import { coverageOf, readManifest } from './snapshot-store';
 
 /** The gadget's trend of each project: one point a day, read by src/services/project.ts. */
@@ -24,15 +24,17 @@ const trendSchema = z.array(
   }),
 );
 
+const projectsSchema = z.array(z.string());
+
+// A damaged list throws (naming the key) rather than reading as empty: the daily job would
+// silently drop every project, and the next registration would overwrite the rest.
 export async function knownProjects(store: KeyValueStore): Promise<string[]> {
-  const parsed = z.array(z.string()).safeParse(await store.get(PROJECTS_KEY));
-  return parsed.success ? parsed.data : [];
+  return parseStored(projectsSchema, PROJECTS_KEY, await store.get(PROJECTS_KEY)) ?? [];
 }
 
 export async function registerProject(store: KeyValueStore, projectKey: string): Promise<void> {
-  await store.update<unknown>(PROJECTS_KEY, (raw) => {
-    const parsed = z.array(z.string()).safeParse(raw);
-    const list = parsed.success ? parsed.data : [];
+  await store.update(PROJECTS_KEY, (raw) => {
+    const list = parseStored(projectsSchema, PROJECTS_KEY, raw) ?? [];
     return list.includes(projectKey) ? list : [...list, projectKey].sort();
   });
 }

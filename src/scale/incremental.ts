@@ -238,7 +238,7 @@ async function patch(
     levels.get(f.t) ?? (f.ty ? levelOf({ id: f.t, ...f.ty }, deps.config.levels) : 'team');
   const users: UserDirectory = {};
 
-  // ---- The issue now (one request), and where it was.
+  // The issue now (one request), and where it was.
   let fresh: Fact | undefined;
   let freshFingerprint: string | undefined;
   if (change.kind !== 'deleted') {
@@ -290,7 +290,7 @@ async function patch(
     if (same) return { status: 'unchanged', requests: requests(), fresh };
   }
 
-  // ---- Chains: from the snapshot, or (new parents it lacks) from Jira, one level per request.
+  // Chains: from the snapshot, or (new parents it lacks) from Jira, one level per request.
   const chainOf = async (
     start: string | undefined,
     fetch: boolean,
@@ -320,7 +320,7 @@ async function patch(
   const oldChain = old ? await chainOf(old.fact.pa, false) : [];
   const newChain = fresh ? await chainOf(fresh.pa, true) : [];
 
-  // ---- Block roots: the topmost feature above (or at) each position; else the issue itself. A
+  // Block roots: the topmost feature above (or at) each position; else the issue itself. A
   // new ancestor the snapshot lacks joins the new block (it becomes a row too).
   const topRoot = (
     self: { key: string; pos?: Pos; fact: Fact },
@@ -362,7 +362,7 @@ async function patch(
   if (newTop && newTop.root.pos && newTop.root.key !== change.issueKey)
     await addRange(newTop.root.key, newTop.root.pos);
 
-  // ---- The small site: removed blocks (with the issue's new fact), the new block's missing parts,
+  // The small site: removed blocks (with the issue's new fact), the new block's missing parts,
   // and both chains above as context.
   const removed = new Set<string>();
   const oldRows = new Map<string, StoredRow>();
@@ -405,7 +405,7 @@ async function patch(
   await nameAcceptors(deps.api, facts, users, acceptance);
   const { result, entries } = evaluateFacts(facts, users, manifest.meta, deps.config, P, acceptance);
 
-  // ---- New blocks: the evaluated subtrees of the roots now in place, each with its anchor.
+  // New blocks: the evaluated subtrees of the roots now in place, each with its anchor.
   const indexOf = new Map(entries.map((e, k) => [e.row.key, k]));
   const roots: string[] = [];
   for (const r of ranges) if (indexOf.has(r.root)) roots.push(r.root);
@@ -440,7 +440,7 @@ async function patch(
     }
   }
 
-  // ---- Roll-ups above the blocks: subtract what the old blocks contributed, add the new.
+  // Roll-ups above the blocks: subtract what the old blocks contributed, add the new.
   const delta = new Map<string, Partial<Record<RuleId, number>>>();
   const bump = (key: string, row: StoredRow, sign: 1 | -1): void => {
     const d = delta.get(key) ?? {};
@@ -477,7 +477,7 @@ async function patch(
     for (const { row } of block.rows) for (const key of keys) bump(key, row, 1);
     keys.forEach((k) => aboveKeys.add(k));
   }
-  // ---- Anchors: a block replaces its old range in place; a block without one goes after its
+  // Anchors: a block replaces its old range in place; a block without one goes after its
   // parent's subtree (or at the very end).
   const insertBefore = new Map<string, { row: StoredRow; fact: Fact }[]>();
   const insertAtEnd = new Map<number, { row: StoredRow; fact: Fact }[]>();
@@ -512,7 +512,7 @@ async function patch(
   }
   for (const key of aboveKeys) await w.locate(key); // load their chunks
 
-  // ---- Rewrite the loaded chunks that change.
+  // Rewrite the loaded chunks that change.
   const totals = structuredClone(manifest.totals);
   const ownerDir: UserDirectory = {};
   for (const c of w.chunks.values()) Object.assign(ownerDir, c.uo);
@@ -564,7 +564,7 @@ async function patch(
   }
   if (rewritten.size === 0) return { status: 'unchanged', requests: requests() };
 
-  // ---- Store: new chunk ids (split when grown), index entries of keys that moved, then the flip.
+  // Store: new chunk ids (split when grown), index entries of keys that moved, then the flip.
   const writeId = newWriteId();
   await beginWrite(deps.store, P, writeId);
   const chunks: Manifest['chunks'] = [];
@@ -625,7 +625,7 @@ async function patch(
   };
   // Only if nobody switched the manifest since we read it; else recompute on the new one.
   if (!(await switchManifest(deps.store, next, manifest.id))) throw new SnapshotChangedError(P);
-  // ---- The popm.findings values this patch changed (the caller writes them in one request): the
+  // The popm.findings values this patch changed (the caller writes them in one request): the
   // touched issue's against what Jira holds, the others' against their rows before the patch.
   const mirror: MirrorWrite[] = [];
   const at = deps.now();

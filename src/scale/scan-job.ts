@@ -401,7 +401,8 @@ class Step {
       counts: { ...this.state.counts, ...patch.counts, requests },
       updatedAt: this.deps.now().toISOString(),
     };
-    let ours = false;
+    // Set inside the callback: widened so TS does not narrow it to its initial `false`.
+    let ours = false as boolean;
     await this.deps.store.update<unknown>(scanKey.state(this.p), (raw) => {
       const parsed = stateSchema.safeParse(raw);
       ours = parsed.success && parsed.data.runner === this.token;

@@ -193,7 +193,8 @@ export class Invocation {
     const key = cacheKeys.view(issueKey, accountId);
     const revision = (await this.storedConfig()).revision;
     const token = `${this.deps.now().toISOString()}-${Math.random().toString(36).slice(2)}`;
-    let claimed = false;
+    // Set inside the callback: widened so TS does not narrow it to its initial `false`.
+    let claimed = false as boolean;
     let found: IssueView | undefined;
     await store.update<unknown>(key, (current) => {
       claimed = false;

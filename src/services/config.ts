@@ -7,7 +7,7 @@ import { scanProject } from '../jira/scan';
 import type { ConfigView, PreviewResult, ProjectConfigView, SiteMeta } from '../shared/contract';
 import type { StoredConfig } from '../storage/config-store';
 import type { AppDeps } from '../platform/deps';
-import { ServiceError, forbidden } from './errors';
+import { ServiceError } from './errors';
 import { rememberFields } from './cache';
 import { acceptanceLookup, configStore, loadMeta, userApi } from './site';
 
@@ -31,7 +31,7 @@ async function siteMeta(api: JiraApi, refreshFor?: AppDeps): Promise<SiteMeta> {
   if (refreshFor) await rememberFields(refreshFor, meta.fields);
   const projects: SiteMeta['projects'] = [];
   for await (const page of api.allProjects({ maxResults: 50 })) {
-    for (const p of page) projects.push({ key: p.key, name: p.name ?? p.key });
+    for (const p of page) projects.push({ key: p.key, name: p.name });
     if (projects.length >= MAX_PROJECTS_LISTED) break;
   }
   return {
@@ -64,6 +64,7 @@ export async function getConfig(deps: AppDeps, accountId: string): Promise<Confi
   return { config: stored.config, revision: stored.revision, site, canEdit };
 }
 
+/** Only for a Jira administrator: the resolver table's `site-admin` guard checks the caller. */
 export async function saveConfig(
   deps: AppDeps,
   accountId: string,
@@ -71,8 +72,6 @@ export async function saveConfig(
   revision: number,
 ): Promise<ConfigView> {
   const api = userApi(deps, accountId);
-  if (!(await isSiteAdmin(api)))
-    throw forbidden('only Jira administrators may change the POPM Guard configuration');
   const saved = await configStore(deps).save(config, revision, accountId);
   return { config: saved.config, revision: saved.revision, site: await siteMeta(api, deps), canEdit: true };
 }
@@ -94,6 +93,7 @@ export async function getProjectConfig(
   return { projectKey, override: stored.override, revision: stored.revision, site, canEdit };
 }
 
+/** Only for the project's administrators: the resolver table's `project-admin` guard checks. */
 export async function saveProjectConfig(
   deps: AppDeps,
   accountId: string,
@@ -102,10 +102,6 @@ export async function saveProjectConfig(
   revision: number,
 ): Promise<ProjectConfigView> {
   const api = userApi(deps, accountId);
-  await api.getProject(projectKey);
-  if (!(await isProjectAdmin(api, projectKey))) {
-    throw forbidden(`only administrators of project ${projectKey} may change its POPM Guard settings`);
-  }
   // Stored under the project's own key: its size never counts against the site's settings.
   const saved = await configStore(deps).saveProject(projectKey, override, revision, accountId);
   return {
@@ -117,7 +113,10 @@ export async function saveProjectConfig(
   };
 }
 
-/** Evaluates one project with the saved configuration and with an unsaved one, side by side. */
+/**
+ * Evaluates one project with the saved configuration and with an unsaved one, side by side. Only
+ * for the project's administrators: the resolver table's `project-admin` guard checks.
+ */
 export async function previewConfig(
   deps: AppDeps,
   accountId: string,
@@ -125,9 +124,6 @@ export async function previewConfig(
   input: unknown,
 ): Promise<PreviewResult> {
   const api = userApi(deps, accountId);
-  if (!(await isProjectAdmin(api, projectKey))) {
-    throw forbidden(`previewing settings of ${projectKey} needs Jira or project administration rights`);
-  }
   const after = parseConfig(input);
   const before = (await currentOrReport(deps)).config;
   // One scan reading the fields both configurations need.

@@ -23,6 +23,7 @@ import type {
 } from '../shared/contract';
 import type { StoredAcceptance } from '../storage/acceptance-store';
 import { refusalOf } from './acceptance';
+import { checkProjectAccess } from './visibility';
 import type { AppDeps } from '../platform/deps';
 import { Invocation } from './cache';
 import { acceptanceStore, userApi } from './site';
@@ -107,6 +108,8 @@ export async function getDecisionLog(
   projectKey: string,
   cursor: string | undefined,
 ): Promise<DecisionLog> {
+  // The `project-viewer` guard: a project the caller may not browse is NOT_FOUND, not an empty log.
+  await checkProjectAccess(deps, accountId, projectKey);
   const api = userApi(deps, accountId);
   const config = await new Invocation(deps).config();
   const page = await api.searchJql({

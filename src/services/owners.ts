@@ -32,7 +32,7 @@ export async function setOwner(
   const level: RoleLevel = ev.level;
   const field = roleFieldOf(ec.fields, ec.config, ev.projectKey, level);
   const fieldId = field?.id;
-  if (!fieldId || !field) {
+  if (!fieldId) {
     throw new ServiceError(
       'INVALID_CONFIG',
       `no user field holds the ${ROLE_NAMES[level]} of ${issueKey}: create a user field named "${ROLE_NAMES[level]}" or pick one on the admin page`,

@@ -99,7 +99,7 @@ export async function checkProjectAccess(
   const cached = projectEntrySchema.safeParse(await deps.store.get(key));
   if (cached.success && fresh(cached.data.at, deps.now())) return { name: cached.data.name };
   const project = await userApi(deps, accountId).getProject(projectKey);
-  const name = project.name ?? projectKey;
+  const name = project.name;
   await deps.store.set(key, { at: deps.now().toISOString(), name });
   return { name };
 }
@@ -386,7 +386,8 @@ async function advanceKeySet(
       written,
     };
     // Another call of the same viewer may have moved the list on meanwhile: then it owns it.
-    let mine = false;
+    // Set inside the callback: widened so TS does not narrow it to its initial `false`.
+    let mine = false as boolean;
     await deps.store.update<unknown>(buildKey, (raw) => {
       const now = buildSchema.safeParse(raw);
       mine = now.success ? sameBuild(now.data, expected) : expected === undefined;

@@ -20,10 +20,10 @@ import type { KeyValueStore } from './store';
 
 /** The part of `@forge/kvs`'s `kvs` the app uses; `kvs` itself and MemoryKvs both satisfy it. */
 export interface KvsApi {
-  get<T>(key: string): Promise<T | undefined>;
-  set<T>(
+  get(key: string): Promise<unknown>;
+  set(
     key: string,
-    value: T,
+    value: unknown,
     options?: {
       keyPolicy?: 'OVERRIDE' | 'FAIL_IF_EXISTS';
       ttl?: { value: number; unit: 'SECONDS' | 'MINUTES' | 'HOURS' | 'DAYS' };
@@ -37,7 +37,7 @@ export interface KvsQuery {
   where(property: 'key', condition: { condition: 'BEGINS_WITH'; values: [string] }): KvsQuery;
   cursor(cursor: string): KvsQuery;
   limit(limit: number): KvsQuery;
-  getMany<T>(): Promise<{ results: { key: string; value: T }[]; nextCursor?: string }>;
+  getMany(): Promise<{ results: { key: string; value: unknown }[]; nextCursor?: string }>;
 }
 
 export const LOCK_PREFIX = 'lock:';
@@ -71,11 +71,11 @@ export function isKeyConflict(error: unknown): boolean {
 }
 
 /** Every key starting with `prefix`, a page of at most PAGE_SIZE at a time. */
-export async function listByPrefix<T>(
+export async function listByPrefix(
   kvs: Pick<KvsApi, 'query'>,
   prefix: string,
-): Promise<{ key: string; value: T }[]> {
-  const out: { key: string; value: T }[] = [];
+): Promise<{ key: string; value: unknown }[]> {
+  const out: { key: string; value: unknown }[] = [];
   let cursor: string | undefined;
   do {
     let query = kvs
@@ -83,7 +83,7 @@ export async function listByPrefix<T>(
       .where('key', { condition: 'BEGINS_WITH', values: [prefix] })
       .limit(PAGE_SIZE);
     if (cursor !== undefined) query = query.cursor(cursor);
-    const page = await query.getMany<T>();
+    const page = await query.getMany();
     for (const r of page.results) out.push({ key: r.key, value: r.value });
     cursor = page.nextCursor;
   } while (cursor !== undefined);
@@ -115,8 +115,8 @@ export class KvsStore implements KeyValueStore {
     this.deadline = options.deadline;
   }
 
-  get<T = unknown>(key: string): Promise<T | undefined> {
-    return this.kvs.get<T>(key);
+  get(key: string): Promise<unknown> {
+    return this.kvs.get(key);
   }
 
   set(key: string, value: unknown, options?: { ttlSeconds?: number }): Promise<void> {
@@ -130,16 +130,16 @@ export class KvsStore implements KeyValueStore {
     return this.kvs.delete(key);
   }
 
-  list<T = unknown>(prefix: string): Promise<{ key: string; value: T }[]> {
-    return listByPrefix<T>(this.kvs, prefix);
+  list(prefix: string): Promise<{ key: string; value: unknown }[]> {
+    return listByPrefix(this.kvs, prefix);
   }
 
-  async update<T>(key: string, update: (current: T | undefined) => T | undefined): Promise<T | undefined> {
+  async update<T>(key: string, update: (current: unknown) => T | undefined): Promise<T | undefined> {
     // Finish or do not start: a lease taken with no time left would be cut off mid-write.
     requireBudget(this.deadline, UPDATE_BUDGET_MS, `update ${key}`);
     const lease = await this.acquire(`${LOCK_PREFIX}${key}`);
     try {
-      const current = await this.kvs.get<T>(key);
+      const current = await this.kvs.get(key);
       const next = update(current);
       await this.checkFence(lease, key);
       if (next === undefined) await this.kvs.delete(key);
@@ -176,14 +176,14 @@ export class KvsStore implements KeyValueStore {
   /** Throws LeaseLostError unless this lease is still ours with time to spare. */
   private async checkFence(lease: Lease, key: string): Promise<void> {
     if (lease.expiresAt - this.now() < LEASE_MARGIN_MS) throw new LeaseLostError(key);
-    const holder = await this.kvs.get<unknown>(lease.lockKey);
+    const holder = await this.kvs.get(lease.lockKey);
     if (holder !== lease.token) throw new LeaseLostError(key);
   }
 
   private async release(lease: Lease): Promise<void> {
     // Past our lease the lock key, if any, belongs to someone else: leave it alone.
     if (this.now() >= lease.expiresAt) return;
-    const holder = await this.kvs.get<unknown>(lease.lockKey);
+    const holder = await this.kvs.get(lease.lockKey);
     if (holder === lease.token) await this.kvs.delete(lease.lockKey);
   }
 }

@@ -46,7 +46,8 @@ export function checkKey(key: string): void {
 
 /** Bytes of the value as stored (UTF-8 JSON). */
 export function valueBytes(value: unknown): number {
-  return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+  const text = JSON.stringify(value) as string | undefined; // undefined for undefined and functions
+  return Buffer.byteLength(text ?? '', 'utf8');
 }
 
 /** Nesting depth: a scalar is 0, `{}`/`[]` is 1, `{ a: [1] }` is 2. */

@@ -56,17 +56,17 @@ export class MemoryKvs implements KvsApi {
     return this.live(key)?.version ?? 0;
   }
 
-  get<T>(key: string): Promise<T | undefined> {
+  get(key: string): Promise<unknown> {
     try {
       checkKey(key);
       const entry = this.live(key);
-      return Promise.resolve(entry === undefined ? undefined : (clone(entry.value) as T));
+      return Promise.resolve(entry === undefined ? undefined : clone(entry.value));
     } catch (error) {
       return Promise.reject(asError(error));
     }
   }
 
-  set<T>(key: string, value: T, options: Parameters<KvsApi['set']>[2] = {}): Promise<void> {
+  set(key: string, value: unknown, options: Parameters<KvsApi['set']>[2] = {}): Promise<void> {
     try {
       this.write(key, value, options);
       return Promise.resolve();
@@ -114,7 +114,7 @@ export class MemoryKvs implements KvsApi {
         limit = n;
         return query;
       },
-      getMany: <T>() => {
+      getMany: () => {
         try {
           checkQueryLimit(limit);
         } catch (error) {
@@ -125,7 +125,7 @@ export class MemoryKvs implements KvsApi {
           .filter((k) => k.startsWith(prefix) && (after === undefined || k > after) && this.live(k))
           .sort();
         const page = keys.slice(0, limit);
-        const results = page.map((key) => ({ key, value: clone(this.data.get(key)?.value) as T }));
+        const results = page.map((key) => ({ key, value: clone(this.data.get(key)?.value) }));
         const last = page[page.length - 1];
         return Promise.resolve(
           keys.length > limit && last !== undefined ? { results, nextCursor: last } : { results },
@@ -148,9 +148,9 @@ export class MemoryStore implements KeyValueStore {
     for (const [key, value] of Object.entries(initial)) this.kvs.write(key, value);
   }
 
-  get<T = unknown>(key: string): Promise<T | undefined> {
+  get(key: string): Promise<unknown> {
     // The store holds whatever was written; callers validate what they read (zod), as with kvs.
-    return this.kvs.get<T>(key);
+    return this.kvs.get(key);
   }
 
   set(key: string, value: unknown): Promise<void> {
@@ -161,14 +161,14 @@ export class MemoryStore implements KeyValueStore {
     return this.kvs.delete(key);
   }
 
-  list<T = unknown>(prefix: string): Promise<{ key: string; value: T }[]> {
-    return listByPrefix<T>(this.kvs, prefix);
+  list(prefix: string): Promise<{ key: string; value: unknown }[]> {
+    return listByPrefix(this.kvs, prefix);
   }
 
-  async update<T>(key: string, update: (current: T | undefined) => T | undefined): Promise<T | undefined> {
+  async update<T>(key: string, update: (current: unknown) => T | undefined): Promise<T | undefined> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const seenVersion = this.kvs.versionOf(key);
-      const next = update(await this.kvs.get<T>(key));
+      const next = update(await this.kvs.get(key));
       // Let other writers run between our read and our write, as a remote store would.
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (this.kvs.versionOf(key) !== seenVersion) {

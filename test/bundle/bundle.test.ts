@@ -18,12 +18,12 @@ beforeAll(async () => {
   app = await BundledApp.load({ bundleDir: dir, consentPending: [OTHER] });
 }, 600_000);
 
-function ok<T>(run: { result?: unknown; error?: unknown }): T {
+function ok(run: { result?: unknown; error?: unknown }): unknown {
   if (run.error instanceof Error) throw run.error;
   if (run.error !== undefined) throw new Error(`handler threw ${JSON.stringify(run.error)}`);
-  const result = run.result as { ok: boolean; data?: T; error?: unknown };
+  const result = run.result as { ok: boolean; data?: unknown; error?: unknown };
   if (!result.ok) throw new Error(`resolver answered ${JSON.stringify(result.error)}`);
-  return result.data as T;
+  return result.data;
 }
 
 describe('the Forge bundle', () => {
@@ -40,7 +40,7 @@ describe('the Forge bundle', () => {
 describe('bundled handlers over the SDK', () => {
   it('resolver: answers a view as the user, reading Jira through requestJira', async () => {
     const run = await app.resolver('getIssueView', { issueKey: STORY }, PO);
-    const view = ok<{ issue: { key: string } }>(run);
+    const view = ok(run) as { issue: { key: string } };
     expect(view.issue.key).toBe(STORY);
     expect(run.jira.requests).toBeGreaterThan(0);
     expect(run.jira.calls.every((c) => c.status < 400)).toBe(true);
@@ -110,7 +110,7 @@ describe('bundled handlers over the SDK', () => {
     const tree = await app.resolver('getProjectTree', { projectKey: 'ART' }, PO, {
       type: 'jira:projectPage',
     });
-    const data = ok<{ rows: unknown[] }>(tree);
+    const data = ok(tree) as { rows: unknown[] };
     expect(data.rows.length).toBeGreaterThan(0);
 
     const daily = await app.daily();

@@ -206,8 +206,8 @@ export class BundledApp {
   }
 
   /** An `avi:jira:*:issue` product event, delivered to the trigger as the app. */
-  issueEvent(event: Record<string, unknown>): Promise<Invocation<void>> {
-    return this.invoke<void>('onIssueEvent', undefined, [event, this.runtimePayload(undefined)]);
+  issueEvent(event: Record<string, unknown>): Promise<Invocation<undefined>> {
+    return this.invoke<undefined>('onIssueEvent', undefined, [event, this.runtimePayload(undefined)]);
   }
 
   /** The workflow validator for a transition of `issueKey`. */
@@ -217,13 +217,13 @@ export class BundledApp {
   }
 
   /** The daily scheduled trigger. */
-  daily(): Promise<Invocation<void>> {
+  daily(): Promise<Invocation<undefined>> {
     const event = { context: { cloudId: this.cloudId, moduleKey: MODULE_KEYS.onDaily } };
-    return this.invoke<void>('onDaily', undefined, [event, this.runtimePayload(undefined)]);
+    return this.invoke<undefined>('onDaily', undefined, [event, this.runtimePayload(undefined)]);
   }
 
   /** One queue consumer invocation with the event pushed as `body`. */
-  scanEvent(body: unknown): Promise<Invocation<void>> {
+  scanEvent(body: unknown): Promise<Invocation<undefined>> {
     const event = {
       queueName: 'popm-scan',
       jobId: 'job-local',
@@ -231,12 +231,12 @@ export class BundledApp {
       body,
       retryContext: {},
     };
-    return this.invoke<void>('onScanEvent', undefined, [event, this.runtimePayload(undefined)]);
+    return this.invoke<undefined>('onScanEvent', undefined, [event, this.runtimePayload(undefined)]);
   }
 
   /** Delivers queued events to the consumer, in order, until none is left or `max` ran. */
-  async drainQueue(max = 200): Promise<Invocation<void>[]> {
-    const runs: Invocation<void>[] = [];
+  async drainQueue(max = 200): Promise<Invocation<undefined>[]> {
+    const runs: Invocation<undefined>[] = [];
     while (this.queue.length > 0) {
       if (runs.length >= max) throw new Error(`the queue still held events after ${max} consumer runs`);
       const next = this.queue.shift();

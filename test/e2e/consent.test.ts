@@ -16,12 +16,12 @@ describe('consent prompt', () => {
       delete process.env.POPM_CONSENT_PENDING;
     }
   });
-  afterAll(() => h?.close());
+  afterAll(() => (h as Harness | undefined)?.close());
 
   it('asks before the app runs as the user, then shows the app once allowed', async () => {
     // The app itself stays hidden behind the prompt, so do not wait for it to render.
     const page = await h.open(`/project/ART?as=${PENDING}`, { frames: 0 });
-    const frame = page.frameLocator('iframe').first();
+    const frame = page.locator('iframe').first().contentFrame();
     const prompt = frame.getByRole('dialog', { name: 'Allow access' });
     await prompt.waitFor({ timeout: 30000 });
     await prompt.getByRole('button', { name: 'Allow access' }).click();
@@ -33,9 +33,9 @@ describe('consent prompt', () => {
 
   it('does not ask a user who has consented', async () => {
     const page = await h.open('/project/ART?as=u-lena-fischer');
-    await page.frameLocator('iframe').first().locator('main').first().waitFor({ timeout: 60000 });
+    await page.locator('iframe').first().contentFrame().locator('main').first().waitFor({ timeout: 60000 });
     await expect(
-      page.frameLocator('iframe').first().getByRole('dialog', { name: 'Allow access' }).count(),
+      page.locator('iframe').first().contentFrame().getByRole('dialog', { name: 'Allow access' }).count(),
     ).resolves.toBe(0);
   });
 });

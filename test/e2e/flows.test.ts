@@ -20,7 +20,7 @@ describe('acceptance by the PO', () => {
     h = await startHarness();
   });
   afterAll(async () => {
-    await h?.close();
+    await (h as Harness | undefined)?.close();
   });
   const story = pickStory();
 
@@ -72,7 +72,7 @@ describe('an admin changes the level mapping', () => {
     h = await startHarness();
   });
   afterAll(async () => {
-    await h?.close();
+    await (h as Harness | undefined)?.close();
   });
 
   async function artRules(): Promise<string[]> {
@@ -134,7 +134,7 @@ describe('CSV export', () => {
     h = await startHarness();
   });
   afterAll(async () => {
-    await h?.close();
+    await (h as Harness | undefined)?.close();
   });
 
   async function exportCsv(projectKey: string): Promise<string> {
@@ -212,7 +212,7 @@ function parseCsv(text: string): string[][] {
   let cell = '';
   let quoted = false;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
+    const c = text.charAt(i);
     if (quoted) {
       if (c === '"' && text[i + 1] === '"') {
         cell += '"';
@@ -240,7 +240,7 @@ describe('owners of a multi-user Product Owner field', () => {
     h = await startHarness();
   });
   afterAll(async () => {
-    await h?.close();
+    await (h as Harness | undefined)?.close();
   });
   const story = pickStory();
   const otherName = sample.users.find((u) => u.accountId === story.other)?.displayName ?? story.other;

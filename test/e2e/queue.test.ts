@@ -14,7 +14,7 @@ describe('awaiting my acceptance', () => {
     h = await startHarness();
   });
   afterAll(async () => {
-    await h?.close();
+    await (h as Harness | undefined)?.close();
   });
 
   it('bulk-accepts two stories, rejects one with a reason, and the panel shows the history', async () => {

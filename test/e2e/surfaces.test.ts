@@ -11,7 +11,7 @@ beforeAll(async () => {
   h = await startHarness();
 });
 afterAll(async () => {
-  await h?.close();
+  await (h as Harness | undefined)?.close();
 });
 
 const ISSUE_KEY = /^[A-Z][A-Z0-9_]*-\d+$/;

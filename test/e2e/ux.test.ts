@@ -10,7 +10,7 @@ beforeAll(async () => {
   h = await startHarness();
 });
 afterAll(async () => {
-  await h?.close();
+  await (h as Harness | undefined)?.close();
 });
 
 const frameHeights = (page: Awaited<ReturnType<Harness['open']>>) =>

@@ -174,7 +174,7 @@ describe('configuration within storage limits', () => {
       (await h.call('saveConfig', { config: after.data.config, revision: after.data.revision }, ADMIN)).ok,
     ).toBe(true);
     expect(
-      (await h.store.get<{ config: Record<string, unknown> }>(CONFIG_KEY))?.config.projects,
+      ((await h.store.get(CONFIG_KEY)) as { config: Record<string, unknown> } | undefined)?.config.projects,
     ).toBeUndefined();
     expect(await h.store.list('config:project:')).toHaveLength(31);
     expect((await h.call('getConfig', {}, ADMIN)).data.config).toEqual(after.data.config);

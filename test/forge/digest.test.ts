@@ -6,7 +6,8 @@
 import { createEmulator, type JiraEmulator } from '../../src/emulator';
 import type { AppDeps } from '../../src/platform/deps';
 import { startSnapshotScan } from '../../src/scale/service';
-import { handleDigestEvent, runDigest, digestEvent, sendDigestNow } from '../../src/services/digest';
+import { runResolver } from '../../src/resolvers';
+import { handleDigestEvent, runDigest, digestEvent } from '../../src/services/digest';
 import { ConfigStore } from '../../src/storage/config-store';
 import { DigestStore } from '../../src/storage/digest-store';
 import { MemoryStore } from '../../src/storage/memory';
@@ -225,9 +226,13 @@ describe('daily digest over a virtual week', () => {
 
   it('"send digest now" is for Jira administrators only, and records the day for the admin page', async () => {
     const w = await world(true);
-    await expect(sendDigestNow(w.deps, 'u-po1')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const call = (accountId: string) =>
+      runResolver(w.deps, 'sendDigestNow', { payload: {}, context: { accountId } });
+    expect(await call('u-po1')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(w.emulator.notifications).toEqual([]);
-    const view = await sendDigestNow(w.deps, 'u-adm');
+    const answer = await call('u-adm');
+    if (!answer.ok) throw new Error(`sendDigestNow refused the admin: ${JSON.stringify(answer)}`);
+    const view = answer.data;
     expect(view).toMatchObject({ sent: 1, due: 2, inactive: 1 });
     w.setNow(START + 2 * DAY);
     await runDigest(w.deps);

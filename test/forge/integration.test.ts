@@ -54,8 +54,8 @@ describe('issue-updated trigger', () => {
     };
     const outcome = await handleIssueEvent(h.deps, event);
     expect(outcome.markedStale).toBe(true);
-    const [entry] = await h.store.list<{ staleSince?: string }>('acceptance:');
-    expect(entry!.value.staleSince).toBe('2026-03-01T12:00:00.000Z');
+    const [entry] = await h.store.list('acceptance:');
+    expect((entry!.value as { staleSince?: string }).staleSince).toBe('2026-03-01T12:00:00.000Z');
     const view = await h.call('getIssueView', { issueKey: STORY }, PO);
     expect(view.data.issue.acceptance).toEqual(expect.objectContaining({ stale: true, valid: false }));
     expect(await issueProperty(h, STORY, 'popm.findings')).toEqual(

@@ -5,7 +5,7 @@ import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { RESOLVER_NAMES } from '../../src/shared/contract';
 import * as entries from '../../src/index';
-import { handlers } from '../../src/resolvers';
+import { resolvers } from '../../src/resolvers';
 import { harness } from './support';
 
 const root = resolve(__dirname, '../..');
@@ -79,6 +79,6 @@ describe('manifest.yml', () => {
       const answer: unknown = await h.call(name, {});
       expect(JSON.stringify(answer)).not.toMatch(/there is no resolver named/);
     }
-    expect(Object.keys(handlers).sort()).toEqual([...RESOLVER_NAMES].sort());
+    expect(Object.keys(resolvers).sort()).toEqual([...RESOLVER_NAMES].sort());
   });
 });

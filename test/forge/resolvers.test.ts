@@ -1,6 +1,6 @@
 import { mirrorValue, storedAcceptanceSchema } from '../../src/storage/acceptance-store';
 import { RESOLVER_NAMES, payloadSchemas, type ResolverName } from '../../src/shared/contract';
-import { handlers } from '../../src/resolvers';
+import { resolvers } from '../../src/resolvers';
 import { ADMIN, OTHER, PO, harness, issueProperty } from './support';
 
 const IN_PROGRESS = 'ORB-12';
@@ -32,7 +32,7 @@ const VALID: Record<ResolverName, unknown> = {
 
 describe('resolver wiring', () => {
   it('defines exactly the contract names', () => {
-    expect(Object.keys(handlers).sort()).toEqual([...RESOLVER_NAMES].sort());
+    expect(Object.keys(resolvers).sort()).toEqual([...RESOLVER_NAMES].sort());
     expect(Object.keys(VALID).sort()).toEqual(Object.keys(payloadSchemas).sort());
   });
 
@@ -234,7 +234,7 @@ describe('accept and revoke', () => {
     ]);
     for (const r of results) expect(r.ok).toBe(true);
     expect(h.store.stats.conflicts).toBeGreaterThan(0); // the race really happened
-    const [entry] = await h.store.list<unknown>('acceptance:');
+    const [entry] = await h.store.list('acceptance:');
     expect(entry).toBeDefined();
     // Store and mirror agree, whichever writer won.
     const property = await issueProperty(h, IN_PROGRESS, 'popm.acceptance');
@@ -250,8 +250,8 @@ describe('accept and revoke', () => {
       h.call('acceptStory', { issueKey: IN_PROGRESS }, PO),
     ]);
     expect(results.every((r) => r.ok)).toBe(true);
-    const [entry] = await h.store.list<{ revision: number; decisions: unknown[] }>('acceptance:');
-    expect(entry!.value.decisions).toHaveLength(1);
+    const [entry] = await h.store.list('acceptance:');
+    expect(storedAcceptanceSchema.parse(entry!.value).decisions).toHaveLength(1);
   });
 });
 

@@ -6,19 +6,21 @@ import {
 } from '../../src/storage/config-store';
 import { KvsStore, isKeyConflict } from '../../src/storage/kvs';
 import { MemoryKvs, MemoryStore } from '../../src/storage/memory';
+import { StoredDataError } from '../../src/storage/store';
+import { knownProjects, PROJECTS_KEY, registerProject } from '../../src/scale/daily';
 
 describe('MemoryStore.update', () => {
   it('serialises racing increments: none is lost', async () => {
     const store = new MemoryStore();
-    await Promise.all(Array.from({ length: 20 }, () => store.update<number>('n', (n) => (n ?? 0) + 1)));
+    await Promise.all(Array.from({ length: 20 }, () => store.update('n', (n) => Number(n ?? 0) + 1)));
     expect(await store.get('n')).toBe(20);
     expect(store.stats.conflicts).toBeGreaterThan(0);
   });
 
   it('deletes when the update returns undefined, and isolates stored values from callers', async () => {
     const store = new MemoryStore({ a: { x: 1 } });
-    const got = await store.get<{ x: number }>('a');
-    got!.x = 2;
+    const got = (await store.get('a')) as { x: number };
+    got.x = 2;
     expect(await store.get('a')).toEqual({ x: 1 });
     await store.update('a', () => undefined);
     expect(await store.get('a')).toBeUndefined();
@@ -105,7 +107,7 @@ describe('KvsStore over @forge/kvs', () => {
   it('serialises racing updates through the lease and releases it', async () => {
     const kvs = new MemoryKvs();
     const store = new KvsStore(kvs, { sleep: (ms) => new Promise((r) => setTimeout(r, ms / 5)) });
-    await Promise.all(Array.from({ length: 8 }, () => store.update<number>('count', (n) => (n ?? 0) + 1)));
+    await Promise.all(Array.from({ length: 8 }, () => store.update('count', (n) => Number(n ?? 0) + 1)));
     expect(await kvs.get('count')).toBe(8);
     expect((await store.list('lock:')).map((e) => e.key)).toEqual([]);
     expect((await store.list('cou')).map((e) => e.key)).toEqual(['count']);
@@ -164,7 +166,7 @@ describe("Forge's kvs limits in the in-memory stand-in", () => {
     expect(first.results).toHaveLength(20);
     expect(first.nextCursor).toBeDefined();
     const pagesBefore = store.kvs.stats.pages;
-    const all = await store.list<number>('item:');
+    const all = await store.list('item:');
     expect(all.map((e) => e.value)).toEqual(Array.from({ length: 45 }, (_, i) => i));
     expect(store.kvs.stats.pages - pagesBefore).toBe(3);
   });
@@ -173,5 +175,21 @@ describe("Forge's kvs limits in the in-memory stand-in", () => {
     const memory = new MemoryKvs();
     for (let i = 0; i < 41; i++) await memory.set(`p:${i}`, i);
     expect(await new KvsStore(memory).list('p:')).toHaveLength(41);
+  });
+});
+
+describe('stored values are parsed, not cast', () => {
+  it('a damaged project list fails naming its key, and registering leaves it as it was', async () => {
+    const store = new MemoryStore({ [PROJECTS_KEY]: { not: 'a list' } });
+    await expect(knownProjects(store)).rejects.toThrow(StoredDataError);
+    await expect(knownProjects(store)).rejects.toThrow(PROJECTS_KEY);
+    await expect(registerProject(store, 'NEW')).rejects.toThrow(PROJECTS_KEY);
+    expect(await store.get(PROJECTS_KEY)).toEqual({ not: 'a list' });
+  });
+
+  it('a readable list is read and extended', async () => {
+    const store = new MemoryStore({ [PROJECTS_KEY]: ['B'] });
+    await registerProject(store, 'A');
+    expect(await knownProjects(store)).toEqual(['A', 'B']);
   });
 });

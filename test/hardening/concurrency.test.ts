@@ -14,7 +14,7 @@ const ACCEPTANCE_KEY = `acceptance:${STORY_ID}`;
 function recordRevisions(h: Harness, key: string): number[] {
   const seen: number[] = [];
   const update = h.store.update.bind(h.store);
-  h.store.update = async <T>(k: string, fn: (current: T | undefined) => T | undefined) => {
+  h.store.update = async <T>(k: string, fn: (current: unknown) => T | undefined) => {
     const written = await update<T>(k, fn);
     if (k === key && typeof written === 'object' && written !== null && 'revision' in written) {
       seen.push(Number(written.revision));
@@ -57,13 +57,12 @@ describe('configuration saves', () => {
     );
     const winners = results.flatMap((r, i) => (r.ok ? [i] : []));
     expect(winners).toHaveLength(1);
-    expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.error.code)).toEqual(
-      Array(N - 1).fill('CONFLICT'),
-    );
+    expect(results.filter((r) => !r.ok).map((r) => r.error.code)).toEqual(Array(N - 1).fill('CONFLICT'));
     for (const r of results)
       if (!r.ok) expect(r.error.message).toMatch(/changed by someone else.*reload and retry/);
 
-    const stored = await h.store.get<{ revision: number; config: { delegates: unknown } }>(CONFIG_KEY);
+    const stored = (await h.store.get(CONFIG_KEY)) as
+      { revision: number; config: { delegates: unknown } } | undefined;
     expect(stored?.revision).toBe(1);
     expect(stored?.config.delegates).toEqual({ [PO]: [`u-delegate-${winners[0]}`] });
     expect(revisions).toEqual([1]);
@@ -92,7 +91,7 @@ describe('configuration saves', () => {
     expect(Object.keys(read.data.config.projects).sort()).toEqual([...projects].sort());
     // Every project save bumped the site revision, so an admin holding an older copy must reload.
     expect(read.data.revision).toBe(projects.length + 1);
-    const stored = await h.store.get<{ config: Record<string, unknown> }>(CONFIG_KEY);
+    const stored = (await h.store.get(CONFIG_KEY)) as { config: Record<string, unknown> } | undefined;
     expect(stored?.config.projects).toBeUndefined();
   });
 
@@ -187,6 +186,6 @@ describe('acceptances', () => {
     ]);
     expect(accepted.ok && saved.ok).toBe(true);
     expect(storedAcceptanceSchema.parse(await h.store.get(ACCEPTANCE_KEY)).revision).toBe(1);
-    expect((await h.store.get<{ revision: number }>(CONFIG_KEY))?.revision).toBe(1);
+    expect(((await h.store.get(CONFIG_KEY)) as { revision: number } | undefined)?.revision).toBe(1);
   });
 });

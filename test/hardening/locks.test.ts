@@ -8,8 +8,8 @@ import { MemoryKvs } from '../../src/storage/memory';
 
 /** Holds one holder's read until the test opens it, and tells the test when it got there. */
 class Gate {
-  private openIt = () => undefined as void;
-  private reachIt = () => undefined as void;
+  private openIt = (): void => undefined;
+  private reachIt = (): void => undefined;
   readonly opened = new Promise<void>((r) => (this.openIt = r));
   readonly reached = new Promise<void>((r) => (this.reachIt = r));
   open(): void {
@@ -26,9 +26,9 @@ const gate = () => new Gate();
 /** The kvs as one holder sees it: its read of `key` stalls at the gate (a slow call, a paused process). */
 function stalledRead(kvs: MemoryKvs, key: string, g: Gate): KvsApi {
   return {
-    get: async <T>(k: string) => {
+    get: async (k: string) => {
       if (k === key) await g.pass();
-      return kvs.get<T>(k);
+      return kvs.get(k);
     },
     set: (k, v, o) => kvs.set(k, v, o),
     delete: (k) => kvs.delete(k),
@@ -51,10 +51,10 @@ describe('KvsStore lease fencing', () => {
     const g = gate();
     const late = new KvsStore(stalledRead(kvs, 'count', g), { now: clock, token: () => 'late' });
     const next = new KvsStore(kvs, { now: clock, token: () => 'next' });
-    const lateUpdate = late.update<number>('count', (n) => (n ?? 0) + 100);
+    const lateUpdate = late.update('count', (n) => Number(n ?? 0) + 100);
     await g.reached;
     now += 21_000; // the 20 s lease runs out while the late holder is stalled
-    await expect(next.update<number>('count', (n) => (n ?? 0) + 1)).resolves.toBe(1);
+    await expect(next.update('count', (n) => Number(n ?? 0) + 1)).resolves.toBe(1);
     g.open();
     await expect(lateUpdate).rejects.toBeInstanceOf(LeaseLostError);
     expect(await kvs.get('count')).toBe(1);
@@ -66,12 +66,12 @@ describe('KvsStore lease fencing', () => {
     const nextGate = gate();
     const late = new KvsStore(stalledRead(kvs, 'count', lateGate), { now: clock, token: () => 'late' });
     const next = new KvsStore(stalledRead(kvs, 'count', nextGate), { now: clock, token: () => 'next' });
-    const lateUpdate = late.update<number>('count', (n) => (n ?? 0) + 100);
+    const lateUpdate = late.update('count', (n) => Number(n ?? 0) + 100);
     await lateGate.reached;
     // The lock vanishes early (a TTL the server counts shorter than the holder's clock): only the
     // token can tell the late holder that the lock is no longer its own.
     await kvs.delete('lock:count');
-    const nextUpdate = next.update<number>('count', (n) => (n ?? 0) + 1);
+    const nextUpdate = next.update('count', (n) => Number(n ?? 0) + 1);
     await nextGate.reached;
     lateGate.open();
     await expect(lateUpdate).rejects.toBeInstanceOf(LeaseLostError);
@@ -85,7 +85,7 @@ describe('KvsStore lease fencing', () => {
   it('a holder within its lease writes and releases its own lock', async () => {
     const store = new KvsStore(kvs, { now: clock, token: () => 'only' });
     now += 1;
-    await expect(store.update<number>('count', () => 7)).resolves.toBe(7);
+    await expect(store.update('count', () => 7)).resolves.toBe(7);
     expect(await kvs.get('lock:count')).toBeUndefined();
   });
 });

@@ -30,7 +30,8 @@ function sourceFiles(dir: string): string[] {
 
 /** The `method: '...'` of the request object literal an `apiPath` call sits in. */
 function methodOf(node: ts.Node): string | undefined {
-  for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
+  // A SourceFile's parent is undefined, whatever ts.Node's type says.
+  for (let n = node.parent as ts.Node | undefined; n; n = n.parent as ts.Node | undefined) {
     if (!ts.isObjectLiteralExpression(n)) continue;
     for (const p of n.properties) {
       if (ts.isPropertyAssignment(p) && p.name.getText() === 'method' && ts.isStringLiteral(p.initializer))

@@ -26,9 +26,7 @@ describe('http transport', () => {
   });
 
   it('sends basic auth, JSON bodies, and returns status, lower-case headers and text', async () => {
-    const fetchMock = jest.fn((url: string, init?: RequestInit) => {
-      void url;
-      void init;
+    const fetchMock = jest.fn((_url: string, _init?: RequestInit) => {
       return Promise.resolve(new Response('{"a":1}', { status: 201, headers: { 'Retry-After': '5' } }));
     });
     const t = httpTransport({

@@ -65,7 +65,7 @@ describe('issue event pipeline', () => {
     ] as { rules: string[] };
     expect(property.rules).toContain('acceptance-stale');
     // The stale mark in the store, for the validator and the issue views.
-    const entry = await store.get<{ staleSince?: string }>(acceptanceKey(story.id));
+    const entry = (await store.get(acceptanceKey(story.id))) as { staleSince?: string } | undefined;
     expect(entry?.staleSince).toBe(now().toISOString());
   });
 

@@ -185,7 +185,7 @@ function validatorFor(key: string, schema: JsonObject): ValidateFunction {
 function errorsOf(v: ValidateFunction, where: string): string[] {
   return (v.errors ?? []).map(
     (e) =>
-      `${where}${e.instancePath} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+      `${where}${e.instancePath} ${e.message ?? 'is invalid'}${'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
   );
 }
 

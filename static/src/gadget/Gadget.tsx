@@ -41,7 +41,8 @@ function GadgetFor({ config }: { config: GadgetConfig }) {
   const rules = (config.rules ?? []).join(',');
 
   useEffect(() => {
-    let stopped = false;
+    // Set by the cleanup: widened so TS does not narrow it to its initial `false`.
+    let stopped = false as boolean;
     const payload = config.rules
       ? { projectKey: config.projectKey, rules: config.rules }
       : { projectKey: config.projectKey };
@@ -52,6 +53,8 @@ function GadgetFor({ config }: { config: GadgetConfig }) {
         setValue(r.ok ? { state: 'ok', data: r.data } : { state: 'error', error: r.error });
         if (!r.ok || r.data.scan.status !== 'running') return;
         await sleep(SCAN_POLL_MS);
+        // The cleanup may have run while we slept (TS cannot see that assignment).
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
         if (stopped) return;
       }
     })();
@@ -59,6 +62,7 @@ function GadgetFor({ config }: { config: GadgetConfig }) {
       stopped = true;
     };
     // `rules` stands for config.rules' content (a fresh array on every render).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [config.projectKey, rules, round]);
 
   const rescan = async () => {

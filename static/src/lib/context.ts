@@ -60,7 +60,7 @@ export function parseContext(raw: unknown): Parsed {
     const ext = optRecord(c, 'extension', 'context') ?? {};
     const theme = optRecord(c, 'theme', 'context');
     const context: ForgeContext = { extension: {} };
-    const put = <K extends 'accountId' | 'siteUrl' | 'locale' | 'timezone'>(k: K) => {
+    const put = (k: 'accountId' | 'siteUrl' | 'locale' | 'timezone') => {
       const v = optString(c, k, 'context');
       if (v !== undefined) context[k] = v;
     };

@@ -90,7 +90,7 @@ function useProjectTree(projectKey: string) {
     // The data there is (none on a first scan or while access is checked; the previous snapshot
     // during a rescan).
     if (!(await loadAll(r.data))) return;
-    while (r.ok && (r.data.scan.status === 'running' || checking(r.data))) {
+    while (r.data.scan.status === 'running' || checking(r.data)) {
       const wasChecking = checking(r.data);
       setTree(r.data);
       setState(
@@ -113,6 +113,8 @@ function useProjectTree(projectKey: string) {
   useEffect(() => {
     void load();
     return () => {
+      // A counter, not a DOM node: bumping it on cleanup is what stops the old load.
+      // eslint-disable-next-line react-hooks/exhaustive-deps
       run.current++;
     };
   }, [load]);

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { showFlag } from '@forge/bridge';
 import type { Result, ResultError } from '../../../src/shared/contract';
 import type { FieldErrors } from '../lib/configForm';
@@ -29,11 +29,14 @@ export function useSettingsForm<F, V, R extends { revision: number }>(opts: {
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState(false);
 
-  useEffect(() => {
+  // Only a new view from the server resets the form, not every render's new closures: reset while
+  // rendering when `source` changes (React's "adjusting state when a prop changes").
+  const [shownSource, setShownSource] = useState(opts.source);
+  if (shownSource !== opts.source) {
+    setShownSource(opts.source);
     setForm(opts.initial());
     setRevision(opts.revision);
-    // Only a new view from the server resets the form, not every render's new closures.
-  }, [opts.source]);
+  }
 
   const update = (f: (x: F) => F) => {
     setSaved(false);

@@ -80,7 +80,7 @@ export function UserPicker({
           {results.map((u) => (
             <li key={u.accountId}>
               <button type="button" disabled={busy} onClick={() => onPick(u)} data-account-id={u.accountId}>
-                <Avatar size="xsmall" src={u.avatarUrl} name={u.displayName} />
+                <Avatar size="xxsmall" src={u.avatarUrl} name={u.displayName} />
                 {u.displayName}
                 {!u.active && ' (inactive)'}
               </button>

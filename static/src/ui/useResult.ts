@@ -16,6 +16,8 @@ export function useResult<T>(load: () => Promise<Result<T>>, deps: readonly unkn
       if (mine !== seq.current) return;
       setValue(r.ok ? { state: 'ok', data: r.data } : { state: 'error', error: r.error });
     });
+    // The callers' arrays are checked instead: exhaustive-deps treats useResult as an effect hook.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
   useEffect(run, [run]);
   return { value, reload: run, setValue };

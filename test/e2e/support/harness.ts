@@ -73,8 +73,9 @@ export async function startHarness(snapshotPath?: string): Promise<Harness> {
   });
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
-      const report = (window as unknown as { __popmCspViolation: (v: Record<string, string>) => void })
-        .__popmCspViolation;
+      const report = (
+        window as unknown as { __popmCspViolation: (v: Record<string, string>) => Promise<void> }
+      ).__popmCspViolation;
       void report({
         directive: e.violatedDirective,
         blocked: e.blockedURI,
@@ -102,8 +103,9 @@ export async function startHarness(snapshotPath?: string): Promise<Harness> {
       const frames = opts.frames ?? 1;
       for (let i = 0; i < frames; i++) {
         await page
-          .frameLocator('iframe')
+          .locator('iframe')
           .nth(i)
+          .contentFrame()
           .locator('main, form, [role="alert"], .popm-empty')
           .first()
           .waitFor({ timeout: 60000 });
