@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import i18next from 'eslint-plugin-i18next';
 
 /**
  * The layers, lowest first. A module may import its own layer and the layers before it, never one
@@ -79,6 +80,25 @@ export default tseslint.config(
             { regex: '^node:', message: 'The Custom UI runs in a browser: no Node built-ins.' },
             { regex: '^@forge/(api|kvs|events|resolver)', message: 'Backend SDK in the browser bundle.' },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // Every word a person reads in the UI comes from locales/en-US.json through static/src/i18n.ts:
+    // text in JSX, and the attributes people read (labels, titles, placeholders), may not be
+    // literals. Values typed as string unions (appearance="primary") pass through the type checker.
+    files: ['static/src/**/*.tsx'],
+    plugins: { i18next },
+    rules: {
+      'i18next/no-literal-string': [
+        'error',
+        {
+          mode: 'jsx-only',
+          'jsx-attributes': {
+            include: ['^aria-label$', '^aria-description$', '^label$', '^title$', '^placeholder$', '^alt$'],
+          },
+          callees: { exclude: ['^t$', '^tp$', '^tx$'] },
         },
       ],
     },
