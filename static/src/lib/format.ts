@@ -68,6 +68,12 @@ export const LEVEL_PLURAL = messages({
   subtask: 'levelPlural.subtask',
 });
 
+export const SEVERITY_LABEL = messages({
+  error: 'severity.error',
+  warning: 'severity.warning',
+  info: 'severity.info',
+});
+
 export const OWNER_SOURCE_LABEL = messages({
   field: 'ownerSource.field',
   team: 'ownerSource.team',

@@ -11,16 +11,11 @@ import type {
 } from '../../../src/shared/contract';
 import { RULE_IDS } from '../../../src/domain/types';
 import { RULE_TEXT } from '../lib/rules';
-import { dateTime, friendlyDate, OWNER_SOURCE_LABEL, percent } from '../lib/format';
+import { dateTime, friendlyDate, OWNER_SOURCE_LABEL, percent, SEVERITY_LABEL } from '../lib/format';
 import { IssueLink } from './IssueLink';
-import { messages, t, tx } from '../i18n';
+import { t, tx } from '../i18n';
 
 const SEVERITY_APPEARANCE = { error: 'removed', warning: 'moved', info: 'default' } as const;
-const SEVERITY_LABEL = messages({
-  error: 'severity.error',
-  warning: 'severity.warning',
-  info: 'severity.info',
-});
 
 export function SeverityLozenge({ severity }: { severity: Severity }) {
   return <Lozenge appearance={SEVERITY_APPEARANCE[severity]}>{SEVERITY_LABEL[severity]}</Lozenge>;
