@@ -96,7 +96,15 @@ export default tseslint.config(
         {
           mode: 'jsx-only',
           'jsx-attributes': {
-            include: ['^aria-label$', '^aria-description$', '^label$', '^title$', '^placeholder$', '^alt$'],
+            // Any prop named like a label or title (keyLabel, errorTitle…) is read by people too.
+            include: [
+              '^aria-label$',
+              '^aria-description$',
+              '[lL]abel$',
+              '[tT]itle$',
+              '^placeholder$',
+              '^alt$',
+            ],
           },
           callees: { exclude: ['^t$', '^tp$', '^tx$'] },
         },
