@@ -21,11 +21,9 @@ import { ERROR_CODES, gadgetConfigSchema, type Finding, type TreeRow } from '../
 import { parseGadgetConfig } from '../../static/src/lib/gadgetConfig';
 import { parseContext } from '../../static/src/lib/context';
 import { RULE_IDS } from '../../src/domain/types';
-import English from '../../locales/en-US.json';
-import { catalogLookup, setCatalog } from '../../static/src/i18n';
+import { loadEnglish } from './english';
 
-// What boot.tsx loads through Forge before any surface renders.
-beforeAll(() => setCatalog(catalogLookup(English), 'en-US'));
+beforeAll(loadEnglish);
 
 function row(key: string, parentKey: string | null, extra: Partial<TreeRow> = {}): TreeRow {
   return {
