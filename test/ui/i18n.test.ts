@@ -40,7 +40,7 @@ const ui = sources(join(ROOT, 'static', 'src')).map((file) => ({
   file,
   text: readFileSync(file, 'utf8'),
 }));
-const englishKeys = keysOf(English as Tree);
+const englishKeys = keysOf(English);
 
 /** Each string literal an i18n call (t, tp, tx, messages) names, with the file naming it. */
 function keysNamed(): { key: string; file: string }[] {
@@ -81,7 +81,7 @@ describe('the message catalog', () => {
         walk(v, `${prefix}${k}.`);
       }
     };
-    walk(English as Tree, '');
+    walk(English, '');
     expect(lacking).toEqual([]);
   });
 });
@@ -128,7 +128,7 @@ describe('a second language', () => {
   it('is a catalog file and a manifest line: Forge loads it, and English fills what it lacks', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'popm-i18n-'));
     // German without one key, so the fallback to English shows.
-    writeFileSync(join(dir, 'de-DE.json'), JSON.stringify(pseudo(English as Tree, 'ownership')));
+    writeFileSync(join(dir, 'de-DE.json'), JSON.stringify(pseudo(English, 'ownership')));
     writeFileSync(join(dir, 'en-US.json'), readFileSync(join(ROOT, 'locales', 'en-US.json')));
     const manifestPath = join(dir, 'manifest.yml');
     writeFileSync(
