@@ -16,6 +16,7 @@ type ForgeLocale = Parameters<typeof i18n.createTranslationFunction>[0];
  */
 export async function loadMessages(locale: string | undefined): Promise<void> {
   const tag = locale?.replace('_', '-') ?? null;
+  // Any tag is safe to pass: Forge looks up only the locales the manifest lists, then the default.
   const translate = await i18n.createTranslationFunction(tag as ForgeLocale);
   const MISSING = '\u0000';
   setCatalog((key) => {
