@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
+import i18next from 'eslint-plugin-i18next';
 
 /**
  * The layers, lowest first. A module may import its own layer and the layers before it, never one
@@ -95,6 +96,33 @@ export default tseslint.config(
             { regex: '^node:', message: 'The Custom UI runs in a browser: no Node built-ins.' },
             { regex: '^@forge/(api|kvs|events|resolver)', message: 'Backend SDK in the browser bundle.' },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // Every word a person reads in the UI comes from locales/en-US.json through static/src/i18n.ts:
+    // text in JSX, and the attributes people read (labels, titles, placeholders), may not be
+    // literals. Values typed as string unions (appearance="primary") pass through the type checker.
+    files: ['static/src/**/*.tsx'],
+    plugins: { i18next },
+    rules: {
+      'i18next/no-literal-string': [
+        'error',
+        {
+          mode: 'jsx-only',
+          'jsx-attributes': {
+            // Any prop named like a label or title (keyLabel, errorTitle…) is read by people too.
+            include: [
+              '^aria-label$',
+              '^aria-description$',
+              '[lL]abel$',
+              '[tT]itle$',
+              '^placeholder$',
+              '^alt$',
+            ],
+          },
+          callees: { exclude: ['^t$', '^tp$', '^tx$'] },
         },
       ],
     },

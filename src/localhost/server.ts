@@ -15,6 +15,7 @@ import { gadgetConfigSchema, type GadgetConfig } from '../shared/contract';
 import type { Snapshot } from '../snapshot/format';
 import { BRIDGE_CLIENT_JS } from './bridge-client';
 import { forgeCsp, manifestPermissions } from './csp';
+import { LOCALES_FOLDER, localesFile, manifestTranslations } from './translations';
 import {
   esc,
   hostPage,
@@ -167,9 +168,9 @@ function designTokensCss(): Promise<string> {
 export function createHost(options: HostOptions) {
   const { snapshot, invoke, buildDir } = options;
   const log = options.log ?? (() => undefined);
-  const permissions = manifestPermissions(
-    options.manifestPath ?? join(__dirname, '..', '..', 'manifest.yml'),
-  );
+  const manifestPath = options.manifestPath ?? join(__dirname, '..', '..', 'manifest.yml');
+  const permissions = manifestPermissions(manifestPath);
+  const translations = manifestTranslations(manifestPath);
   const sessions = new Map<string, Session>();
   const admins = new Set(snapshot.admins);
   const users: UserOption[] = snapshot.users
@@ -242,6 +243,12 @@ export function createHost(options: HostOptions) {
     if (!SURFACES.some((s) => s === surface)) return send(res, 404, 'text/plain', 'no such surface');
     const file = normalize(fileParts.join('/') || 'index.html');
     if (file.startsWith('..') || file.includes(`..${sep}`)) return send(res, 400, 'text/plain', 'bad path');
+    if (file.startsWith(`${LOCALES_FOLDER}${sep}`)) {
+      const body = await localesFile(translations, manifestPath, file.slice(LOCALES_FOLDER.length + 1));
+      return body === null
+        ? send(res, 404, 'text/plain', `no catalog ${file}`)
+        : send(res, 200, MIME['.json'] ?? 'application/json', body, { req, caching: 'revalidate' });
+    }
     const full = join(buildDir, surface ?? '', file);
     let body: Buffer;
     try {

@@ -4,6 +4,7 @@
  * surface can show a message a person can act on.
  */
 import { invoke } from '@forge/bridge';
+import { t } from './i18n';
 import type { Payload, ResolverName, Result, ResultTypes } from '../../src/shared/contract';
 import { parseEnvelope } from './lib/envelope';
 
@@ -30,7 +31,7 @@ export async function call<N extends ResolverName>(
       ok: false,
       error: {
         code: 'JIRA_UNAVAILABLE',
-        message: `The app's backend could not be reached (${reason.trim()}).`,
+        message: t('api.unreachable', { reason: reason.trim() }),
       },
     };
   }
@@ -38,7 +39,7 @@ export async function call<N extends ResolverName>(
   if (!parsed) {
     return {
       ok: false,
-      error: { code: 'INTERNAL', message: `The backend answered "${name}" with an unexpected shape.` },
+      error: { code: 'INTERNAL', message: t('api.badShape', { name }) },
     };
   }
   if (!parsed.ok) return parsed;

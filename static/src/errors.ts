@@ -1,37 +1,37 @@
 /** Words a person can act on, per error code. The server's message is kept as the detail. */
 import type { ErrorCode, ResultError } from '../../src/shared/contract';
+import { messages, t, tp } from './i18n';
 
-export const ERROR_TITLES: Record<ErrorCode, string> = {
-  BAD_REQUEST: 'The app sent a request the server could not read',
-  UNAUTHENTICATED: 'You are not signed in',
-  FORBIDDEN: 'You do not have permission to do this',
-  NOT_FOUND: 'Not found',
-  INVALID_STATE: 'This cannot be done right now',
-  INVALID_CONFIG: 'The configuration is not valid',
-  CONFLICT: 'Someone else changed this first',
-  RATE_LIMITED: 'Jira is busy',
-  JIRA_UNAVAILABLE: 'Jira could not be reached',
-  INTERNAL: 'Something went wrong in POPM Guard',
-};
+export const ERROR_TITLES: Readonly<Record<ErrorCode, string>> = messages({
+  BAD_REQUEST: 'errors.title.BAD_REQUEST',
+  UNAUTHENTICATED: 'errors.title.UNAUTHENTICATED',
+  FORBIDDEN: 'errors.title.FORBIDDEN',
+  NOT_FOUND: 'errors.title.NOT_FOUND',
+  INVALID_STATE: 'errors.title.INVALID_STATE',
+  INVALID_CONFIG: 'errors.title.INVALID_CONFIG',
+  CONFLICT: 'errors.title.CONFLICT',
+  RATE_LIMITED: 'errors.title.RATE_LIMITED',
+  JIRA_UNAVAILABLE: 'errors.title.JIRA_UNAVAILABLE',
+  INTERNAL: 'errors.title.INTERNAL',
+});
 
-export const ERROR_ACTIONS: Record<ErrorCode, string> = {
-  BAD_REQUEST: 'Reload the page. If it happens again, report it to your Jira admin with what you clicked.',
-  UNAUTHENTICATED: 'Sign in to Jira again, then reload this page.',
-  FORBIDDEN:
-    'Ask the owner of this item or a Jira admin to do it, or to give you the needed role or delegation.',
-  NOT_FOUND: 'Check the issue or project key. It may have been deleted, or you may not have access to it.',
-  INVALID_STATE: 'Check the issue status: for example, a story still in "To Do" cannot be accepted yet.',
-  INVALID_CONFIG: 'Fix the fields marked below and save again.',
-  CONFLICT: 'Reload to get the latest version, then apply your change again.',
-  RATE_LIMITED: 'Wait a minute and try again.',
-  JIRA_UNAVAILABLE: 'Check your connection and try again in a moment.',
-  INTERNAL: 'Try again. If it keeps failing, report it to your Jira admin.',
-};
+export const ERROR_ACTIONS: Readonly<Record<ErrorCode, string>> = messages({
+  BAD_REQUEST: 'errors.action.BAD_REQUEST',
+  UNAUTHENTICATED: 'errors.action.UNAUTHENTICATED',
+  FORBIDDEN: 'errors.action.FORBIDDEN',
+  NOT_FOUND: 'errors.action.NOT_FOUND',
+  INVALID_STATE: 'errors.action.INVALID_STATE',
+  INVALID_CONFIG: 'errors.action.INVALID_CONFIG',
+  CONFLICT: 'errors.action.CONFLICT',
+  RATE_LIMITED: 'errors.action.RATE_LIMITED',
+  JIRA_UNAVAILABLE: 'errors.action.JIRA_UNAVAILABLE',
+  INTERNAL: 'errors.action.INTERNAL',
+});
 
 export function describeError(error: ResultError): { title: string; action: string; detail: string } {
   const action =
     error.code === 'RATE_LIMITED' && error.retryAfterMs !== undefined
-      ? `Wait ${waitText(error.retryAfterMs)} and try again.`
+      ? t('errors.waitAndRetry', { wait: waitText(error.retryAfterMs) })
       : ERROR_ACTIONS[error.code];
   return { title: ERROR_TITLES[error.code], action, detail: error.message };
 }
@@ -39,8 +39,8 @@ export function describeError(error: ResultError): { title: string; action: stri
 /** "about 40 seconds", "about 2 minutes": Jira's Retry-After, rounded up for a person. */
 function waitText(ms: number): string {
   const seconds = Math.max(1, Math.ceil(ms / 1000));
-  if (seconds < 90) return `about ${seconds} second${seconds === 1 ? '' : 's'}`;
-  return `about ${Math.ceil(seconds / 60)} minutes`;
+  if (seconds < 90) return tp('errors.waitSeconds', seconds);
+  return tp('errors.waitMinutes', Math.ceil(seconds / 60));
 }
 
 /** Codes worth offering a "Try again" for. */

@@ -15,6 +15,7 @@ import type { ResolverName, Result, ResultTypes } from '../../src/shared/contrac
 import { KvsStore } from '../../src/storage/kvs';
 import { MemoryKvs } from '../../src/storage/memory';
 import { describeError } from '../../static/src/errors';
+import { loadEnglish } from '../ui/english';
 import { json, scripted } from '../jira/fake-transport';
 import { harness, PO, STORY } from './support';
 
@@ -112,6 +113,8 @@ describe('Jira client under a deadline', () => {
 });
 
 describe('resolvers under rate limiting within 25 s', () => {
+  // The UI's words come from the English catalog, as boot.tsx loads it.
+  beforeAll(loadEnglish);
   it('answer RATE_LIMITED with the retry time instead of waiting past the limit', async () => {
     const { h, t, call } = timedResolver();
     h.emulator.injectFault(rateLimited(Infinity, 40));

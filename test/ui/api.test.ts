@@ -2,6 +2,9 @@ jest.mock('@forge/bridge', () => ({ invoke: jest.fn() }));
 
 import { RESOLVER_NAMES } from '../../src/shared/contract';
 import { api, call, setInvoke } from '../../static/src/api';
+import { loadEnglish } from './english';
+
+beforeAll(loadEnglish);
 
 describe('api wrapper', () => {
   afterEach(() => setInvoke(null));

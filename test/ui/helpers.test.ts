@@ -21,6 +21,9 @@ import { ERROR_CODES, gadgetConfigSchema, type Finding, type TreeRow } from '../
 import { parseGadgetConfig } from '../../static/src/lib/gadgetConfig';
 import { parseContext } from '../../static/src/lib/context';
 import { RULE_IDS } from '../../src/domain/types';
+import { loadEnglish } from './english';
+
+beforeAll(loadEnglish);
 
 function row(key: string, parentKey: string | null, extra: Partial<TreeRow> = {}): TreeRow {
   return {

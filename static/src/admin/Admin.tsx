@@ -18,10 +18,11 @@ import { ErrorMessage, Loading } from '../ui/states';
 import { useResult } from '../ui/useResult';
 import { useSettingsForm } from '../settings/useSettingsForm';
 import { DigestSection } from './DigestSection';
+import { t, tp } from '../i18n';
 
 export function AdminPage() {
   const { value, reload } = useResult(() => api.getConfig({}), []);
-  if (value.state === 'loading') return <Loading label="Loading configuration" />;
+  if (value.state === 'loading') return <Loading label={t('admin.loading')} />;
   if (value.state === 'error') return <ErrorMessage error={value.error} onRetry={reload} />;
   return <AdminForm view={value.data} onReload={reload} />;
 }
@@ -38,15 +39,15 @@ export function AdminForm({ view, onReload }: { view: ConfigView; onReload: () =
     },
     submit: (config, rev) => api.saveConfig({ config, revision: rev }),
     fromSaved: (r) => toForm(r.config, r.site),
-    savedTitle: 'Configuration saved',
+    savedTitle: t('admin.saved'),
     flagPrefix: 'popm-saved',
   });
 
   return (
-    <main aria-label="POPM Guard settings">
+    <main aria-label={t('admin.label')}>
       {!view.canEdit && (
-        <SectionMessage appearance="information" title="Read only">
-          <p>Only Jira administrators can change these settings.</p>
+        <SectionMessage appearance="information" title={t('settings.readOnly')}>
+          <p>{t('admin.readOnlyHint')}</p>
         </SectionMessage>
       )}
       <form
@@ -69,35 +70,35 @@ export function AdminForm({ view, onReload }: { view: ConfigView; onReload: () =
             errors={errors}
             onChange={(l, r) => update((f) => ({ ...f, roles: { ...f.roles, [l]: r } }))}
           />
-          <Section title="Team and acceptance criteria fields">
+          <Section title={t('admin.fieldsTitle')}>
             <div className="popm-toolbar">
               <div className="popm-field">
-                <label htmlFor={`${id}-team`}>Team field</label>
+                <label htmlFor={`${id}-team`}>{t('admin.teamField')}</label>
                 <select
                   id={`${id}-team`}
                   value={form.teamField}
                   onChange={(e) => update((f) => ({ ...f, teamField: e.target.value }))}
                 >
-                  <option value="">None</option>
+                  <option value="">{t('states.none')}</option>
                   {view.site.otherFields.map((x) => (
                     <option key={x.id} value={x.id}>
-                      {x.name} ({x.id})
+                      {t('settings.fieldOption', { name: x.name, id: x.id })}
                     </option>
                   ))}
                 </select>
                 <FieldErrorList errors={errorsUnder(errors, 'teamField')} />
               </div>
               <div className="popm-field">
-                <label htmlFor={`${id}-ac`}>Acceptance criteria field</label>
+                <label htmlFor={`${id}-ac`}>{t('admin.acField')}</label>
                 <select
                   id={`${id}-ac`}
                   value={form.acceptanceCriteriaField}
                   onChange={(e) => update((f) => ({ ...f, acceptanceCriteriaField: e.target.value }))}
                 >
-                  <option value="">Find the field named "Acceptance Criteria"</option>
+                  <option value="">{t('admin.acFieldByName')}</option>
                   {view.site.otherFields.map((x) => (
                     <option key={x.id} value={x.id}>
-                      {x.name} ({x.id})
+                      {t('settings.fieldOption', { name: x.name, id: x.id })}
                     </option>
                   ))}
                 </select>
@@ -105,14 +106,12 @@ export function AdminForm({ view, onReload }: { view: ConfigView; onReload: () =
               </div>
             </div>
           </Section>
-          <Section title="Delegates">
-            <p className="popm-muted">
-              People who may accept stories on an owner's behalf (account ids, separated by commas).
-            </p>
+          <Section title={t('settings.delegates')}>
+            <p className="popm-muted">{t('admin.delegatesHint')}</p>
             <PairsRows
-              label="Delegates"
-              keyLabel="Owner account id"
-              valueLabel="Delegate account ids"
+              label={t('settings.delegates')}
+              keyLabel={t('admin.delegateOwner')}
+              valueLabel={t('admin.delegateIds')}
               pairs={form.delegates}
               onChange={(p) => update((f) => ({ ...f, delegates: p }))}
             />
@@ -139,7 +138,7 @@ export function AdminForm({ view, onReload }: { view: ConfigView; onReload: () =
         />
         <SaveFooter
           errors={errors}
-          errorTitle={`${errors.length} ${errors.length === 1 ? 'setting needs' : 'settings need'} fixing`}
+          errorTitle={tp('admin.errorTitle', errors.length)}
           saveError={saveError}
           saved={saved}
           revision={revision}

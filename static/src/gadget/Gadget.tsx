@@ -13,6 +13,7 @@ import { CountsByRule, CoverageFigures } from '../ui/findings';
 import { Empty, ErrorMessage, Loading } from '../ui/states';
 import { ScanProgress, ScanSummary, SCAN_POLL_MS, sleep } from '../ui/scan';
 import { useResult, type Loadable } from '../ui/useResult';
+import { t } from '../i18n';
 
 export function readGadgetConfig(raw: unknown): GadgetConfig | null {
   return parseGadgetConfig(raw);
@@ -20,11 +21,7 @@ export function readGadgetConfig(raw: unknown): GadgetConfig | null {
 
 export function GadgetView({ config }: { config: GadgetConfig | null }) {
   if (!config) {
-    return (
-      <Empty title="This gadget is not set up yet">
-        Choose a project: open the gadget's menu and select Edit (or Configure).
-      </Empty>
-    );
+    return <Empty title={t('gadget.notSetUp')}>{t('gadget.notSetUpHint')}</Empty>;
   }
   return <GadgetFor config={config} />;
 }
@@ -74,7 +71,8 @@ function GadgetFor({ config }: { config: GadgetConfig }) {
     setRound((n) => n + 1);
   };
 
-  if (value.state === 'loading') return <Loading label={`Loading ${config.projectKey}`} />;
+  if (value.state === 'loading')
+    return <Loading label={t('gadget.loading', { project: config.projectKey })} />;
   if (value.state === 'error')
     return (
       <ErrorMessage
@@ -104,29 +102,27 @@ export function GadgetSummaryView({
 }) {
   const { scan } = summary;
   return (
-    <main aria-label={`POPM Guard summary for ${summary.projectKey}`}>
+    <main aria-label={t('gadget.label', { project: summary.projectKey })}>
       <h2 className="popm-gadget-title">
-        {summary.projectName} ({summary.projectKey})
+        {t('gadget.title', { name: summary.projectName, project: summary.projectKey })}
       </h2>
       <CoverageFigures coverage={summary.coverage} />
       {/* One day is a dot, not a trend: the chart waits for a second day of history. */}
       {summary.trend.length > 1 ? (
         <TrendChart points={summary.trend} />
       ) : (
-        <p className="popm-muted">The coverage trend appears after a second day of history.</p>
+        <p className="popm-muted">{t('gadget.trendLater')}</p>
       )}
       <div className="popm-section">
-        <CountsByRule counts={summary.countsByRule} label="Findings by rule" />
+        <CountsByRule counts={summary.countsByRule} label={t('gadget.countsLabel')} />
       </div>
-      <p className="popm-muted">
-        Project-wide figures, from the app&apos;s latest scan of {summary.projectKey}.
-      </p>
+      <p className="popm-muted">{t('gadget.projectWide', { project: summary.projectKey })}</p>
       {scan.status === 'running' ? (
         <ScanProgress projectKey={summary.projectKey} scan={scan} />
       ) : onRescan ? (
         <ScanSummary scan={scan} onRescan={onRescan} busy={busy} />
       ) : (
-        <p className="popm-muted">Data from {age(scan.builtAt, new Date())}</p>
+        <p className="popm-muted">{t('gadget.dataFrom', { age: age(scan.builtAt, new Date()) })}</p>
       )}
     </main>
   );
@@ -144,7 +140,12 @@ export function TrendChart({
   const series = trendPaths(points, width, height);
   const first = points[0]?.date ?? '';
   const last = points[points.length - 1]?.date ?? '';
-  const label = `Coverage trend from ${first} to ${last}: features with a PM ${percent(series[0]?.last ?? null)}, done stories accepted ${percent(series[1]?.last ?? null)} most recently`;
+  const label = t('gadget.trendLabel', {
+    first,
+    last,
+    pm: percent(series[0]?.last ?? null),
+    accepted: percent(series[1]?.last ?? null),
+  });
   return (
     <figure className="popm-section">
       <svg
@@ -162,11 +163,11 @@ export function TrendChart({
       <figcaption className="popm-legend">
         <span>
           <span className="popm-swatch" style={{ background: 'var(--ds-chart-brand, #1d7afc)' }} />
-          Features with a PM
+          {t('coverage.featuresWithPm')}
         </span>
         <span>
           <span className="popm-swatch" style={{ background: 'var(--ds-chart-success, #22a06b)' }} />
-          Done stories accepted
+          {t('coverage.doneStoriesAccepted')}
         </span>
       </figcaption>
     </figure>
@@ -186,9 +187,7 @@ export function GadgetEdit({ initial }: { initial: GadgetConfig | null }) {
       rules.size > 0 ? { projectKey, rules: RULE_IDS.filter((r) => rules.has(r)) } : { projectKey };
     const parsed = parseGadgetConfig(candidate);
     if (!parsed) {
-      setError(
-        projectKey ? 'The project key must look like ART (capital letters and digits).' : 'Choose a project.',
-      );
+      setError(projectKey ? t('gadget.badProjectKey') : t('gadget.chooseProjectError'));
       return;
     }
     setError(null);
@@ -196,7 +195,7 @@ export function GadgetEdit({ initial }: { initial: GadgetConfig | null }) {
     try {
       await view.submit(parsed);
     } catch (e) {
-      setError(`Jira did not save the gadget: ${e instanceof Error ? e.message : String(e)}`);
+      setError(t('gadget.notSaved', { reason: e instanceof Error ? e.message : String(e) }));
     } finally {
       setSaving(false);
     }
@@ -205,14 +204,14 @@ export function GadgetEdit({ initial }: { initial: GadgetConfig | null }) {
   const projectList = projects.value.state === 'ok' ? projects.value.data.site.projects : null;
   return (
     <form
-      aria-label="Gadget settings"
+      aria-label={t('gadget.settingsLabel')}
       onSubmit={(e) => {
         e.preventDefault();
         void submit();
       }}
     >
       <div className="popm-field">
-        <label htmlFor={`${id}-project`}>Project</label>
+        <label htmlFor={`${id}-project`}>{t('gadget.project')}</label>
         {projectList ? (
           <select
             id={`${id}-project`}
@@ -221,10 +220,10 @@ export function GadgetEdit({ initial }: { initial: GadgetConfig | null }) {
             aria-invalid={error ? true : undefined}
             aria-describedby={`${id}-err`}
           >
-            <option value="">Choose a project</option>
+            <option value="">{t('gadget.chooseProject')}</option>
             {projectList.map((p) => (
               <option key={p.key} value={p.key}>
-                {p.name} ({p.key})
+                {t('gadget.projectOption', { name: p.name, project: p.key })}
               </option>
             ))}
           </select>
@@ -243,7 +242,7 @@ export function GadgetEdit({ initial }: { initial: GadgetConfig | null }) {
         </span>
       </div>
       <fieldset>
-        <legend>Rules to count (none checked: all rules)</legend>
+        <legend>{t('gadget.rulesLegend')}</legend>
         {RULE_IDS.map((r) => (
           <div key={r}>
             <label>
@@ -265,7 +264,7 @@ export function GadgetEdit({ initial }: { initial: GadgetConfig | null }) {
         ))}
       </fieldset>
       <Button type="submit" appearance="primary" isDisabled={saving}>
-        Save
+        {t('common.save')}
       </Button>
     </form>
   );

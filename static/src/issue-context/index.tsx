@@ -4,20 +4,21 @@ import { FindingList, Owners } from '../ui/findings';
 import { ErrorMessage, Loading } from '../ui/states';
 import { useIssueView } from '../ui/useIssueView';
 import { LEVEL_LABEL } from '../lib/format';
+import { t } from '../i18n';
 
 function IssueContext({ issueKey }: { issueKey: string }) {
   // Follows writes made in the issue panel of the same issue (useIssueView listens for them).
   const { value, reload } = useIssueView(issueKey);
-  if (value.state === 'loading') return <Loading label="Loading owners" />;
+  if (value.state === 'loading') return <Loading label={t('issueContext.loading')} />;
   if (value.state === 'error') return <ErrorMessage error={value.error} onRetry={reload} />;
   const { issue, chain } = value.data;
   return (
-    <main aria-label={`Owners of ${issue.key}`}>
+    <main aria-label={t('issueContext.label', { issue: issue.key })}>
       <dl className="popm-compact">
         {[...chain, issue].map((i) => (
           <div key={i.key}>
             <dt className="popm-muted">
-              {i.role ?? LEVEL_LABEL[i.level]} ({i.key})
+              {t('issueContext.row', { role: i.role ?? LEVEL_LABEL[i.level], issue: i.key })}
             </dt>
             <dd>
               <Owners issue={i} showSource={false} />
@@ -25,7 +26,11 @@ function IssueContext({ issueKey }: { issueKey: string }) {
           </div>
         ))}
       </dl>
-      <FindingList findings={issue.findings} label={`Findings on ${issue.key}`} detailed={false} />
+      <FindingList
+        findings={issue.findings}
+        label={t('issuePanel.findingsOn', { issue: issue.key })}
+        detailed={false}
+      />
     </main>
   );
 }
@@ -34,6 +39,6 @@ mount((ctx) =>
   ctx.extension.issue?.key ? (
     <IssueContext issueKey={ctx.extension.issue.key} />
   ) : (
-    <ErrorMessage error={{ code: 'NOT_FOUND', message: 'This panel was opened without an issue.' }} />
+    <ErrorMessage error={{ code: 'NOT_FOUND', message: t('issuePanel.noIssue') }} />
   ),
 );

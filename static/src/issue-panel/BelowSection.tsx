@@ -7,6 +7,7 @@ import { RULE_TEXT } from '../lib/rules';
 import { CountsByRule, IssueCells, IssueTableHead } from '../ui/findings';
 import { IssueLink } from '../ui/IssueLink';
 import { Empty } from '../ui/states';
+import { t } from '../i18n';
 
 /** A child is shown under a rule filter when it, or something below it, has that finding. */
 function hasRule(c: IssueSummary, rule: RuleId): boolean {
@@ -34,28 +35,28 @@ export function BelowSection({ view, onError }: { view: IssueView; onError: (err
 
   return (
     <section className="popm-section" aria-labelledby="popm-below-h">
-      <h2 id="popm-below-h">Below {issue.key}</h2>
+      <h2 id="popm-below-h">{t('below.heading', { issue: issue.key })}</h2>
       <CountsByRule
         counts={view.countsByRule}
-        label={`Findings below ${issue.key} by rule`}
+        label={t('below.countsLabel', { issue: issue.key })}
         selected={rule}
         onSelect={setRule}
       />
       {rule && (
         <p className="popm-muted" role="status">
-          Showing the items with “{RULE_TEXT[rule].title}” on them or below them.{' '}
+          {t('below.filtered', { rule: RULE_TEXT[rule].title })}{' '}
           <button type="button" className="popm-linkish" onClick={() => setRule(null)}>
-            Show all
+            {t('below.showAll')}
           </button>
         </p>
       )}
       {children.length === 0 ? (
-        <Empty title="Nothing below this issue yet" />
+        <Empty title={t('below.empty')} />
       ) : shown.length === 0 ? (
-        <Empty title="None of the items loaded so far has this finding" />
+        <Empty title={t('below.emptyFiltered')} />
       ) : (
         <table className="popm-table">
-          <caption className="popm-sr-only">Items below {issue.key}</caption>
+          <caption className="popm-sr-only">{t('below.caption', { issue: issue.key })}</caption>
           <IssueTableHead />
           <tbody>
             {shown.map((c) => (
@@ -71,7 +72,7 @@ export function BelowSection({ view, onError }: { view: IssueView; onError: (err
       )}
       {cursor && (
         <Button isDisabled={busy} onClick={() => void loadMore()}>
-          Show more
+          {t('common.showMore')}
         </Button>
       )}
     </section>

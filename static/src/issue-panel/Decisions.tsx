@@ -6,23 +6,32 @@ import type { DecisionAction, DecisionView, IssueView, ResultError } from '../..
 import { MAX_REASON_LENGTH } from '../../../src/domain/types';
 import { api } from '../api';
 import { dateTime } from '../lib/format';
+import { messages, t, tx } from '../i18n';
 
-const KIND_WORDS: Record<DecisionView['kind'], string> = {
-  accepted: 'Accepted',
-  rejected: 'Rejected',
-  revoked: 'Revoked',
-};
-const CATEGORY_WORDS = { new: 'not started', indeterminate: 'in progress', done: 'done' } as const;
+const KIND_WORDS: Readonly<Record<DecisionView['kind'], string>> = messages({
+  accepted: 'decisions.kind.accepted',
+  rejected: 'decisions.kind.rejected',
+  revoked: 'decisions.kind.revoked',
+});
+const CATEGORY_WORDS = messages({
+  new: 'decisions.category.new',
+  indeterminate: 'decisions.category.indeterminate',
+  done: 'decisions.category.done',
+});
 
 export function DecisionHistory({ decisions }: { decisions: readonly DecisionView[] }) {
-  if (decisions.length === 0) return <p className="popm-muted">No decisions yet.</p>;
+  if (decisions.length === 0) return <p className="popm-muted">{t('decisions.none')}</p>;
   return (
-    <ol className="popm-decisions" aria-label="Decisions, newest first">
+    <ol className="popm-decisions" aria-label={t('decisions.listLabel')}>
       {decisions.map((d, i) => (
         <li key={`${d.at}-${i}`} data-decision={d.kind} data-by={d.by}>
-          <strong>{KIND_WORDS[d.kind]}</strong> by {d.byName} on {dateTime(d.at)}, while{' '}
-          {CATEGORY_WORDS[d.statusCategory]}
-          {d.selfAppointed && <span className="popm-muted"> (had made themselves owner shortly before)</span>}
+          {tx('decisions.entry', {
+            kind: <strong>{KIND_WORDS[d.kind]}</strong>,
+            who: d.byName,
+            when: dateTime(d.at),
+            category: CATEGORY_WORDS[d.statusCategory],
+          })}
+          {d.selfAppointed && <span className="popm-muted"> {t('decisions.selfAppointed')}</span>}
           {d.reason && <blockquote className="popm-reason">{d.reason}</blockquote>}
         </li>
       ))}
@@ -61,10 +70,10 @@ export function DecisionControls({ view, onDone, onError }: DecisionControlsProp
     setReason('');
     onDone(
       action === 'accept'
-        ? `${issue.key} accepted`
+        ? t('decisions.done.accept', { issue: issue.key })
         : action === 'reject'
-          ? `${issue.key} rejected`
-          : `Acceptance of ${issue.key} revoked`,
+          ? t('decisions.done.reject', { issue: issue.key })
+          : t('decisions.done.revoke', { issue: issue.key }),
       r.data,
       action,
     );
@@ -90,17 +99,17 @@ export function DecisionControls({ view, onDone, onError }: DecisionControlsProp
               onClick={() => void run('accept')}
               data-action="accept"
             >
-              Accept as {issue.role ?? 'owner'}
+              {t('decisions.acceptAs', { role: issue.role ?? t('issuePanel.ownerWord') })}
             </Button>
           )}
           {actions.reject.allowed && !rejecting && (
             <Button isDisabled={busy} onClick={() => setRejecting(true)} data-action="reject">
-              Reject…
+              {t('decisions.reject')}
             </Button>
           )}
           {actions.revoke.allowed && (
             <Button isDisabled={busy} onClick={() => void run('revoke')} data-action="revoke">
-              Revoke acceptance
+              {t('decisions.revoke')}
             </Button>
           )}
         </div>
@@ -117,7 +126,7 @@ export function DecisionControls({ view, onDone, onError }: DecisionControlsProp
         />
       )}
       {reasons.length > 0 && (
-        <ul className="popm-muted popm-unavailable" aria-label="Why some actions are not offered">
+        <ul className="popm-muted popm-unavailable" aria-label={t('decisions.unavailableLabel')}>
           {reasons.map((r) => (
             <li key={r} data-unavailable>
               {r}
@@ -141,7 +150,7 @@ export function RejectForm(props: {
   const id = `popm-reason-${props.issueKey}`;
   return (
     <div className="popm-reject-form">
-      <label htmlFor={id}>Why is {props.issueKey} not accepted?</label>
+      <label htmlFor={id}>{t('decisions.reasonLabel', { issue: props.issueKey })}</label>
       <TextArea
         id={id}
         name="reason"
@@ -160,10 +169,10 @@ export function RejectForm(props: {
           onClick={props.onConfirm}
           data-action="confirm-reject"
         >
-          Reject {props.issueKey}
+          {t('decisions.confirmReject', { issue: props.issueKey })}
         </Button>
         <Button appearance="subtle" onClick={props.onCancel}>
-          Cancel
+          {t('common.cancel')}
         </Button>
       </div>
     </div>
@@ -173,8 +182,8 @@ export function RejectForm(props: {
 /** Why a typed reason cannot be sent yet, or null (the server checks the same bounds). */
 export function problemWithReason(reason: string): string | null {
   const trimmed = reason.trim();
-  if (trimmed === '') return 'Say why, so the team knows what to change.';
+  if (trimmed === '') return t('decisions.reasonMissing');
   if (trimmed.length > MAX_REASON_LENGTH)
-    return `At most ${MAX_REASON_LENGTH} characters (now ${trimmed.length}).`;
+    return t('decisions.reasonTooLong', { max: MAX_REASON_LENGTH, length: trimmed.length });
   return null;
 }

@@ -13,6 +13,7 @@ import { useFocusAfterUpdate } from '../ui/focus';
 import { useIssueView } from '../ui/useIssueView';
 import { DecisionControls, DecisionHistory } from './Decisions';
 import { dateTime, LEVEL_LABEL } from '../lib/format';
+import { t, tx } from '../i18n';
 
 function flag(title: string, type: 'success' | 'error' | 'info' = 'success') {
   try {
@@ -23,14 +24,13 @@ function flag(title: string, type: 'success' | 'error' | 'info' = 'success') {
 }
 
 export function IssuePanel({ issueKey }: { issueKey: string | undefined }) {
-  if (!issueKey)
-    return <ErrorMessage error={{ code: 'NOT_FOUND', message: 'This panel was opened without an issue.' }} />;
+  if (!issueKey) return <ErrorMessage error={{ code: 'NOT_FOUND', message: t('issuePanel.noIssue') }} />;
   return <IssuePanelFor issueKey={issueKey} />;
 }
 
 function IssuePanelFor({ issueKey }: { issueKey: string }) {
   const { value, reload, refresh } = useIssueView(issueKey);
-  if (value.state === 'loading') return <Loading label={`Loading ownership of ${issueKey}`} />;
+  if (value.state === 'loading') return <Loading label={t('issuePanel.loading', { issue: issueKey })} />;
   if (value.state === 'error') return <ErrorMessage error={value.error} onRetry={reload} />;
   return <IssuePanelView view={value.data} onChanged={refresh} />;
 }
@@ -76,7 +76,7 @@ export function IssuePanelView({
   // that come from a team or project fallback are not in the field, so the field starts empty.
   const addsOwners = view.ownerField?.multi === true;
   const fieldOwners = issue.ownerSource === 'field' ? issue.owners.map((o) => o.accountId) : [];
-  const role = issue.role ?? 'owner';
+  const role = issue.role ?? t('issuePanel.ownerWord');
 
   const writeOwners = async (accountIds: string[], done: string) => {
     setBusy(true);
@@ -93,23 +93,26 @@ export function IssuePanelView({
     addsOwners
       ? writeOwners(
           [...fieldOwners.filter((id) => id !== user.accountId), user.accountId],
-          `${user.displayName} is now a ${role} of ${issue.key}`,
+          t('issuePanel.ownerAdded', { name: user.displayName, role, issue: issue.key }),
         )
-      : writeOwners([user.accountId], `${user.displayName} is now the ${role} of ${issue.key}`);
+      : writeOwners(
+          [user.accountId],
+          t('issuePanel.ownerSet', { name: user.displayName, role, issue: issue.key }),
+        );
 
   const removeOwner = (user: OwnerView) =>
     writeOwners(
       fieldOwners.filter((id) => id !== user.accountId),
-      `${user.displayName} is no longer a ${role} of ${issue.key}`,
+      t('issuePanel.ownerRemoved', { name: user.displayName, role, issue: issue.key }),
     );
 
   const isStory = issue.level === 'team';
   const hasBelow = issue.level === 'program' || issue.level === 'portfolio';
 
   return (
-    <main aria-label={`POPM Guard for ${issue.key}`} ref={root}>
+    <main aria-label={t('issuePanel.label', { issue: issue.key })} ref={root}>
       <section className="popm-section" aria-labelledby="popm-chain-h">
-        <h2 id="popm-chain-h">Ownership</h2>
+        <h2 id="popm-chain-h">{t('issuePanel.ownership')}</h2>
         <ol className="popm-chain">
           {view.chain.map((c) => (
             <ChainRow key={c.key} issue={c} current={false} />
@@ -120,7 +123,10 @@ export function IssuePanelView({
           <div className="popm-section">
             {addsOwners && fieldOwners.length > 0 && (
               <p className="popm-muted" id="popm-owner-edit-h">
-                {issue.role}s in the {view.ownerField?.name ?? 'owner'} field
+                {t('issuePanel.ownersInField', {
+                  role: issue.role,
+                  field: view.ownerField?.name ?? t('issuePanel.ownerWord'),
+                })}
               </p>
             )}
             {addsOwners && fieldOwners.length > 0 && (
@@ -132,10 +138,10 @@ export function IssuePanelView({
                       appearance="subtle"
                       isDisabled={busy}
                       data-action="remove-owner"
-                      aria-label={`Remove ${o.displayName} as ${issue.role}`}
+                      aria-label={t('issuePanel.removeOwnerLabel', { name: o.displayName, role })}
                       onClick={() => void removeOwner(o)}
                     >
-                      Remove
+                      {t('issuePanel.remove')}
                     </Button>
                   </li>
                 ))}
@@ -145,17 +151,23 @@ export function IssuePanelView({
               <>
                 <UserPicker
                   issueKey={issue.key}
-                  label={addsOwners ? `Add a ${issue.role}` : `New ${issue.role}`}
+                  label={
+                    addsOwners
+                      ? t('issuePanel.addOwnerLabel', { role: issue.role })
+                      : t('issuePanel.newOwnerLabel', { role: issue.role })
+                  }
                   onPick={(u) => void setOwner(u)}
                   busy={busy}
                 />
                 <Button appearance="subtle" onClick={() => setPicking(false)}>
-                  Cancel
+                  {t('common.cancel')}
                 </Button>
               </>
             ) : (
               <Button onClick={() => setPicking(true)} data-action="set-owner">
-                {addsOwners ? `Add ${issue.role}` : `Set ${issue.role}`}
+                {addsOwners
+                  ? t('issuePanel.addOwner', { role: issue.role })
+                  : t('issuePanel.setOwner', { role: issue.role })}
               </Button>
             )}
           </div>
@@ -174,14 +186,18 @@ export function IssuePanelView({
 
       {isStory && (
         <section className="popm-section" aria-labelledby="popm-acc-h">
-          <h2 id="popm-acc-h">Acceptance</h2>
+          <h2 id="popm-acc-h">{t('issuePanel.acceptance')}</h2>
           <p>
             <Acceptance issue={issue} />
           </p>
           {issue.acceptance && (
             <p className="popm-muted" data-acceptance-record>
-              Recorded by {issue.acceptance.acceptedByName ?? issue.acceptance.acceptedBy} on{' '}
-              <time dateTime={issue.acceptance.acceptedAt}>{dateTime(issue.acceptance.acceptedAt)}</time>
+              {tx('issuePanel.recordedBy', {
+                who: issue.acceptance.acceptedByName ?? issue.acceptance.acceptedBy,
+                when: (
+                  <time dateTime={issue.acceptance.acceptedAt}>{dateTime(issue.acceptance.acceptedAt)}</time>
+                ),
+              })}
             </p>
           )}
           <DecisionControls
@@ -196,19 +212,15 @@ export function IssuePanelView({
               );
             }}
           />
-          <h3 id="popm-decisions-h">Decisions</h3>
+          <h3 id="popm-decisions-h">{t('issuePanel.decisions')}</h3>
           <DecisionHistory decisions={view.decisions ?? []} />
-          {view.propertyMismatch && (
-            <p className="popm-muted">
-              The acceptance stored on the issue differs from the app's record; the app's record is shown.
-            </p>
-          )}
+          {view.propertyMismatch && <p className="popm-muted">{t('issuePanel.propertyMismatch')}</p>}
         </section>
       )}
 
       <section className="popm-section" aria-labelledby="popm-find-h">
-        <h2 id="popm-find-h">Findings on {issue.key}</h2>
-        <FindingList findings={issue.findings} label={`Findings on ${issue.key}`} />
+        <h2 id="popm-find-h">{t('issuePanel.findingsOn', { issue: issue.key })}</h2>
+        <FindingList findings={issue.findings} label={t('issuePanel.findingsOn', { issue: issue.key })} />
       </section>
 
       {hasBelow && <BelowSection key={issue.key} view={view} onError={setActionError} />}

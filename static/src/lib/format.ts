@@ -1,4 +1,5 @@
 /** Small display helpers. */
+import { messages, t, tp } from '../i18n';
 
 export function percent(ratio: number | null): string {
   return ratio === null ? '—' : `${Math.round(ratio * 100)}%`;
@@ -6,15 +7,14 @@ export function percent(ratio: number | null): string {
 
 /** "just now", "5 minutes ago", "3 hours ago", "2 days ago". */
 export function age(iso: string | null, now: Date): string {
-  if (!iso) return 'never';
+  if (!iso) return t('age.never');
   const then = Date.parse(iso);
-  if (Number.isNaN(then)) return 'unknown';
+  if (Number.isNaN(then)) return t('age.unknown');
   const s = Math.max(0, Math.round((now.getTime() - then) / 1000));
-  if (s < 60) return 'just now';
-  const unit = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'} ago`;
-  if (s < 3600) return unit(Math.floor(s / 60), 'minute');
-  if (s < 86400) return unit(Math.floor(s / 3600), 'hour');
-  return unit(Math.floor(s / 86400), 'day');
+  if (s < 60) return t('age.justNow');
+  if (s < 3600) return tp('age.minutes', Math.floor(s / 60));
+  if (s < 86400) return tp('age.hours', Math.floor(s / 3600));
+  return tp('age.days', Math.floor(s / 86400));
 }
 
 /** The signed-in user's locale from Jira's context (set once at start); the browser's until then. */
@@ -54,22 +54,28 @@ export function friendlyDate(iso: string, now: Date = new Date()): string {
   return new Intl.DateTimeFormat(userLocale, { dateStyle: 'medium' }).format(d);
 }
 
-export const LEVEL_LABEL = {
-  portfolio: 'Epic',
-  program: 'Feature',
-  team: 'Story',
-  subtask: 'Sub-task',
-} as const;
+export const LEVEL_LABEL = messages({
+  portfolio: 'level.portfolio',
+  program: 'level.program',
+  team: 'level.team',
+  subtask: 'level.subtask',
+});
 
-export const LEVEL_PLURAL = {
-  portfolio: 'epics',
-  program: 'features',
-  team: 'stories',
-  subtask: 'sub-tasks',
-} as const;
+export const LEVEL_PLURAL = messages({
+  portfolio: 'levelPlural.portfolio',
+  program: 'levelPlural.program',
+  team: 'levelPlural.team',
+  subtask: 'levelPlural.subtask',
+});
 
-export const OWNER_SOURCE_LABEL = {
-  field: 'from the owner field',
-  team: 'from the team mapping',
-  project: 'project default',
-} as const;
+export const SEVERITY_LABEL = messages({
+  error: 'severity.error',
+  warning: 'severity.warning',
+  info: 'severity.info',
+});
+
+export const OWNER_SOURCE_LABEL = messages({
+  field: 'ownerSource.field',
+  team: 'ownerSource.team',
+  project: 'ownerSource.project',
+});

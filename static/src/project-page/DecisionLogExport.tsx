@@ -5,6 +5,7 @@ import type { DecisionLogRow, ResultError } from '../../../src/shared/contract';
 import { decisionsToCsv } from '../../../src/shared/decision-log';
 import { api } from '../api';
 import { ErrorMessage } from '../ui/states';
+import { t } from '../i18n';
 
 export function DecisionLogExport({ projectKey }: { projectKey: string }) {
   const [busy, setBusy] = useState(false);
@@ -36,7 +37,7 @@ export function DecisionLogExport({ projectKey }: { projectKey: string }) {
   return (
     <>
       <Button onClick={() => void run()} isDisabled={busy} data-action="export-decisions">
-        Export decision log
+        {t('projectPage.exportDecisions')}
       </Button>
       {error && <ErrorMessage error={error} />}
     </>

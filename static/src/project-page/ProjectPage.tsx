@@ -16,13 +16,14 @@ import {
   visibleUnderCollapse,
   type TreeFilters,
 } from '../lib/filters';
-import { LEVEL_LABEL } from '../lib/format';
+import { LEVEL_LABEL, SEVERITY_LABEL } from '../lib/format';
 import { RULE_TEXT } from '../lib/rules';
 import { CountsByRule, CoverageFigures, IssueCells, IssueTableHead } from '../ui/findings';
 import { Empty, ErrorMessage, Loading } from '../ui/states';
 import { IssueLink } from '../ui/IssueLink';
 import { AccessProgress, ScanProgress, ScanSummary, SCAN_POLL_MS, sleep } from '../ui/scan';
 import { useUrlFilters } from '../ui/useUrlFilters';
+import { t, tp } from '../i18n';
 
 type LoadState =
   | { phase: 'loading'; loaded: number; total: number | null }
@@ -31,7 +32,10 @@ type LoadState =
   | { phase: 'error'; error: ResultError }
   | { phase: 'done' };
 
-const checking = (t: ProjectTree): boolean => t.access?.status === 'checking';
+/** Glyphs, not words: the same in every language. */
+const TRIANGLE = { open: '▾', closed: '▸' } as const;
+
+const checking = (tree: ProjectTree): boolean => tree.access?.status === 'checking';
 
 /**
  * Loads every page of the stored tree (progressively, with progress); while a scan runs, shows the
@@ -122,8 +126,7 @@ function useProjectTree(projectKey: string) {
 }
 
 export function ProjectPage({ projectKey }: { projectKey: string | undefined }) {
-  if (!projectKey)
-    return <ErrorMessage error={{ code: 'NOT_FOUND', message: 'This page was opened without a project.' }} />;
+  if (!projectKey) return <ErrorMessage error={{ code: 'NOT_FOUND', message: t('projectPage.noProject') }} />;
   return <ProjectPageFor projectKey={projectKey} />;
 }
 
@@ -142,9 +145,9 @@ function ProjectPageFor({ projectKey }: { projectKey: string }) {
   };
 
   if (state.phase === 'error') return <ErrorMessage error={state.error} onRetry={() => void reload()} />;
-  if (!tree) return <Loading label={`Loading ${projectKey}`} />;
+  if (!tree) return <Loading label={t('gadget.loading', { project: projectKey })} />;
   return (
-    <main aria-label={`POPM Guard for project ${projectKey}`}>
+    <main aria-label={t('projectPage.label', { project: projectKey })}>
       {state.phase === 'checking' ? (
         <>
           <AccessProgress processed={state.processed} />
@@ -155,22 +158,27 @@ function ProjectPageFor({ projectKey }: { projectKey: string }) {
       ) : state.phase === 'loading' ? (
         <div role="status" aria-live="polite" className="popm-toolbar">
           <span>
-            Loading issues: {state.loaded.toLocaleString()} of {state.total?.toLocaleString() ?? '?'}
+            {state.total !== null
+              ? t('projectPage.loadingIssues', { loaded: state.loaded, total: state.total })
+              : t('projectPage.loadingIssuesUnknown', { loaded: state.loaded })}
           </span>
-          <progress max={state.total ?? undefined} value={state.loaded} aria-label="Loading progress" />
+          <progress
+            max={state.total ?? undefined}
+            value={state.loaded}
+            aria-label={t('projectPage.loadingLabel')}
+          />
         </div>
       ) : (
         <ScanSummary scan={tree.scan} onRescan={() => void startScan()} busy={starting} />
       )}
       {scanError && <ErrorMessage error={scanError} />}
       {state.phase === 'checking' && rows.length === 0 ? (
-        <Empty title="Checking which issues you can see">
-          Jira is asked which of {projectKey}&apos;s issues you may see before any is listed; on a big project
-          that takes a moment the first time.
+        <Empty title={t('projectPage.checkingTitle')}>
+          {t('projectPage.checkingHint', { project: projectKey })}
         </Empty>
       ) : state.phase === 'scanning' && rows.length === 0 ? (
-        <Empty title={`Reading ${projectKey} from Jira`}>
-          The first scan of a project takes a moment; this page fills in when it is done.
+        <Empty title={t('projectPage.readingTitle', { project: projectKey })}>
+          {t('projectPage.readingHint')}
         </Empty>
       ) : (
         <ProjectTreeView tree={tree} rows={rows} hidden={hidden} complete={state.phase === 'done'} />
@@ -233,41 +241,44 @@ export function ProjectTreeView({
 
   return (
     <>
-      <section className="popm-section popm-grid" aria-label="Summary">
+      <section className="popm-section popm-grid" aria-label={t('projectPage.summary')}>
         <div>
-          <h2>Coverage</h2>
+          <h2>{t('projectPage.coverage')}</h2>
           <CoverageFigures coverage={tree.coverage} />
           <p className="popm-muted">
-            {tree.issues} issues · {tree.countsBySeverity.error} errors · {tree.countsBySeverity.warning}{' '}
-            warnings · {tree.countsBySeverity.info} info
+            {t('projectPage.totals', {
+              issues: tree.issues,
+              errors: tree.countsBySeverity.error,
+              warnings: tree.countsBySeverity.warning,
+              info: tree.countsBySeverity.info,
+            })}
           </p>
           <p className="popm-muted" data-figures="project-wide">
-            Figures cover the whole project.
-            {hidden > 0 &&
-              ` ${hidden.toLocaleString()} ${hidden === 1 ? 'issue' : 'issues'} Jira hides from you ${hidden === 1 ? 'is' : 'are'} not listed.`}
+            {t('projectPage.wholeProject')}
+            {hidden > 0 && ` ${tp('projectPage.hidden', hidden)}`}
           </p>
         </div>
         <div>
-          <h2>Findings by rule</h2>
+          <h2>{t('gadget.countsLabel')}</h2>
           <CountsByRule
             counts={tree.countsByRule}
-            label="Findings by rule"
+            label={t('gadget.countsLabel')}
             selected={filters.rule}
             onSelect={(rule) => set('rule', rule)}
           />
         </div>
       </section>
 
-      <section className="popm-section" aria-label="Filters">
+      <section className="popm-section" aria-label={t('projectPage.filters')}>
         <div className="popm-toolbar">
           <div className="popm-field">
-            <label htmlFor={`${id}-rule`}>Rule</label>
+            <label htmlFor={`${id}-rule`}>{t('findings.ruleColumn')}</label>
             <select
               id={`${id}-rule`}
               value={filters.rule ?? ''}
               onChange={(e) => set('rule', oneOf(RULE_IDS, e.target.value))}
             >
-              <option value="">All rules</option>
+              <option value="">{t('projectPage.allRules')}</option>
               {RULE_IDS.map((r) => (
                 <option key={r} value={r}>
                   {RULE_TEXT[r].title}
@@ -276,28 +287,28 @@ export function ProjectTreeView({
             </select>
           </div>
           <div className="popm-field">
-            <label htmlFor={`${id}-sev`}>Severity</label>
+            <label htmlFor={`${id}-sev`}>{t('projectPage.severity')}</label>
             <select
               id={`${id}-sev`}
               value={filters.severity ?? ''}
               onChange={(e) => set('severity', oneOf(SEVERITIES, e.target.value))}
             >
-              <option value="">All severities</option>
+              <option value="">{t('projectPage.allSeverities')}</option>
               {SEVERITIES.map((s) => (
                 <option key={s} value={s}>
-                  {s}
+                  {SEVERITY_LABEL[s]}
                 </option>
               ))}
             </select>
           </div>
           <div className="popm-field">
-            <label htmlFor={`${id}-level`}>Level</label>
+            <label htmlFor={`${id}-level`}>{t('projectPage.level')}</label>
             <select
               id={`${id}-level`}
               value={filters.level ?? ''}
               onChange={(e) => set('level', oneOf(LEVELS, e.target.value))}
             >
-              <option value="">All levels</option>
+              <option value="">{t('projectPage.allLevels')}</option>
               {LEVELS.map((l) => (
                 <option key={l} value={l}>
                   {LEVEL_LABEL[l]}
@@ -306,14 +317,14 @@ export function ProjectTreeView({
             </select>
           </div>
           <div className="popm-field">
-            <label htmlFor={`${id}-owner`}>Owner</label>
+            <label htmlFor={`${id}-owner`}>{t('issueTable.owner')}</label>
             <select
               id={`${id}-owner`}
               value={filters.owner ?? ''}
               onChange={(e) => set('owner', e.target.value || null)}
             >
-              <option value="">Anyone</option>
-              <option value="none">No owner</option>
+              <option value="">{t('projectPage.anyone')}</option>
+              <option value="none">{t('projectPage.noOwner')}</option>
               {owners.map((o) => (
                 <option key={o.accountId} value={o.accountId}>
                   {o.displayName}
@@ -329,29 +340,27 @@ export function ProjectTreeView({
                 checked={filters.onlyProblems}
                 onChange={(e) => set('onlyProblems', e.target.checked)}
               />{' '}
-              Only problems
+              {t('projectPage.onlyProblems')}
             </label>
           </div>
           {isFiltering(filters) && (
             <Button appearance="subtle" onClick={() => setFilters(NO_FILTERS)}>
-              Clear filters
+              {t('projectPage.clearFilters')}
             </Button>
           )}
           <Button onClick={exportCsv} isDisabled={!complete} data-action="export-csv">
-            Export CSV
+            {t('projectPage.exportCsv')}
           </Button>
           <DecisionLogExport projectKey={tree.projectKey} />
         </div>
       </section>
 
       {rows.length === 0 ? (
-        <Empty title="No issues in this project yet">
-          Create epics, features or stories, then come back.
-        </Empty>
+        <Empty title={t('projectPage.emptyTitle')}>{t('projectPage.emptyHint')}</Empty>
       ) : shown.length === 0 ? (
-        <Empty title="No issue matches these filters" />
+        <Empty title={t('projectPage.noMatch')} />
       ) : (
-        <table className="popm-table" aria-label={`Issues of ${tree.projectKey}`}>
+        <table className="popm-table" aria-label={t('projectPage.tableLabel', { project: tree.projectKey })}>
           <IssueTableHead />
           <tbody>
             {shown.map((r) => (
@@ -367,10 +376,14 @@ export function ProjectTreeView({
                       type="button"
                       className="popm-toggle-btn"
                       aria-expanded={!collapsed.has(r.key)}
-                      aria-label={`${collapsed.has(r.key) ? 'Expand' : 'Collapse'} ${r.key}`}
+                      aria-label={
+                        collapsed.has(r.key)
+                          ? t('projectPage.expand', { issue: r.key })
+                          : t('projectPage.collapse', { issue: r.key })
+                      }
                       onClick={() => toggle(r.key)}
                     >
-                      {collapsed.has(r.key) ? '▸' : '▾'}
+                      {collapsed.has(r.key) ? TRIANGLE.closed : TRIANGLE.open}
                     </button>
                   ) : (
                     <span className="popm-toggle-btn" aria-hidden="true">
@@ -379,7 +392,7 @@ export function ProjectTreeView({
                   )}
                   <span className="popm-muted">{LEVEL_LABEL[r.level]}</span> <IssueLink issueKey={r.key} />{' '}
                   {r.summary}
-                  {r.context && <span className="popm-muted"> (other project)</span>}
+                  {r.context && <span className="popm-muted"> {t('projectPage.otherProject')}</span>}
                 </td>
                 <IssueCells
                   issue={r}

@@ -22,10 +22,10 @@ import {
 import { ErrorMessage, Loading } from '../ui/states';
 import { useResult } from '../ui/useResult';
 import { useSettingsForm } from '../settings/useSettingsForm';
+import { t } from '../i18n';
 
 export function ProjectSettings({ projectKey }: { projectKey: string | undefined }) {
-  if (!projectKey)
-    return <ErrorMessage error={{ code: 'NOT_FOUND', message: 'This page was opened without a project.' }} />;
+  if (!projectKey) return <ErrorMessage error={{ code: 'NOT_FOUND', message: t('projectPage.noProject') }} />;
   return <ProjectSettingsFor projectKey={projectKey} />;
 }
 
@@ -33,7 +33,8 @@ function ProjectSettingsFor({ projectKey }: { projectKey: string }) {
   const { value, reload } = useResult(() => api.getProjectConfig({ projectKey }), [projectKey]);
   // The site configuration is needed only to preview; project admins may not be allowed to read it.
   const site = useResult(() => api.getConfig({}), []);
-  if (value.state === 'loading') return <Loading label={`Loading settings of ${projectKey}`} />;
+  if (value.state === 'loading')
+    return <Loading label={t('projectSettings.loading', { project: projectKey })} />;
   if (value.state === 'error') return <ErrorMessage error={value.error} onRetry={reload} />;
   return (
     <ProjectSettingsForm
@@ -65,21 +66,18 @@ export function ProjectSettingsForm({
     submit: (override, rev) =>
       api.saveProjectConfig({ projectKey: view.projectKey, override, revision: rev }),
     fromSaved: (r) => toOverrideForm(r.override),
-    savedTitle: `Settings of ${view.projectKey} saved`,
+    savedTitle: t('projectSettings.saved', { project: view.projectKey }),
     flagPrefix: 'popm-psaved',
   });
 
   return (
-    <main aria-label={`POPM Guard settings for ${view.projectKey}`}>
+    <main aria-label={t('projectSettings.label', { project: view.projectKey })}>
       {!view.canEdit && (
-        <SectionMessage appearance="information" title="Read only">
-          <p>Only administrators of {view.projectKey} can change these settings.</p>
+        <SectionMessage appearance="information" title={t('settings.readOnly')}>
+          <p>{t('projectSettings.readOnlyHint', { project: view.projectKey })}</p>
         </SectionMessage>
       )}
-      <p className="popm-muted">
-        These settings apply to {view.projectKey} only, on top of the site settings. Levels and the team field
-        are set site-wide by a Jira admin.
-      </p>
+      <p className="popm-muted">{t('projectSettings.scope', { project: view.projectKey })}</p>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -94,10 +92,10 @@ export function ProjectSettingsForm({
             withProjectDefaults={false}
             onChange={(l, r) => update((f) => ({ ...f, roles: { ...f.roles, [l]: r } }))}
           />
-          <Section title="Delegates">
+          <Section title={t('settings.delegates')}>
             <div className="popm-field">
               <label htmlFor={`${id}-del`}>
-                Accounts that may accept any story of {view.projectKey} (separated by commas)
+                {t('projectSettings.delegates', { project: view.projectKey })}
               </label>
               <input
                 id={`${id}-del`}
@@ -135,7 +133,7 @@ export function ProjectSettingsForm({
         )}
         <SaveFooter
           errors={errors}
-          errorTitle="Some settings need fixing"
+          errorTitle={t('projectSettings.errorTitle')}
           saveError={saveError}
           saved={saved}
           revision={revision}

@@ -12,6 +12,13 @@ import { age } from '../lib/format';
 import { StatusLozenge } from '../ui/findings';
 import { Empty, ErrorMessage, Loading } from '../ui/states';
 import { useResult } from '../ui/useResult';
+import { messages, t, tp } from '../i18n';
+
+const LATEST_KIND = messages({
+  accepted: 'queue.kind.accepted',
+  rejected: 'queue.kind.rejected',
+  revoked: 'queue.kind.revoked',
+});
 
 export function QueuePage({ issueHref }: { issueHref: (key: string) => string }) {
   const { value, reload } = useResult(() => api.getQueue({}), []);
@@ -19,15 +26,15 @@ export function QueuePage({ issueHref }: { issueHref: (key: string) => string })
   const [outcome, setOutcome] = useState<BulkAcceptResult | null>(null);
   const [rejected, setRejected] = useState<string | null>(null);
   return (
-    <main aria-label="Awaiting my acceptance">
-      <h1>Awaiting my acceptance</h1>
+    <main aria-label={t('queue.title')}>
+      <h1>{t('queue.title')}</h1>
       {outcome && <Outcome outcome={outcome} />}
       {rejected && (
         <p role="status" data-outcome="rejected">
-          {rejected} rejected.
+          {t('queue.rejected', { issue: rejected })}
         </p>
       )}
-      {value.state === 'loading' && <Loading label="Finding the stories waiting for you" />}
+      {value.state === 'loading' && <Loading label={t('queue.loading')} />}
       {value.state === 'error' && <ErrorMessage error={value.error} onRetry={reload} />}
       {value.state === 'ok' && (
         <QueueTable
@@ -65,9 +72,7 @@ function QueueTable(props: {
   if (items.length === 0)
     return (
       <>
-        <Empty title="Nothing is waiting for your acceptance">
-          Stories you own (or accept for as a delegate) appear here once they are in progress or done.
-        </Empty>
+        <Empty title={t('queue.empty')}>{t('queue.emptyHint')}</Empty>
       </>
     );
 
@@ -106,14 +111,14 @@ function QueueTable(props: {
   const now = new Date();
   const head = {
     cells: [
-      { key: 'select', content: <span className="popm-sr-only">Select</span> },
-      { key: 'key', content: 'Story' },
-      { key: 'feature', content: 'Feature' },
-      { key: 'status', content: 'Status' },
-      { key: 'age', content: 'Waiting' },
-      { key: 'criteria', content: 'Criteria' },
-      { key: 'latest', content: 'Last decision' },
-      { key: 'actions', content: <span className="popm-sr-only">Actions</span> },
+      { key: 'select', content: <span className="popm-sr-only">{t('queue.column.select')}</span> },
+      { key: 'key', content: t('queue.column.story') },
+      { key: 'feature', content: t('queue.column.feature') },
+      { key: 'status', content: t('queue.column.status') },
+      { key: 'age', content: t('queue.column.waiting') },
+      { key: 'criteria', content: t('queue.column.criteria') },
+      { key: 'latest', content: t('queue.column.latest') },
+      { key: 'actions', content: <span className="popm-sr-only">{t('queue.column.actions')}</span> },
     ],
   };
   const rows: RowType[] = items.map((item: QueueItem) => ({
@@ -126,7 +131,7 @@ function QueueTable(props: {
           <Checkbox
             isChecked={selected.has(item.key)}
             onChange={() => toggle(item.key)}
-            label={<span className="popm-sr-only">Select {item.key}</span>}
+            label={<span className="popm-sr-only">{t('queue.selectOne', { issue: item.key })}</span>}
             {...({ 'data-select': item.key } as object)}
           />
         ),
@@ -142,19 +147,32 @@ function QueueTable(props: {
           </span>
         ),
       },
-      { key: 'feature', content: item.feature ? `${item.feature.key} ${item.feature.summary}` : '—' },
+      {
+        key: 'feature',
+        content: item.feature
+          ? t('queue.feature', { issue: item.feature.key, summary: item.feature.summary })
+          : t('queue.nothing'),
+      },
       { key: 'status', content: <StatusLozenge status={item.status} /> },
-      { key: 'age', content: item.waitingSince ? age(item.waitingSince, now) : '—' },
-      { key: 'criteria', content: item.hasCriteria ? 'Yes' : <strong>None</strong> },
+      { key: 'age', content: item.waitingSince ? age(item.waitingSince, now) : t('queue.nothing') },
+      {
+        key: 'criteria',
+        content: item.hasCriteria ? t('queue.criteriaYes') : <strong>{t('queue.criteriaNone')}</strong>,
+      },
       {
         key: 'latest',
         content: item.latest ? (
           <span data-decision={item.latest.kind} data-by={item.latest.by}>
-            {item.latest.kind} by {item.latest.byName}
-            {item.latest.reason ? `: ${item.latest.reason}` : ''}
+            {item.latest.reason
+              ? t('queue.latestWithReason', {
+                  kind: LATEST_KIND[item.latest.kind],
+                  who: item.latest.byName,
+                  reason: item.latest.reason,
+                })
+              : t('queue.latest', { kind: LATEST_KIND[item.latest.kind], who: item.latest.byName })}
           </span>
         ) : (
-          '—'
+          t('queue.nothing')
         ),
       },
       {
@@ -169,7 +187,7 @@ function QueueTable(props: {
             }}
             data-action="reject"
           >
-            Reject…
+            {t('decisions.reject')}
           </Button>
         ),
       },
@@ -188,12 +206,10 @@ function QueueTable(props: {
           onClick={() => void bulkAccept()}
           data-action="bulk-accept"
         >
-          {selected.size > 0 ? `Accept ${selected.size} selected` : 'Accept selected'}
+          {selected.size > 0 ? t('queue.acceptN', { count: selected.size }) : t('queue.acceptSelected')}
         </Button>
         <span className="popm-muted">
-          {tooMany
-            ? `Select at most ${MAX_BULK_ACCEPT} stories at a time.`
-            : `${items.length} ${items.length === 1 ? 'story is' : 'stories are'} waiting; done ones first, longest waiting first.`}
+          {tooMany ? t('queue.tooMany', { max: MAX_BULK_ACCEPT }) : tp('queue.waiting', items.length)}
         </span>
       </div>
       {error && <ErrorMessage error={error} />}
@@ -208,7 +224,7 @@ function QueueTable(props: {
           onCancel={() => setRejecting(null)}
         />
       )}
-      <DynamicTable head={head} rows={rows} caption="Stories awaiting your acceptance" />
+      <DynamicTable head={head} rows={rows} caption={t('queue.caption')} />
     </>
   );
 }
@@ -216,14 +232,14 @@ function QueueTable(props: {
 function Outcome({ outcome }: { outcome: BulkAcceptResult }) {
   return (
     <div role="status" className="popm-section" data-outcome="bulk-accept">
-      {outcome.accepted.length > 0 && <p>Accepted: {outcome.accepted.join(', ')}</p>}
+      {outcome.accepted.length > 0 && <p>{t('queue.accepted', { issues: outcome.accepted.join(', ') })}</p>}
       {outcome.refused.length > 0 && (
         <>
-          <p>Not accepted:</p>
+          <p>{t('queue.notAccepted')}</p>
           <ul>
             {outcome.refused.map((r) => (
               <li key={r.issueKey} data-refused={r.issueKey}>
-                {r.issueKey}: {r.message}
+                {t('queue.refused', { issue: r.issueKey, message: r.message })}
               </li>
             ))}
           </ul>

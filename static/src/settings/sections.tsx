@@ -23,9 +23,15 @@ import {
   type RuleForm,
 } from '../lib/configForm';
 import { oneOf } from '../lib/guards';
-import { LEVEL_LABEL, LEVEL_PLURAL, percent } from '../lib/format';
+import { LEVEL_LABEL, LEVEL_PLURAL, percent, SEVERITY_LABEL } from '../lib/format';
 import { RULE_TEXT } from '../lib/rules';
 import { ErrorMessage } from '../ui/states';
+import { t, tx } from '../i18n';
+
+// Outside the components: the issue-type rows below name their loop variable `t`.
+const defaultLevelOption = (level: Level) =>
+  t('settings.levels.defaultOption', { level: LEVEL_LABEL[level] });
+const levelOption = (level: Level) => t('settings.levels.option', { label: LEVEL_LABEL[level], level });
 
 export function FieldErrorList({ errors, id }: { errors: FieldErrors; id?: string }) {
   if (errors.length === 0) return null;
@@ -38,7 +44,7 @@ export function FieldErrorList({ errors, id }: { errors: FieldErrors; id?: strin
     >
       {errors.map((e) => (
         <li key={e.path + e.message}>
-          <code>{e.path || '(root)'}</code>: {e.message}
+          {tx('errors.detail', { path: <code>{e.path || t('errors.root')}</code>, message: e.message })}
         </li>
       ))}
     </ul>
@@ -59,17 +65,14 @@ export function LevelsSection({
   const id = useId();
   return (
     <fieldset>
-      <legend>Level of each issue type</legend>
-      <p className="popm-muted">
-        By default the level follows Jira's hierarchy level: 2 and above epic (portfolio), 1 feature
-        (program), 0 story (team), -1 subtask.
-      </p>
+      <legend>{t('settings.levels.legend')}</legend>
+      <p className="popm-muted">{t('settings.levels.hint')}</p>
       <table className="popm-table">
         <thead>
           <tr>
-            <th scope="col">Issue type</th>
-            <th scope="col">Jira hierarchy level</th>
-            <th scope="col">POPM level</th>
+            <th scope="col">{t('settings.levels.issueType')}</th>
+            <th scope="col">{t('settings.levels.jiraLevel')}</th>
+            <th scope="col">{t('settings.levels.popmLevel')}</th>
           </tr>
         </thead>
         <tbody>
@@ -90,12 +93,10 @@ export function LevelsSection({
                     value={levels[t.id] ?? ''}
                     onChange={(e) => onChange(t.id, levelOrEmpty(e.target.value))}
                   >
-                    <option value="">
-                      Default ({LEVEL_LABEL[defaultLevel(t.hierarchyLevel, t.subtask)]})
-                    </option>
+                    <option value="">{defaultLevelOption(defaultLevel(t.hierarchyLevel, t.subtask))}</option>
                     {LEVELS.map((l) => (
                       <option key={l} value={l}>
-                        {LEVEL_LABEL[l]} ({l})
+                        {levelOption(l)}
                       </option>
                     ))}
                   </select>
@@ -137,7 +138,7 @@ export function PairsRows({
             <label htmlFor={`${id}-k${i}`}>{keyLabel}</label>
             {keyOptions ? (
               <select id={`${id}-k${i}`} value={p.key} onChange={(e) => set(i, { key: e.target.value })}>
-                <option value="">Choose…</option>
+                <option value="">{t('settings.choose')}</option>
                 {keyOptions.map((o) => (
                   <option key={o.value} value={o.value}>
                     {o.label}
@@ -163,12 +164,12 @@ export function PairsRows({
             />
           </div>
           <Button appearance="subtle" onClick={() => onChange(pairs.filter((_, j) => j !== i))}>
-            Remove
+            {t('issuePanel.remove')}
           </Button>
         </div>
       ))}
       <Button appearance="subtle" onClick={() => onChange([...pairs, { key: '', value: '' }])}>
-        Add {keyLabel.toLowerCase()}
+        {t('settings.addPair', { what: keyLabel.toLowerCase() })}
       </Button>
     </div>
   );
@@ -191,22 +192,17 @@ export function RolesSection({
 }) {
   return (
     <fieldset>
-      <legend>Owners of each level</legend>
-      <p className="popm-muted">
-        Owners come from the first user field that has a value, then the team mapping, then the project
-        default.
-      </p>
+      <legend>{t('settings.roles.legend')}</legend>
+      <p className="popm-muted">{t('settings.roles.hint')}</p>
       {ROLE_LEVELS.map((l) => {
         const r = roles[l];
         return (
           <fieldset key={l}>
-            <legend>
-              {ROLE_NAMES[l]} ({LEVEL_PLURAL[l]})
-            </legend>
-            <div role="group" aria-label={`${ROLE_NAMES[l]} fields`}>
-              <h4>User fields (none checked: the field named "{ROLE_NAMES[l]}")</h4>
+            <legend>{t('settings.roles.role', { role: ROLE_NAMES[l], levels: LEVEL_PLURAL[l] })}</legend>
+            <div role="group" aria-label={t('settings.roles.fieldsLabel', { role: ROLE_NAMES[l] })}>
+              <h4>{t('settings.roles.userFields', { role: ROLE_NAMES[l] })}</h4>
               {site.userFields.length === 0 && (
-                <p className="popm-muted">This site has no user picker fields.</p>
+                <p className="popm-muted">{t('settings.roles.noUserFields')}</p>
               )}
               {site.userFields.map((f) => (
                 <label key={f.id} style={{ display: 'block' }}>
@@ -222,26 +218,30 @@ export function RolesSection({
                   />{' '}
                   {f.name}{' '}
                   <span className="popm-muted">
-                    ({f.id}
-                    {f.multi ? ', multiple' : ''})
+                    {f.multi
+                      ? t('settings.roles.fieldIdMulti', { id: f.id })
+                      : t('settings.roles.fieldId', { id: f.id })}
                   </span>
                 </label>
               ))}
             </div>
             <PairsRows
-              label={`Team fallback for ${ROLE_NAMES[l]}`}
-              keyLabel="Team"
-              valueLabel="Owner account id"
+              label={t('settings.roles.teamFallback', { role: ROLE_NAMES[l] })}
+              keyLabel={t('settings.roles.team')}
+              valueLabel={t('admin.delegateOwner')}
               pairs={r.teamOwners}
               onChange={(p) => onChange(l, { ...r, teamOwners: p })}
             />
             {withProjectDefaults && (
               <PairsRows
-                label={`Project fallback for ${ROLE_NAMES[l]}`}
-                keyLabel="Project"
-                valueLabel="Owner account id"
+                label={t('settings.roles.projectFallback', { role: ROLE_NAMES[l] })}
+                keyLabel={t('gadget.project')}
+                valueLabel={t('admin.delegateOwner')}
                 pairs={r.projectDefaults}
-                keyOptions={site.projects.map((p) => ({ value: p.key, label: `${p.name} (${p.key})` }))}
+                keyOptions={site.projects.map((p) => ({
+                  value: p.key,
+                  label: t('gadget.projectOption', { name: p.name, project: p.key }),
+                }))}
                 onChange={(p) => onChange(l, { ...r, projectDefaults: p })}
               />
             )}
@@ -267,13 +267,13 @@ export function RulesSection({
   const id = useId();
   return (
     <fieldset>
-      <legend>Rules</legend>
+      <legend>{t('settings.rules.legend')}</legend>
       <table className="popm-table">
         <thead>
           <tr>
-            <th scope="col">Rule</th>
-            <th scope="col">On</th>
-            <th scope="col">Severity</th>
+            <th scope="col">{t('findings.ruleColumn')}</th>
+            <th scope="col">{t('settings.rules.on')}</th>
+            <th scope="col">{t('projectPage.severity')}</th>
           </tr>
         </thead>
         <tbody>
@@ -288,23 +288,23 @@ export function RulesSection({
               <td>
                 <input
                   type="checkbox"
-                  aria-label={`Enable ${RULE_TEXT[r].title}`}
+                  aria-label={t('settings.rules.enable', { rule: RULE_TEXT[r].title })}
                   checked={rules[r].enabled}
                   onChange={(e) => onChange(r, { ...rules[r], enabled: e.target.checked })}
                 />
               </td>
               <td className="popm-field">
                 <select
-                  aria-label={`Severity of ${RULE_TEXT[r].title}`}
+                  aria-label={t('settings.rules.severityOf', { rule: RULE_TEXT[r].title })}
                   value={rules[r].severity}
                   onChange={(e) =>
                     onChange(r, { ...rules[r], severity: oneOf(SEVERITIES, e.target.value) ?? '' })
                   }
                 >
-                  <option value="">Default</option>
+                  <option value="">{t('settings.rules.default')}</option>
                   {SEVERITIES.map((s) => (
                     <option key={s} value={s}>
-                      {s}
+                      {SEVERITY_LABEL[s]}
                     </option>
                   ))}
                 </select>
@@ -359,20 +359,20 @@ export function PreviewPanel({
 
   return (
     <section className="popm-section" aria-labelledby={`${id}-h`}>
-      <h2 id={`${id}-h`}>Preview</h2>
+      <h2 id={`${id}-h`}>{t('settings.preview.heading')}</h2>
       <div className="popm-toolbar">
         <div className="popm-field">
-          <label htmlFor={`${id}-p`}>Project</label>
+          <label htmlFor={`${id}-p`}>{t('gadget.project')}</label>
           <select id={`${id}-p`} value={projectKey} onChange={(e) => setProjectKey(e.target.value)}>
             {projects.map((p) => (
               <option key={p.key} value={p.key}>
-                {p.name} ({p.key})
+                {t('gadget.projectOption', { name: p.name, project: p.key })}
               </option>
             ))}
           </select>
         </div>
         <Button onClick={() => void run()} isDisabled={busy || !projectKey} data-action="preview">
-          Preview changes
+          {t('settings.preview.run')}
         </Button>
       </div>
       <div aria-live="polite">
@@ -390,13 +390,17 @@ export function PreviewTable({ result }: { result: PreviewResult }) {
   return (
     <table className="popm-table" data-preview={result.projectKey}>
       <caption>
-        {result.projectKey}: {result.before.findings} findings now, {result.after.findings} after the change
+        {t('settings.preview.caption', {
+          project: result.projectKey,
+          before: result.before.findings,
+          after: result.after.findings,
+        })}
       </caption>
       <thead>
         <tr>
-          <th scope="col">Rule / figure</th>
-          <th scope="col">Now</th>
-          <th scope="col">After</th>
+          <th scope="col">{t('settings.preview.figure')}</th>
+          <th scope="col">{t('settings.preview.now')}</th>
+          <th scope="col">{t('settings.preview.after')}</th>
         </tr>
       </thead>
       <tbody>
@@ -408,12 +412,12 @@ export function PreviewTable({ result }: { result: PreviewResult }) {
           </tr>
         ))}
         <tr>
-          <td>Features with a PM</td>
+          <td>{t('coverage.featuresWithPm')}</td>
           <td>{percent(result.before.coverage.featuresWithPm)}</td>
           <td>{percent(result.after.coverage.featuresWithPm)}</td>
         </tr>
         <tr>
-          <td>Done stories accepted</td>
+          <td>{t('coverage.doneStoriesAccepted')}</td>
           <td>{percent(result.before.coverage.doneStoriesAccepted)}</td>
           <td>{percent(result.after.coverage.doneStoriesAccepted)}</td>
         </tr>
@@ -451,17 +455,17 @@ export function SaveFooter(props: {
         )}
         {props.saved && (
           <p className="popm-ok" role="status">
-            Saved (revision {props.revision}).
+            {t('settings.savedRevision', { revision: props.revision })}
           </p>
         )}
       </div>
       {props.canEdit && (
         <div className="popm-row-actions">
           <Button type="submit" appearance="primary" isDisabled={props.saving} data-action="save">
-            Save
+            {t('common.save')}
           </Button>
           <Button appearance="subtle" onClick={onReload}>
-            Discard changes
+            {t('settings.discard')}
           </Button>
         </div>
       )}

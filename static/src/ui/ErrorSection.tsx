@@ -2,6 +2,7 @@
 import SectionMessage, { SectionMessageAction } from '@atlaskit/section-message';
 import type { ResultError } from '../../../src/shared/contract';
 import { describeError, isRetryable } from '../errors';
+import { t, tx } from '../i18n';
 
 export default function ErrorSection({ error, onRetry }: { error: ResultError; onRetry?: () => void }) {
   const d = describeError(error);
@@ -9,7 +10,7 @@ export default function ErrorSection({ error, onRetry }: { error: ResultError; o
     onRetry && isRetryable(error.code)
       ? [
           <SectionMessageAction key="retry" onClick={onRetry}>
-            {error.code === 'CONFLICT' ? 'Reload' : 'Try again'}
+            {error.code === 'CONFLICT' ? t('errors.reload') : t('errors.tryAgain')}
           </SectionMessageAction>,
         ]
       : undefined;
@@ -26,7 +27,7 @@ export default function ErrorSection({ error, onRetry }: { error: ResultError; o
           <ul>
             {error.details.map((x) => (
               <li key={x.path + x.message}>
-                <code>{x.path || '(root)'}</code>: {x.message}
+                {tx('errors.detail', { path: <code>{x.path || t('errors.root')}</code>, message: x.message })}
               </li>
             ))}
           </ul>

@@ -7,6 +7,7 @@ import Avatar from '@atlaskit/avatar';
 import type { OwnerView, ResultError } from '../../../src/shared/contract';
 import { api } from '../api';
 import { ErrorMessage } from './states';
+import { t, tp } from '../i18n';
 
 export function UserPicker({
   issueKey,
@@ -62,27 +63,23 @@ export function UserPicker({
           type="search"
           value={query}
           autoComplete="off"
-          placeholder="Type a name"
+          placeholder={t('picker.placeholder')}
           aria-describedby={`${id}-status`}
           onChange={(e) => setQuery(e.target.value)}
         />
       </div>
       <div id={`${id}-status`} role="status" aria-live="polite" className="popm-muted">
-        {loading
-          ? 'Searching…'
-          : results
-            ? `${results.length} ${results.length === 1 ? 'person' : 'people'} found`
-            : ''}
+        {loading ? t('picker.searching') : results ? tp('picker.found', results.length) : ''}
       </div>
       {error && <ErrorMessage error={error} />}
       {results && results.length > 0 && (
-        <ul className="popm-results" aria-label="People found">
+        <ul className="popm-results" aria-label={t('picker.resultsLabel')}>
           {results.map((u) => (
             <li key={u.accountId}>
               <button type="button" disabled={busy} onClick={() => onPick(u)} data-account-id={u.accountId}>
                 <Avatar size="xxsmall" src={u.avatarUrl} name={u.displayName} />
                 {u.displayName}
-                {!u.active && ' (inactive)'}
+                {!u.active && ` ${t('owners.inactive')}`}
               </button>
             </li>
           ))}

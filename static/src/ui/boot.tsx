@@ -9,22 +9,29 @@ import { initTheme } from './theme';
 import { initIssueLinks } from '../lib/links';
 import { setUserLocale } from '../lib/format';
 import { ErrorMessage, Loading } from './states';
+import { t } from '../i18n';
+import { loadMessages } from './messages';
+
+/** Without a context there is no locale: the English catalog still words the error. */
+const loadEnglish = () => loadMessages('en-US').catch(() => undefined);
 
 export function mount(render: (context: ForgeContext) => ReactElement): void {
   const el = document.getElementById('root');
   if (!el) throw new Error('index.html has no #root element');
   const root = createRoot(el);
-  root.render(<Loading label="Starting POPM Guard" />);
+  // No words before the catalog has loaded: a spinner alone.
+  root.render(<Loading />);
   void (async () => {
     let raw: unknown;
     try {
       raw = await view.getContext();
     } catch (e) {
+      await loadEnglish();
       root.render(
         <ErrorMessage
           error={{
             code: 'INTERNAL',
-            message: `Jira did not give this view its context: ${e instanceof Error ? e.message : String(e)}`,
+            message: t('boot.noContext', { reason: e instanceof Error ? e.message : String(e) }),
           }}
         />,
       );
@@ -32,15 +39,18 @@ export function mount(render: (context: ForgeContext) => ReactElement): void {
     }
     const parsed = parseContext(raw);
     if (!parsed.ok) {
+      await loadEnglish();
       root.render(
         <ErrorMessage
-          error={{ code: 'INTERNAL', message: `Unexpected context from Jira: ${parsed.message}` }}
+          error={{ code: 'INTERNAL', message: t('boot.badContext', { reason: parsed.message }) }}
         />,
       );
       return;
     }
     setUserLocale(parsed.context.locale);
     await Promise.all([
+      // A locale without a catalog falls back to English (manifest.yml `translations.fallback`).
+      loadMessages(parsed.context.locale).catch(loadEnglish),
       initTheme(parsed.context.theme?.colorMode).catch(() => undefined),
       initIssueLinks(parsed.context.siteUrl),
     ]);

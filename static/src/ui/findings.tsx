@@ -11,13 +11,14 @@ import type {
 } from '../../../src/shared/contract';
 import { RULE_IDS } from '../../../src/domain/types';
 import { RULE_TEXT } from '../lib/rules';
-import { dateTime, friendlyDate, OWNER_SOURCE_LABEL, percent } from '../lib/format';
+import { dateTime, friendlyDate, OWNER_SOURCE_LABEL, percent, SEVERITY_LABEL } from '../lib/format';
 import { IssueLink } from './IssueLink';
+import { t, tx } from '../i18n';
 
 const SEVERITY_APPEARANCE = { error: 'removed', warning: 'moved', info: 'default' } as const;
 
 export function SeverityLozenge({ severity }: { severity: Severity }) {
-  return <Lozenge appearance={SEVERITY_APPEARANCE[severity]}>{severity}</Lozenge>;
+  return <Lozenge appearance={SEVERITY_APPEARANCE[severity]}>{SEVERITY_LABEL[severity]}</Lozenge>;
 }
 
 /** One finding with its why and how-to-fix. Carries the contract's data attributes. */
@@ -44,7 +45,8 @@ export function FindingItem({ finding, detailed = true }: { finding: Finding; de
       <div>{finding.message}</div>
       {detailed && (
         <div className="popm-muted">
-          <span>Why: {text.why}</span> <span>Fix: {text.fix}</span>
+          <span>{t('findings.why', { why: text.why })}</span>{' '}
+          <span>{t('findings.fix', { fix: text.fix })}</span>
         </div>
       )}
     </li>
@@ -60,7 +62,7 @@ export function FindingList({
   label: string;
   detailed?: boolean;
 }) {
-  if (findings.length === 0) return <p className="popm-ok">No findings.</p>;
+  if (findings.length === 0) return <p className="popm-ok">{t('states.noFindings')}</p>;
   return (
     <ul className="popm-findings" aria-label={label}>
       {findings.map((f) => (
@@ -72,9 +74,9 @@ export function FindingList({
 
 /** Compact finding badges for table cells: still one element per finding, with the attributes. */
 export function FindingBadges({ findings }: { findings: readonly Finding[] }) {
-  if (findings.length === 0) return <span className="popm-muted">None</span>;
+  if (findings.length === 0) return <span className="popm-muted">{t('states.none')}</span>;
   return (
-    <ul className="popm-badges" aria-label="Findings">
+    <ul className="popm-badges" aria-label={t('findings.badgesLabel')}>
       {findings.map((f) => (
         <li key={f.rule} data-rule={f.rule} data-issue-key={f.issueKey} data-severity={f.severity}>
           <IssueLink issueKey={f.issueKey} title={f.message} className="popm-badge-link">
@@ -92,7 +94,7 @@ export function OwnerChip({ owner }: { owner: OwnerView }) {
       <Avatar size="small" src={owner.avatarUrl} name={owner.displayName} />
       <span>
         {owner.displayName}
-        {!owner.active && <span className="popm-muted"> (inactive)</span>}
+        {!owner.active && <span className="popm-muted"> {t('owners.inactive')}</span>}
       </span>
     </span>
   );
@@ -110,8 +112,10 @@ export function Owners({
 }) {
   if (issue.owners.length === 0) {
     // Sub-tasks have no owning role by design: nothing is missing.
-    if (!issue.role) return <span className="popm-muted">No owner role</span>;
-    return <span className={quiet ? 'popm-muted' : 'popm-missing'}>No {issue.role}</span>;
+    if (!issue.role) return <span className="popm-muted">{t('owners.noRole')}</span>;
+    return (
+      <span className={quiet ? 'popm-muted' : 'popm-missing'}>{t('owners.none', { role: issue.role })}</span>
+    );
   }
   return (
     <span className="popm-owners">
@@ -128,17 +132,23 @@ export function Owners({
 export function Acceptance({ issue }: { issue: Pick<IssueSummary, 'acceptance' | 'level'> }) {
   if (issue.level !== 'team') return <span className="popm-muted">—</span>;
   const a = issue.acceptance;
-  if (!a) return <span className="popm-muted">Not accepted</span>;
+  if (!a) return <span className="popm-muted">{t('acceptance.notAccepted')}</span>;
   const who = a.acceptedByName ?? a.acceptedBy;
   return (
     <span data-acceptance={a.valid ? 'valid' : a.stale ? 'stale' : 'invalid'}>
-      <Lozenge appearance={a.valid ? 'success' : 'moved'}>
-        {a.valid ? 'accepted' : a.stale ? 'stale' : 'not by PO'}
-      </Lozenge>{' '}
-      by {who},{' '}
-      <time dateTime={a.acceptedAt} title={dateTime(a.acceptedAt)}>
-        {friendlyDate(a.acceptedAt)}
-      </time>
+      {tx('acceptance.summary', {
+        state: (
+          <Lozenge appearance={a.valid ? 'success' : 'moved'}>
+            {a.valid ? t('acceptance.accepted') : a.stale ? t('acceptance.stale') : t('acceptance.notByPo')}
+          </Lozenge>
+        ),
+        who,
+        when: (
+          <time dateTime={a.acceptedAt} title={dateTime(a.acceptedAt)}>
+            {friendlyDate(a.acceptedAt)}
+          </time>
+        ),
+      })}
     </span>
   );
 }
@@ -159,14 +169,14 @@ export function CountsByRule({
   onSelect?: (rule: RuleId | null) => void;
 }) {
   const entries = RULE_IDS.filter((r) => (counts[r] ?? 0) > 0);
-  if (entries.length === 0) return <p className="popm-ok">No findings.</p>;
+  if (entries.length === 0) return <p className="popm-ok">{t('states.noFindings')}</p>;
   return (
     <table className="popm-counts">
       <caption className="popm-sr-only">{label}</caption>
       <thead>
         <tr>
-          <th scope="col">Rule</th>
-          <th scope="col">Findings</th>
+          <th scope="col">{t('findings.ruleColumn')}</th>
+          <th scope="col">{t('findings.countColumn')}</th>
         </tr>
       </thead>
       <tbody>
@@ -199,11 +209,11 @@ export function CoverageFigures({ coverage }: { coverage: Coverage }) {
   return (
     <dl className="popm-coverage">
       <div>
-        <dt>Features with a PM</dt>
+        <dt>{t('coverage.featuresWithPm')}</dt>
         <dd data-coverage="featuresWithPm">{percent(coverage.featuresWithPm)}</dd>
       </div>
       <div>
-        <dt>Done stories accepted</dt>
+        <dt>{t('coverage.doneStoriesAccepted')}</dt>
         <dd data-coverage="doneStoriesAccepted">{percent(coverage.doneStoriesAccepted)}</dd>
       </div>
     </dl>
@@ -215,11 +225,11 @@ export function IssueTableHead() {
   return (
     <thead>
       <tr>
-        <th scope="col">Issue</th>
-        <th scope="col">Owner</th>
-        <th scope="col">Status</th>
-        <th scope="col">Acceptance</th>
-        <th scope="col">Findings</th>
+        <th scope="col">{t('issueTable.issue')}</th>
+        <th scope="col">{t('issueTable.owner')}</th>
+        <th scope="col">{t('issueTable.status')}</th>
+        <th scope="col">{t('issueTable.acceptance')}</th>
+        <th scope="col">{t('issueTable.findings')}</th>
       </tr>
     </thead>
   );

@@ -6,6 +6,7 @@
 import Button from '@atlaskit/button/new';
 import type { ScanState } from '../../../src/shared/contract';
 import { age } from '../lib/format';
+import { t, tp } from '../i18n';
 
 /** How often a surface asks again while a scan runs or the viewer's access is being checked. */
 export const SCAN_POLL_MS = 1500;
@@ -19,15 +20,22 @@ export function ScanProgress({ projectKey, scan }: { projectKey: string; scan: S
   return (
     <div role="status" aria-live="polite" className="popm-toolbar" data-scan-progress="running">
       <span>
-        {scan.builtAt ? 'Rescanning' : 'Scanning'} {projectKey}: {processed.toLocaleString()}
-        {total !== null ? ` of about ${total.toLocaleString()}` : ''} issues read
+        {total !== null
+          ? t(scan.builtAt ? 'scan.rescanningOf' : 'scan.scanningOf', {
+              project: projectKey,
+              processed,
+              total,
+            })
+          : t(scan.builtAt ? 'scan.rescanning' : 'scan.scanning', { project: projectKey, processed })}
       </span>
       <progress
         max={total ?? undefined}
         value={total !== null ? Math.min(processed, total) : undefined}
-        aria-label={`Scan progress of ${projectKey}`}
+        aria-label={t('scan.progressLabel', { project: projectKey })}
       />
-      {scan.builtAt && <span className="popm-muted">Showing data from {age(scan.builtAt, new Date())}.</span>}
+      {scan.builtAt && (
+        <span className="popm-muted">{t('scan.showingFrom', { age: age(scan.builtAt, new Date()) })}</span>
+      )}
     </div>
   );
 }
@@ -39,10 +47,7 @@ export function ScanProgress({ projectKey, scan }: { projectKey: string; scan: S
 export function AccessProgress({ processed }: { processed: number }) {
   return (
     <div role="status" aria-live="polite" className="popm-toolbar" data-access-progress="checking">
-      <span>
-        Checking which issues you can see… {processed.toLocaleString()} {processed === 1 ? 'issue' : 'issues'}{' '}
-        so far
-      </span>
+      <span>{tp('scan.checkingAccess', processed)}</span>
     </div>
   );
 }
@@ -61,11 +66,11 @@ export function ScanSummary({
     return (
       <div role="alert" className="popm-toolbar" data-scan-status="failed">
         <span>
-          The last scan failed{scan.error ? `: ${scan.error}` : ''}.
-          {scan.builtAt ? ` Showing data from ${age(scan.builtAt, new Date())}.` : ''}
+          {scan.error ? t('scan.failedWith', { error: scan.error }) : t('scan.failed')}
+          {scan.builtAt ? ` ${t('scan.showingFrom', { age: age(scan.builtAt, new Date()) })}` : ''}
         </span>
         <Button onClick={onRescan} isDisabled={busy} data-action="rescan">
-          Try again
+          {t('scan.tryAgain')}
         </Button>
       </div>
     );
@@ -73,10 +78,10 @@ export function ScanSummary({
   return (
     <div className="popm-toolbar popm-muted">
       <span data-scan-status={scan.status}>
-        {scan.builtAt ? `Data from ${age(scan.builtAt, new Date())}.` : 'Not scanned yet.'}
+        {scan.builtAt ? t('scan.dataFrom', { age: age(scan.builtAt, new Date()) }) : t('scan.notScanned')}
       </span>
       <Button onClick={onRescan} isDisabled={busy} data-action="rescan">
-        {scan.status === 'none' ? 'Scan project' : 'Rescan'}
+        {scan.status === 'none' ? t('scan.scanProject') : t('scan.rescan')}
       </Button>
     </div>
   );

@@ -3,12 +3,13 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import Spinner from '@atlaskit/spinner';
 import type { ResultError } from '../../../src/shared/contract';
 import { describeError } from '../errors';
+import { t } from '../i18n';
 
-export function Loading({ label }: { label: string }) {
+export function Loading({ label }: { label?: string }) {
   return (
     <div role="status" aria-live="polite" className="popm-loading">
-      <Spinner size="medium" label={label} />
-      <span className="popm-muted">{label}…</span>
+      <Spinner size="medium" {...(label !== undefined ? { label } : {})} />
+      {label !== undefined && <span className="popm-muted">{t('states.loading', { label })}</span>}
     </div>
   );
 }
