@@ -94,6 +94,9 @@ export const resolvers: { [N in ResolverName]: Guarded<N> } = {
     who: 'project-admin',
     run: (deps, me, p) => previewConfig(deps, me, p.projectKey, p.config),
   },
+  // The admin page's digest section: when the last digest went, and "send digest now".
+  getDigestStatus: { who: 'site-admin', run: (deps) => digestStatus(deps) },
+  sendDigestNow: { who: 'site-admin', run: (deps) => sendDigestNow(deps) },
 };
 
 /** The part of a payload the guards read. */

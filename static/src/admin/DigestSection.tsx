@@ -10,7 +10,9 @@ import { dateTime } from '../lib/format';
 import { FieldErrorList, Section } from '../settings/sections';
 import { ErrorMessage } from '../ui/states';
 import { useResult } from '../ui/useResult';
-import { DIGEST_TEXT as T } from './digest-text';
+import Checkbox from '@atlaskit/checkbox';
+import Textfield from '@atlaskit/textfield';
+import { t, tp } from '../i18n';
 
 export function DigestSection({
   digest,
@@ -37,31 +39,29 @@ export function DigestSection({
     reload();
   };
   return (
-    <Section title={T.title}>
-      <p className="popm-muted">{T.intro}</p>
+    <Section title={t('admin.digest.title')}>
+      <p className="popm-muted">{t('admin.digest.intro')}</p>
       <div className="popm-toolbar">
         <div className="popm-field">
-          <label>
-            <input
-              type="checkbox"
-              checked={digest.enabled}
-              onChange={(e) => onChange({ ...digest, enabled: e.target.checked })}
-            />{' '}
-            {T.enabled}
-          </label>
+          <Checkbox
+            label={t('admin.digest.enabled')}
+            isChecked={digest.enabled}
+            onChange={(e) => onChange({ ...digest, enabled: e.target.checked })}
+          />
           <FieldErrorList errors={errorsUnder(errors, 'digest.enabled')} />
         </div>
         <div className="popm-field">
-          <label htmlFor={`${id}-threshold`}>{T.threshold}</label>
-          <input
+          <label htmlFor={`${id}-threshold`}>{t('admin.digest.threshold')}</label>
+          <Textfield
             id={`${id}-threshold`}
+            width="small"
             type="number"
             inputMode="numeric"
             min={DIGEST_THRESHOLD_DAYS.min}
             max={DIGEST_THRESHOLD_DAYS.max}
             step={1}
             value={digest.thresholdDays}
-            onChange={(e) => onChange({ ...digest, thresholdDays: e.target.value })}
+            onChange={(e) => onChange({ ...digest, thresholdDays: e.currentTarget.value })}
           />
           <FieldErrorList errors={errorsUnder(errors, 'digest.thresholdDays')} />
         </div>
@@ -69,25 +69,33 @@ export function DigestSection({
       <p role="status" data-testid="digest-last">
         {status.state === 'ok'
           ? status.data.last
-            ? T.last(dateTime(status.data.last.at), status.data.last.recipients)
-            : T.never
+            ? tp('admin.digest.last', status.data.last.recipients, { when: dateTime(status.data.last.at) })
+            : t('admin.digest.never')
           : status.state === 'error'
-            ? T.statusError
+            ? t('admin.digest.statusError')
             : null}
       </p>
       {canEdit && (
         <div className="popm-toolbar">
           <Button appearance="default" isDisabled={sending} onClick={() => void send()}>
-            {sending ? T.sending : T.sendNow}
+            {sending ? t('admin.digest.sending') : t('admin.digest.sendNow')}
           </Button>
-          <span className="popm-muted">{T.sendNowHint}</span>
+          <span className="popm-muted">{t('admin.digest.sendNowHint')}</span>
         </div>
       )}
       {outcome?.ok === true && (
         <SectionMessage appearance="success">
           <p data-testid="digest-result">
-            {T.result(outcome.run)}
-            {outcome.run.continuing ? ` ${T.continuing(outcome.run.continuing)}` : ''}
+            {t('admin.digest.result', {
+              sent: outcome.run.sent,
+              due: outcome.run.due,
+              alreadySent: outcome.run.alreadySent,
+              inactive: outcome.run.inactive,
+              failed: outcome.run.failed,
+            })}
+            {outcome.run.continuing
+              ? ` ${t('admin.digest.continuing', { count: outcome.run.continuing })}`
+              : ''}
           </p>
         </SectionMessage>
       )}
