@@ -7,7 +7,7 @@ import { errorsUnder, fromForm, toForm, validateConfig, type ConfigForm } from '
 import {
   FieldErrorList,
   LevelsSection,
-  PairsRows,
+  DelegateRows,
   PreviewPanel,
   RolesSection,
   RulesSection,
@@ -65,6 +65,7 @@ export function AdminForm({ view, onReload }: { view: ConfigView; onReload: () =
           <RolesSection
             site={view.site}
             roles={form.roles}
+            people={view.people}
             errors={errors}
             onChange={(l, r) => update((f) => ({ ...f, roles: { ...f.roles, [l]: r } }))}
           />
@@ -105,15 +106,11 @@ export function AdminForm({ view, onReload }: { view: ConfigView; onReload: () =
             </div>
           </Section>
           <Section title="Delegates">
-            <p className="popm-muted">
-              People who may accept stories on an owner's behalf (account ids, separated by commas).
-            </p>
-            <PairsRows
-              label="Delegates"
-              keyLabel="Owner account id"
-              valueLabel="Delegate account ids"
-              pairs={form.delegates}
-              onChange={(p) => update((f) => ({ ...f, delegates: p }))}
+            <p className="popm-muted">People who may accept stories on an owner's behalf.</p>
+            <DelegateRows
+              rows={form.delegates}
+              people={view.people}
+              onChange={(rows) => update((f) => ({ ...f, delegates: rows }))}
             />
             <FieldErrorList errors={errorsUnder(errors, 'delegates')} />
           </Section>

@@ -20,6 +20,7 @@ import {
   Section,
 } from '../settings/sections';
 import { ErrorMessage, Loading } from '../ui/states';
+import { UserPicker } from '../ui/UserPicker';
 import { useResult } from '../ui/useResult';
 import { useSettingsForm } from '../settings/useSettingsForm';
 
@@ -90,20 +91,21 @@ export function ProjectSettingsForm({
           <RolesSection
             site={view.site}
             roles={form.roles}
+            people={view.people}
             errors={errors}
             withProjectDefaults={false}
             onChange={(l, r) => update((f) => ({ ...f, roles: { ...f.roles, [l]: r } }))}
           />
           <Section title="Delegates">
             <div className="popm-field">
-              <label htmlFor={`${id}-del`}>
-                Accounts that may accept any story of {view.projectKey} (separated by commas)
-              </label>
-              <input
-                id={`${id}-del`}
-                type="text"
+              <label htmlFor={`${id}-del`}>People who may accept any story of {view.projectKey}</label>
+              <UserPicker
+                mode="multi"
+                inputId={`${id}-del`}
+                label={`People who may accept any story of ${view.projectKey}`}
+                known={view.people}
                 value={form.delegates}
-                onChange={(e) => update((f) => ({ ...f, delegates: e.target.value }))}
+                onChange={(delegates) => update((f) => ({ ...f, delegates }))}
               />
               <FieldErrorList errors={errorsUnder(errors, 'delegates')} />
             </div>

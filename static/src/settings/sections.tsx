@@ -2,7 +2,7 @@
 import { useId, useState, type ReactNode } from 'react';
 import Button from '@atlaskit/button/new';
 import SectionMessage from '@atlaskit/section-message';
-import type { PreviewResult, ResultError, RuleId, SiteMeta } from '../../../src/shared/contract';
+import type { OwnerView, PreviewResult, ResultError, RuleId, SiteMeta } from '../../../src/shared/contract';
 import {
   LEVELS,
   ROLE_LEVELS,
@@ -18,6 +18,7 @@ import {
   errorsUnder,
   levelOrEmpty,
   type FieldErrors,
+  type DelegateRow,
   type Pair,
   type RoleForm,
   type RuleForm,
@@ -26,6 +27,7 @@ import { oneOf } from '../lib/guards';
 import { LEVEL_LABEL, LEVEL_PLURAL, percent } from '../lib/format';
 import { RULE_TEXT } from '../lib/rules';
 import { ErrorMessage } from '../ui/states';
+import { UserPicker } from '../ui/UserPicker';
 
 export function FieldErrorList({ errors, id }: { errors: FieldErrors; id?: string }) {
   if (errors.length === 0) return null;
@@ -111,20 +113,24 @@ export function LevelsSection({
   );
 }
 
-export function PairsRows({
+/**
+ * Rows of "something -> owner": a team name or a project, and the person who owns its issues when
+ * no field names one. The person is chosen with the people picker, so only real accounts go in.
+ */
+export function OwnerRows({
   label,
   keyLabel,
-  valueLabel,
   pairs,
   onChange,
   keyOptions,
+  people,
 }: {
   label: string;
   keyLabel: string;
-  valueLabel: string;
   pairs: Pair[];
   onChange: (p: Pair[]) => void;
   keyOptions?: { value: string; label: string }[];
+  people: readonly OwnerView[];
 }) {
   const id = useId();
   const set = (i: number, p: Partial<Pair>) => onChange(pairs.map((x, j) => (j === i ? { ...x, ...p } : x)));
@@ -154,21 +160,83 @@ export function PairsRows({
             )}
           </div>
           <div className="popm-field">
-            <label htmlFor={`${id}-v${i}`}>{valueLabel}</label>
-            <input
-              id={`${id}-v${i}`}
-              type="text"
+            <label htmlFor={`${id}-v${i}`}>Owner</label>
+            <UserPicker
+              mode="single"
+              inputId={`${id}-v${i}`}
+              label="Owner"
+              known={people}
               value={p.value}
-              onChange={(e) => set(i, { value: e.target.value })}
+              onChange={(value) => set(i, { value })}
             />
           </div>
-          <Button appearance="subtle" onClick={() => onChange(pairs.filter((_, j) => j !== i))}>
+          <Button
+            appearance="subtle"
+            aria-label={`Remove ${keyLabel.toLowerCase()} ${p.key || i + 1}`}
+            onClick={() => onChange(pairs.filter((_, j) => j !== i))}
+          >
             Remove
           </Button>
         </div>
       ))}
       <Button appearance="subtle" onClick={() => onChange([...pairs, { key: '', value: '' }])}>
         Add {keyLabel.toLowerCase()}
+      </Button>
+    </div>
+  );
+}
+
+/** Owners and the people who may accept stories on their behalf (site settings). */
+export function DelegateRows({
+  rows,
+  onChange,
+  people,
+}: {
+  rows: DelegateRow[];
+  onChange: (rows: DelegateRow[]) => void;
+  people: readonly OwnerView[];
+}) {
+  const id = useId();
+  const set = (i: number, r: Partial<DelegateRow>) =>
+    onChange(rows.map((x, j) => (j === i ? { ...x, ...r } : x)));
+  const name = (accountId: string) => people.find((p) => p.accountId === accountId)?.displayName ?? accountId;
+  return (
+    <div className="popm-section" role="group" aria-label="Delegates">
+      {rows.map((r, i) => (
+        <div className="popm-toolbar" key={i}>
+          <div className="popm-field">
+            <label htmlFor={`${id}-o${i}`}>Owner</label>
+            <UserPicker
+              mode="single"
+              inputId={`${id}-o${i}`}
+              label="Owner"
+              known={people}
+              value={r.owner}
+              onChange={(owner) => set(i, { owner })}
+            />
+          </div>
+          <div className="popm-field">
+            <label htmlFor={`${id}-d${i}`}>May accept on their behalf</label>
+            <UserPicker
+              mode="multi"
+              inputId={`${id}-d${i}`}
+              label="May accept on their behalf"
+              known={people}
+              value={r.delegates}
+              onChange={(delegates) => set(i, { delegates })}
+            />
+          </div>
+          <Button
+            appearance="subtle"
+            aria-label={`Remove the delegates of ${r.owner ? name(r.owner) : `row ${i + 1}`}`}
+            onClick={() => onChange(rows.filter((_, j) => j !== i))}
+          >
+            Remove
+          </Button>
+        </div>
+      ))}
+      <Button appearance="subtle" onClick={() => onChange([...rows, { owner: '', delegates: [] }])}>
+        Add owner
       </Button>
     </div>
   );
@@ -181,8 +249,10 @@ export function RolesSection({
   errors,
   prefix = 'roles',
   withProjectDefaults = true,
+  people,
 }: {
   site: SiteMeta;
+  people: readonly OwnerView[];
   roles: Record<RoleLevel, RoleForm>;
   onChange: (level: RoleLevel, r: RoleForm) => void;
   errors: FieldErrors;
@@ -228,18 +298,18 @@ export function RolesSection({
                 </label>
               ))}
             </div>
-            <PairsRows
+            <OwnerRows
               label={`Team fallback for ${ROLE_NAMES[l]}`}
               keyLabel="Team"
-              valueLabel="Owner account id"
+              people={people}
               pairs={r.teamOwners}
               onChange={(p) => onChange(l, { ...r, teamOwners: p })}
             />
             {withProjectDefaults && (
-              <PairsRows
+              <OwnerRows
                 label={`Project fallback for ${ROLE_NAMES[l]}`}
                 keyLabel="Project"
-                valueLabel="Owner account id"
+                people={people}
                 pairs={r.projectDefaults}
                 keyOptions={site.projects.map((p) => ({ value: p.key, label: `${p.name} (${p.key})` }))}
                 onChange={(p) => onChange(l, { ...r, projectDefaults: p })}
