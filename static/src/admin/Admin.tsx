@@ -2,6 +2,7 @@
 import { useId } from 'react';
 import SectionMessage from '@atlaskit/section-message';
 import type { ConfigView } from '../../../src/shared/contract';
+import { DEFAULT_SEVERITY } from '../../../src/domain/rules';
 import { api } from '../api';
 import { errorsUnder, fromForm, toForm, validateConfig, type ConfigForm } from '../lib/configForm';
 import {
@@ -11,6 +12,7 @@ import {
   PreviewPanel,
   RolesSection,
   RulesSection,
+  SaveBar,
   SaveFooter,
   Section,
 } from '../settings/sections';
@@ -55,6 +57,7 @@ export function AdminForm({ view, onReload }: { view: ConfigView; onReload: () =
           void save();
         }}
       >
+        <SaveBar canEdit={view.canEdit} saving={saving} onReload={onReload} />
         <fieldset disabled={!view.canEdit} style={{ border: 'none', padding: 0 }}>
           <LevelsSection
             site={view.site}
@@ -115,6 +118,12 @@ export function AdminForm({ view, onReload }: { view: ConfigView; onReload: () =
             <FieldErrorList errors={errorsUnder(errors, 'delegates')} />
           </Section>
           <RulesSection
+            inherited={{
+              word: 'Default',
+              explain:
+                'Default is the severity POPM Guard ships with for each rule, shown in brackets. Projects can choose their own on their settings page.',
+              severity: (r) => DEFAULT_SEVERITY[r],
+            }}
             rules={form.rules}
             errors={errors}
             onChange={(r, s) => update((f) => ({ ...f, rules: { ...f.rules, [r]: s } }))}

@@ -2,6 +2,7 @@
 import { useId } from 'react';
 import SectionMessage from '@atlaskit/section-message';
 import type { ConfigView, ProjectConfigView } from '../../../src/shared/contract';
+import { DEFAULT_SEVERITY } from '../../../src/domain/rules';
 import { api } from '../api';
 import {
   errorsUnder,
@@ -16,6 +17,7 @@ import {
   PreviewPanel,
   RolesSection,
   RulesSection,
+  SaveBar,
   SaveFooter,
   Section,
 } from '../settings/sections';
@@ -87,6 +89,7 @@ export function ProjectSettingsForm({
           void save();
         }}
       >
+        <SaveBar canEdit={view.canEdit} saving={saving} onReload={onReload} />
         <fieldset disabled={!view.canEdit} style={{ border: 'none', padding: 0 }}>
           <RolesSection
             site={view.site}
@@ -111,6 +114,14 @@ export function ProjectSettingsForm({
             </div>
           </Section>
           <RulesSection
+            inherited={{
+              word: 'Site setting',
+              explain: siteConfig
+                ? `Site setting is the severity a Jira admin chose for the whole site (or the app's default), shown in brackets; choose another to use it in ${view.projectKey} only.`
+                : `Site setting is the severity a Jira admin chose for the whole site; choose another to use it in ${view.projectKey} only.`,
+              severity: (r) =>
+                siteConfig ? (siteConfig.config.rules[r]?.severity ?? DEFAULT_SEVERITY[r]) : undefined,
+            }}
             rules={form.rules}
             errors={errors}
             onChange={(r, s) => update((f) => ({ ...f, rules: { ...f.rules, [r]: s } }))}

@@ -1,8 +1,18 @@
 /** Form sections shared by the admin page and the project settings page. */
 import { useId, useState, type ReactNode } from 'react';
 import Button from '@atlaskit/button/new';
+import Checkbox from '@atlaskit/checkbox';
+import Textfield from '@atlaskit/textfield';
+import Toggle from '@atlaskit/toggle';
 import SectionMessage from '@atlaskit/section-message';
-import type { OwnerView, PreviewResult, ResultError, RuleId, SiteMeta } from '../../../src/shared/contract';
+import type {
+  OwnerView,
+  PreviewResult,
+  ResultError,
+  RuleId,
+  Severity,
+  SiteMeta,
+} from '../../../src/shared/contract';
 import {
   LEVELS,
   ROLE_LEVELS,
@@ -151,11 +161,10 @@ export function OwnerRows({
                 ))}
               </select>
             ) : (
-              <input
+              <Textfield
                 id={`${id}-k${i}`}
-                type="text"
                 value={p.key}
-                onChange={(e) => set(i, { key: e.target.value })}
+                onChange={(e) => set(i, { key: e.currentTarget.value })}
               />
             )}
           </div>
@@ -279,23 +288,25 @@ export function RolesSection({
                 <p className="popm-muted">This site has no user picker fields.</p>
               )}
               {site.userFields.map((f) => (
-                <label key={f.id} style={{ display: 'block' }}>
-                  <input
-                    type="checkbox"
-                    checked={r.fields.includes(f.id)}
-                    onChange={(e) =>
-                      onChange(l, {
-                        ...r,
-                        fields: e.target.checked ? [...r.fields, f.id] : r.fields.filter((x) => x !== f.id),
-                      })
-                    }
-                  />{' '}
-                  {f.name}{' '}
-                  <span className="popm-muted">
-                    ({f.id}
-                    {f.multi ? ', multiple' : ''})
-                  </span>
-                </label>
+                <Checkbox
+                  key={f.id}
+                  isChecked={r.fields.includes(f.id)}
+                  onChange={(e) =>
+                    onChange(l, {
+                      ...r,
+                      fields: e.target.checked ? [...r.fields, f.id] : r.fields.filter((x) => x !== f.id),
+                    })
+                  }
+                  label={
+                    <>
+                      {f.name}{' '}
+                      <span className="popm-muted">
+                        ({f.id}
+                        {f.multi ? ', multiple' : ''})
+                      </span>
+                    </>
+                  }
+                />
               ))}
             </div>
             <OwnerRows
@@ -328,16 +339,23 @@ export function RulesSection({
   onChange,
   errors,
   prefix = 'rules',
+  inherited,
 }: {
   rules: Record<RuleId, RuleForm>;
   onChange: (id: RuleId, r: RuleForm) => void;
   errors: FieldErrors;
   prefix?: string;
+  /**
+   * What a severity left unset means here: the app's own default on the admin page, the site's
+   * setting on a project's page (unknown when the project admin may not read the site settings).
+   */
+  inherited: { word: string; explain: string; severity: (rule: RuleId) => Severity | undefined };
 }) {
   const id = useId();
   return (
     <fieldset>
       <legend>Rules</legend>
+      <p className="popm-muted">{inherited.explain}</p>
       <table className="popm-table">
         <thead>
           <tr>
@@ -356,10 +374,9 @@ export function RulesSection({
                 <FieldErrorList errors={errorsUnder(errors, `${prefix}.${r}`)} />
               </td>
               <td>
-                <input
-                  type="checkbox"
-                  aria-label={`Enable ${RULE_TEXT[r].title}`}
-                  checked={rules[r].enabled}
+                <Toggle
+                  label={`Enable ${RULE_TEXT[r].title}`}
+                  isChecked={rules[r].enabled}
                   onChange={(e) => onChange(r, { ...rules[r], enabled: e.target.checked })}
                 />
               </td>
@@ -371,7 +388,10 @@ export function RulesSection({
                     onChange(r, { ...rules[r], severity: oneOf(SEVERITIES, e.target.value) ?? '' })
                   }
                 >
-                  <option value="">Default</option>
+                  <option value="">
+                    {inherited.word}
+                    {inherited.severity(r) ? ` (${inherited.severity(r) ?? ''})` : ''}
+                  </option>
                   {SEVERITIES.map((s) => (
                     <option key={s} value={s}>
                       {s}
@@ -489,6 +509,24 @@ export function PreviewTable({ result }: { result: PreviewResult }) {
         </tr>
       </tbody>
     </table>
+  );
+}
+
+/**
+ * Save at the top of a long settings form too: the form runs to thousands of pixels, and Jira sizes
+ * the app's frame to its content, so a sticky footer would stick to the frame, not to the screen.
+ */
+export function SaveBar(props: { canEdit: boolean; saving: boolean; onReload: () => void }) {
+  if (!props.canEdit) return null;
+  return (
+    <div className="popm-row-actions popm-save-bar">
+      <Button type="submit" appearance="primary" isDisabled={props.saving} data-action="save-top">
+        Save
+      </Button>
+      <Button appearance="subtle" onClick={props.onReload}>
+        Discard changes
+      </Button>
+    </div>
   );
 }
 
