@@ -1,5 +1,4 @@
 /** Project settings: this project's overrides of roles, delegates and rules, with a preview. */
-import { useId } from 'react';
 import SectionMessage from '@atlaskit/section-message';
 import type { ConfigView, ProjectConfigView } from '../../../src/shared/contract';
 import { DEFAULT_SEVERITY } from '../../../src/domain/rules';
@@ -22,7 +21,7 @@ import {
   Section,
 } from '../settings/sections';
 import { ErrorMessage, Loading } from '../ui/states';
-import { UserPicker } from '../ui/UserPicker';
+import { PersonField } from '../ui/UserPicker';
 import { useResult } from '../ui/useResult';
 import { useSettingsForm } from '../settings/useSettingsForm';
 
@@ -56,7 +55,6 @@ export function ProjectSettingsForm({
   siteConfig: ConfigView | null;
   onReload: () => void;
 }) {
-  const id = useId();
   const { form, update, revision, errors, saveError, saving, saved, check, save } = useSettingsForm({
     initial: () => toOverrideForm(view.override),
     source: view,
@@ -100,18 +98,15 @@ export function ProjectSettingsForm({
             onChange={(l, r) => update((f) => ({ ...f, roles: { ...f.roles, [l]: r } }))}
           />
           <Section title="Delegates">
-            <div className="popm-field">
-              <label htmlFor={`${id}-del`}>People who may accept any story of {view.projectKey}</label>
-              <UserPicker
-                mode="multi"
-                inputId={`${id}-del`}
-                label={`People who may accept any story of ${view.projectKey}`}
-                known={view.people}
-                value={form.delegates}
-                onChange={(delegates) => update((f) => ({ ...f, delegates }))}
-              />
+            <PersonField
+              mode="multi"
+              label={`People who may accept any story of ${view.projectKey}`}
+              known={view.people}
+              value={form.delegates}
+              onChange={(delegates) => update((f) => ({ ...f, delegates }))}
+            >
               <FieldErrorList errors={errorsUnder(errors, 'delegates')} />
-            </div>
+            </PersonField>
           </Section>
           <RulesSection
             inherited={{

@@ -37,7 +37,7 @@ import { oneOf } from '../lib/guards';
 import { LEVEL_LABEL, LEVEL_PLURAL, percent } from '../lib/format';
 import { RULE_TEXT } from '../lib/rules';
 import { ErrorMessage } from '../ui/states';
-import { UserPicker } from '../ui/UserPicker';
+import { PersonField } from '../ui/UserPicker';
 
 export function FieldErrorList({ errors, id }: { errors: FieldErrors; id?: string }) {
   if (errors.length === 0) return null;
@@ -168,17 +168,13 @@ export function OwnerRows({
               />
             )}
           </div>
-          <div className="popm-field">
-            <label htmlFor={`${id}-v${i}`}>Owner</label>
-            <UserPicker
-              mode="single"
-              inputId={`${id}-v${i}`}
-              label="Owner"
-              known={people}
-              value={p.value}
-              onChange={(value) => set(i, { value })}
-            />
-          </div>
+          <PersonField
+            mode="single"
+            label="Owner"
+            known={people}
+            value={p.value}
+            onChange={(value) => set(i, { value })}
+          />
           <Button
             appearance="subtle"
             aria-label={`Remove ${keyLabel.toLowerCase()} ${p.key || i + 1}`}
@@ -205,7 +201,6 @@ export function DelegateRows({
   onChange: (rows: DelegateRow[]) => void;
   people: readonly OwnerView[];
 }) {
-  const id = useId();
   const set = (i: number, r: Partial<DelegateRow>) =>
     onChange(rows.map((x, j) => (j === i ? { ...x, ...r } : x)));
   const name = (accountId: string) => people.find((p) => p.accountId === accountId)?.displayName ?? accountId;
@@ -213,28 +208,20 @@ export function DelegateRows({
     <div className="popm-section" role="group" aria-label="Delegates">
       {rows.map((r, i) => (
         <div className="popm-toolbar" key={i}>
-          <div className="popm-field">
-            <label htmlFor={`${id}-o${i}`}>Owner</label>
-            <UserPicker
-              mode="single"
-              inputId={`${id}-o${i}`}
-              label="Owner"
-              known={people}
-              value={r.owner}
-              onChange={(owner) => set(i, { owner })}
-            />
-          </div>
-          <div className="popm-field">
-            <label htmlFor={`${id}-d${i}`}>May accept on their behalf</label>
-            <UserPicker
-              mode="multi"
-              inputId={`${id}-d${i}`}
-              label="May accept on their behalf"
-              known={people}
-              value={r.delegates}
-              onChange={(delegates) => set(i, { delegates })}
-            />
-          </div>
+          <PersonField
+            mode="single"
+            label="Owner"
+            known={people}
+            value={r.owner}
+            onChange={(owner) => set(i, { owner })}
+          />
+          <PersonField
+            mode="multi"
+            label="May accept on their behalf"
+            known={people}
+            value={r.delegates}
+            onChange={(delegates) => set(i, { delegates })}
+          />
           <Button
             appearance="subtle"
             aria-label={`Remove the delegates of ${r.owner ? name(r.owner) : `row ${i + 1}`}`}

@@ -3,7 +3,7 @@
  * settings. Its Atlaskit Select arrives as a chunk of its own (see PeopleSelect); until then a
  * disabled field of the same size holds the place so the layout does not jump.
  */
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useId, type ReactNode } from 'react';
 import type { OwnerView } from '../../../src/shared/contract';
 
 interface Common {
@@ -44,5 +44,18 @@ export function UserPicker(props: UserPickerProps) {
     >
       <PeopleSelect {...props} />
     </Suspense>
+  );
+}
+
+/** A labelled people picker in a form, with whatever goes under it (e.g. the field's errors). */
+export function PersonField(props: UserPickerProps & { children?: ReactNode }) {
+  const id = useId();
+  const { children, ...picker } = props;
+  return (
+    <div className="popm-field">
+      <label htmlFor={id}>{props.label}</label>
+      <UserPicker {...picker} inputId={id} />
+      {children}
+    </div>
   );
 }
