@@ -265,6 +265,38 @@ export function parseProjectOverride(input: unknown): ProjectOverride {
   );
 }
 
+/** An account a configuration names, and where: so a check can name the setting that is wrong. */
+export interface NamedAccount {
+  accountId: string;
+  path: string;
+}
+
+/**
+ * Every account named by site settings or a project's override: team and project fallback owners,
+ * delegates and the owners they stand for. Project overrides inside the site value are left out:
+ * they are edited, and checked, on each project's own settings page.
+ */
+export function namedAccounts(c: {
+  roles?: Partial<Record<RoleLevel, RoleConfig>>;
+  delegates?: Record<string, string[]> | string[];
+}): NamedAccount[] {
+  const out: NamedAccount[] = [];
+  for (const [level, role] of Object.entries(c.roles ?? {})) {
+    for (const [team, id] of Object.entries(role.teamOwners ?? {}))
+      out.push({ accountId: id, path: `roles.${level}.teamOwners.${team}` });
+    for (const [project, id] of Object.entries(role.projectDefaults ?? {}))
+      out.push({ accountId: id, path: `roles.${level}.projectDefaults.${project}` });
+  }
+  const d = c.delegates ?? [];
+  if (Array.isArray(d)) d.forEach((id, i) => out.push({ accountId: id, path: `delegates[${i}]` }));
+  else
+    for (const [owner, ids] of Object.entries(d)) {
+      out.push({ accountId: owner, path: `delegates.${owner}` });
+      ids.forEach((id, i) => out.push({ accountId: id, path: `delegates.${owner}[${i}]` }));
+    }
+  return out;
+}
+
 /** The settings that apply to one project: site-wide values with that project's overrides on top. */
 export interface EffectiveConfig {
   levels: Record<string, Level>;

@@ -1,10 +1,20 @@
 /** Reading and saving the global configuration and a project's overrides; previewing a change. */
-import { ConfigError, parseConfig, type PopmConfig } from '../domain/config';
+import {
+  ConfigError,
+  configErrorFrom,
+  configSchema,
+  namedAccounts,
+  parseConfig,
+  projectOverrideSchema,
+  type NamedAccount,
+  type PopmConfig,
+} from '../domain/config';
 import { evaluate } from '../domain/engine';
 import { isUserField } from '../domain/fields';
 import type { JiraApi } from '../jira/api';
 import { scanProject } from '../jira/scan';
-import type { ConfigView, PreviewResult, ProjectConfigView, SiteMeta } from '../shared/contract';
+import type { ConfigView, OwnerView, PreviewResult, ProjectConfigView, SiteMeta } from '../shared/contract';
+import { ownerView } from '../scale/views';
 import type { StoredConfig } from '../storage/config-store';
 import type { AppDeps } from '../platform/deps';
 import { ServiceError } from './errors';
@@ -60,8 +70,47 @@ async function currentOrReport(deps: AppDeps): Promise<StoredConfig> {
 export async function getConfig(deps: AppDeps, accountId: string): Promise<ConfigView> {
   const api = userApi(deps, accountId);
   const [stored, canEdit] = await Promise.all([currentOrReport(deps), isSiteAdmin(api)]);
-  const site = await siteMeta(api, canEdit ? deps : undefined);
-  return { config: stored.config, revision: stored.revision, site, canEdit };
+  const [site, people] = await Promise.all([
+    siteMeta(api, canEdit ? deps : undefined),
+    peopleNamed(api, namedAccounts(stored.config)),
+  ]);
+  return { config: stored.config, revision: stored.revision, site, canEdit, people };
+}
+
+/** Accounts the saved site settings name; none when the saved value is corrupt (a save replaces it). */
+async function accountsSaved(deps: AppDeps): Promise<NamedAccount[]> {
+  const read = await configStore(deps).read();
+  return read.state === 'corrupt' ? [] : namedAccounts(read.stored.config);
+}
+
+/** Names and avatars of the accounts settings name, so pickers show people, not account ids. */
+async function peopleNamed(api: JiraApi, named: readonly NamedAccount[]): Promise<OwnerView[]> {
+  const ids = [...new Set(named.map((n) => n.accountId))];
+  return ids.length === 0 ? [] : (await api.bulkUsers(ids)).map(ownerView);
+}
+
+/**
+ * Refuses settings that name an account Jira does not know ("nobody", a typo, a pasted name).
+ * Only accounts the save adds are asked about: one that was deleted since it was chosen must not
+ * block every other change; the pages show it by id so an admin can replace it.
+ */
+async function requireKnownAccounts(
+  api: JiraApi,
+  candidate: readonly NamedAccount[],
+  before: readonly NamedAccount[],
+): Promise<void> {
+  const known = new Set(before.map((n) => n.accountId));
+  const added = candidate.filter((n) => !known.has(n.accountId));
+  if (added.length === 0) return;
+  const found = new Set(
+    (await api.bulkUsers([...new Set(added.map((n) => n.accountId))])).map((u) => u.accountId),
+  );
+  const missing = added.filter((n) => !found.has(n.accountId));
+  if (missing.length > 0)
+    throw configErrorFrom(
+      'settings name accounts that do not exist',
+      missing.map((n) => ({ path: n.path, message: `${n.accountId} is not an account on this site` })),
+    );
 }
 
 /** Only for a Jira administrator: the resolver table's `site-admin` guard checks the caller. */
@@ -72,8 +121,16 @@ export async function saveConfig(
   revision: number,
 ): Promise<ConfigView> {
   const api = userApi(deps, accountId);
+  // Schema errors are the store's to report; a well-formed value is checked against Jira's accounts.
+  const candidate = configSchema.safeParse(config);
+  if (candidate.success)
+    await requireKnownAccounts(api, namedAccounts(candidate.data), await accountsSaved(deps));
   const saved = await configStore(deps).save(config, revision, accountId);
-  return { config: saved.config, revision: saved.revision, site: await siteMeta(api, deps), canEdit: true };
+  const [site, people] = await Promise.all([
+    siteMeta(api, deps),
+    peopleNamed(api, namedAccounts(saved.config)),
+  ]);
+  return { config: saved.config, revision: saved.revision, site, canEdit: true, people };
 }
 
 export async function getProjectConfig(
@@ -89,8 +146,9 @@ export async function getProjectConfig(
     isProjectAdmin(api, projectKey),
     siteMeta(api),
   ]);
+  const people = await peopleNamed(api, namedAccounts(stored.override));
   // The project's own revision: project admins of different projects never conflict.
-  return { projectKey, override: stored.override, revision: stored.revision, site, canEdit };
+  return { projectKey, override: stored.override, revision: stored.revision, site, canEdit, people };
 }
 
 /** Only for the project's administrators: the resolver table's `project-admin` guard checks. */
@@ -102,15 +160,17 @@ export async function saveProjectConfig(
   revision: number,
 ): Promise<ProjectConfigView> {
   const api = userApi(deps, accountId);
+  const candidate = projectOverrideSchema.safeParse(override);
+  if (candidate.success)
+    await requireKnownAccounts(
+      api,
+      namedAccounts(candidate.data),
+      namedAccounts((await configStore(deps).readProject(projectKey)).override),
+    );
   // Stored under the project's own key: its size never counts against the site's settings.
   const saved = await configStore(deps).saveProject(projectKey, override, revision, accountId);
-  return {
-    projectKey,
-    override: saved.override,
-    revision: saved.revision,
-    site: await siteMeta(api),
-    canEdit: true,
-  };
+  const [site, people] = await Promise.all([siteMeta(api), peopleNamed(api, namedAccounts(saved.override))]);
+  return { projectKey, override: saved.override, revision: saved.revision, site, canEdit: true, people };
 }
 
 /**

@@ -212,6 +212,8 @@ export interface ConfigView {
   revision: number;
   site: SiteMeta;
   canEdit: boolean;
+  /** The accounts these settings name, with names and avatars, for the people pickers. */
+  people: OwnerView[];
 }
 
 export interface ProjectConfigView {
@@ -220,6 +222,8 @@ export interface ProjectConfigView {
   revision: number;
   site: SiteMeta;
   canEdit: boolean;
+  /** The accounts these settings name, with names and avatars, for the people pickers. */
+  people: OwnerView[];
 }
 
 export interface PreviewResult {

@@ -44,6 +44,7 @@ describe('acceptance by the PO', () => {
     const again = await h.open(`/issue/${story.key}?as=${story.owner}`, { frames: 2 });
     const g = frameOf(again, 'issue-panel');
     await g.locator('[data-action="revoke"]').click();
+    await g.locator('[data-action="confirm-revoke"]').click();
     await g.locator(`[data-rule="story-missing-po-acceptance"][data-issue-key="${story.key}"]`).waitFor();
     expect(await g.locator('[data-action="revoke"]').count()).toBe(0);
     expect(await g.locator('[data-acceptance-record]').count()).toBe(0);
@@ -116,7 +117,8 @@ describe('an admin changes the level mapping', () => {
     const f = frameOf(admin, 'admin');
     const group = f.getByRole('group', { name: 'Project fallback for Product Owner' });
     await group.getByRole('button', { name: /Add project/ }).click();
-    await group.getByLabel('Owner account id').fill('not valid!');
+    // A project chosen and no owner: the picker offers only real accounts, so an empty one is the error.
+    await group.getByLabel('Project', { exact: true }).selectOption('ART');
     await f.locator('[data-action="save"]').click();
     const err = f.locator('[data-error-paths*="roles.team.projectDefaults"]').first();
     await err.waitFor();
@@ -250,7 +252,7 @@ describe('owners of a multi-user Product Owner field', () => {
     const f = frameOf(page, 'issue-panel');
     await f.locator('[data-action="set-owner"]').click();
     await f.getByLabel('Add a Product Owner').fill(otherName.split(' ')[0]!);
-    await f.locator(`button[data-account-id="${story.other}"]`).click();
+    await f.locator(`.popm-person[data-account-id="${story.other}"]`).click();
 
     const owners = f.locator('.popm-owner-edit li');
     await owners.nth(1).waitFor();
@@ -262,6 +264,14 @@ describe('owners of a multi-user Product Owner field', () => {
     expect(po).toEqual([story.owner, story.other]);
 
     await f.getByRole('button', { name: `Remove ${story.ownerName} as Product Owner` }).click();
+    // The confirmation says who goes and who stays before anything changes in Jira.
+    const dialog = f.getByRole('dialog', { name: `Remove ${story.ownerName} as Product Owner?` });
+    expect(await dialog.innerText()).toContain(`${otherName} stays Product Owner`);
+    expect(h.host.emulator.snapshot().issues.find((i) => i.key === story.key)?.fields[poField]).toEqual([
+      story.owner,
+      story.other,
+    ]);
+    await dialog.locator('[data-action="confirm-remove-owner"]').click();
     await f
       .getByRole('button', { name: `Remove ${story.ownerName} as Product Owner` })
       .waitFor({ state: 'detached' });

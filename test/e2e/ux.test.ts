@@ -116,7 +116,17 @@ describe('writes update every view of the issue in place', () => {
     expect(await panel.locator('main[data-test-marker="kept"]').count()).toBe(1);
     expect(['accept', 'revoke']).toContain(await focused(panel));
 
+    // Revoking asks first; cancelling changes nothing and gives focus back to the revoke button.
     await panel.locator('[data-action="revoke"]').click();
+    const dialog = panel.getByRole('dialog', { name: `Revoke the acceptance of ${story.key}?` });
+    expect(await dialog.innerText()).toContain('will no longer count as accepted');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await focused(panel)).toBe('revoke');
+    expect(await context.locator(missing).count()).toBe(0);
+
+    await panel.locator('[data-action="revoke"]').click();
+    await panel.locator('[data-action="confirm-revoke"]').click();
     await context.locator(missing).waitFor();
     await panel.locator(missing).waitFor();
     expect(await panel.locator('main[data-test-marker="kept"]').count()).toBe(1);
@@ -133,7 +143,7 @@ describe('writes update every view of the issue in place', () => {
 
     await panel.locator('[data-action="set-owner"]').click();
     await panel.getByLabel('Add a Product Owner').fill(otherName.split(' ')[0] ?? '');
-    await panel.locator(`button[data-account-id="${story.other}"]`).click();
+    await panel.locator(`.popm-person[data-account-id="${story.other}"]`).click();
     await context.locator('dl', { hasText: otherName }).waitFor();
     expect(await panel.locator('main[data-test-marker="kept"]').count()).toBe(1);
     expect(await focused(panel)).toBe('set-owner');

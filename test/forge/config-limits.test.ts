@@ -53,9 +53,12 @@ function siteConfig(projects: number): PopmConfig {
   };
 }
 
+/** Every account the configurations below name: settings may only name accounts Jira knows. */
+const ACCOUNTS = Array.from({ length: 400 }, (_, n) => account(n));
+
 describe('configuration within storage limits', () => {
   it('a realistic 60-project configuration (more than one kvs value holds) saves and reads back', async () => {
-    const h = harness();
+    const h = harness({ accounts: ACCOUNTS });
     const config = siteConfig(60);
     expect(valueBytes(config)).toBeGreaterThan(KVS_MAX_VALUE_BYTES);
     const saved = await h.call('saveConfig', { config, revision: 0 }, ADMIN);
@@ -75,7 +78,7 @@ describe('configuration within storage limits', () => {
   });
 
   it('refuses too many entries and too many bytes with INVALID_CONFIG naming the limit', async () => {
-    const h = harness();
+    const h = harness({ accounts: ACCOUNTS });
     const many = Object.fromEntries(
       Array.from({ length: CONFIG_LIMITS.delegateOwners + 1 }, (_, i) => [account(i), [account(i + 1)]]),
     );
@@ -102,7 +105,7 @@ describe('configuration within storage limits', () => {
   });
 
   it('a project admin cannot grow the shared value: oversize is refused, and the site still saves', async () => {
-    const h = harness();
+    const h = harness({ accounts: ACCOUNTS });
     const long = 'y'.repeat(240);
     const huge = {
       roles: {
@@ -142,7 +145,7 @@ describe('configuration within storage limits', () => {
   });
 
   it('caps the details of INVALID_CONFIG as BAD_REQUEST does', async () => {
-    const h = harness();
+    const h = harness({ accounts: ACCOUNTS });
     const levels = Object.fromEntries(Array.from({ length: 120 }, (_, i) => [`Type ${i}`, 'galaxy']));
     const result = await h.call('saveConfig', { config: { version: 1, levels }, revision: 0 }, ADMIN);
     expect(result.error.code).toBe('INVALID_CONFIG');
@@ -151,7 +154,7 @@ describe('configuration within storage limits', () => {
   });
 
   it('migrates a layout-2 value (every project inside) without losing anything', async () => {
-    const h = harness();
+    const h = harness({ accounts: ACCOUNTS });
     const config = siteConfig(30);
     h.store.setRaw(CONFIG_KEY, { schemaVersion: 2, revision: 6, config });
     expect((await h.call('getConfig', {}, ADMIN)).data).toMatchObject({ config, revision: 6 });

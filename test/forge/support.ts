@@ -25,8 +25,22 @@ export interface Harness {
   call(name: ResolverName, payload: unknown, accountId?: string, extra?: InvokeContext): Promise<any>;
 }
 
-export function harness(options: { queue?: boolean; now?: Date } = {}): Harness {
-  const emulator = createEmulator(snapshot);
+export function harness(
+  options: {
+    queue?: boolean;
+    now?: Date;
+    /** More accounts on the site, named by their ids (settings may only name existing accounts). */
+    accounts?: readonly string[];
+  } = {},
+): Harness {
+  const extra = (options.accounts ?? []).map((accountId) => ({
+    accountId,
+    displayName: accountId,
+    active: true,
+  }));
+  const emulator = createEmulator(
+    extra.length ? { ...snapshot, users: [...snapshot.users, ...extra] } : snapshot,
+  );
   const store = new MemoryStore();
   const pushed: { projectKey: string }[] = [];
   const queue: ScanQueue = { push: async (e) => void pushed.push(e) };

@@ -6,7 +6,8 @@
 import { ACCEPTANCE_PROPERTY } from '../../src/domain/types';
 import { storedAcceptanceSchema, mirrorValue } from '../../src/storage/acceptance-store';
 import { CONFIG_KEY } from '../../src/storage/config-store';
-import { ADMIN, DELEGATE, harness, PO, STORY, STORY_ID, type Harness } from './support';
+import type { Snapshot } from '../../src/snapshot/format';
+import { ADMIN, DELEGATE, harness, PO, sample, STORY, STORY_ID, type Harness } from './support';
 
 const ACCEPTANCE_KEY = `acceptance:${STORY_ID}`;
 
@@ -41,11 +42,22 @@ async function withDelegate(h: Harness): Promise<void> {
   if (!saved.ok) throw new Error(saved.error.message);
 }
 
+/** The sample site with more accounts: settings may only name accounts Jira knows. */
+function withAccounts(ids: readonly string[]): Snapshot {
+  return {
+    ...sample,
+    users: [
+      ...sample.users,
+      ...ids.map((accountId) => ({ accountId, displayName: accountId, active: true })),
+    ],
+  };
+}
+
 describe('configuration saves', () => {
   it('N saves with the same revision: exactly one wins, the rest are CONFLICT', async () => {
-    const h = harness();
-    const revisions = recordRevisions(h, CONFIG_KEY);
     const N = 8;
+    const h = harness({ snapshot: withAccounts(Array.from({ length: N }, (_, i) => `u-delegate-${i}`)) });
+    const revisions = recordRevisions(h, CONFIG_KEY);
     const results = await Promise.all(
       Array.from({ length: N }, (_, i) =>
         h.call(
@@ -69,7 +81,7 @@ describe('configuration saves', () => {
   });
 
   it('project overrides saved at once on different projects are all kept; on one project one wins', async () => {
-    const h = harness();
+    const h = harness({ snapshot: withAccounts(['u-someone-else']) });
     const projects = ['PORT', 'ART', 'ORB', 'NEB', 'COM'];
     // Each project's settings are their own stored value with their own revision.
     const racing = await Promise.all(

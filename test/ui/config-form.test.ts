@@ -82,6 +82,22 @@ describe('config form', () => {
     });
   });
 
+  it('keeps delegates as picked people: empty rows dropped, a person picked twice kept once', () => {
+    const form = toForm(parseConfig({ version: 1, delegates: { 'u-2': ['u-3'] } }), site);
+    expect(form.delegates).toEqual([{ owner: 'u-2', delegates: ['u-3'] }]);
+    form.delegates.push({ owner: '', delegates: [] }, { owner: 'u-5', delegates: ['u-6', 'u-6'] });
+    const v = validateConfig(fromForm(form));
+    expect(v.ok && v.config.delegates).toEqual({ 'u-2': ['u-3'], 'u-5': ['u-6'] });
+  });
+
+  it('reports a fallback row with no person chosen under that row', () => {
+    const form = toForm(DEFAULT_CONFIG, site);
+    form.roles.team.projectDefaults = [{ key: 'ART', value: '' }];
+    const v = validateConfig(fromForm(form));
+    expect(v.ok).toBe(false);
+    expect(!v.ok && errorsUnder(v.errors, 'roles.team.projectDefaults.ART')).toHaveLength(1);
+  });
+
   it('maps hierarchy levels like the rules say', () => {
     expect([
       defaultLevel(3, false),

@@ -2,15 +2,17 @@
 import { useId } from 'react';
 import SectionMessage from '@atlaskit/section-message';
 import type { ConfigView } from '../../../src/shared/contract';
+import { DEFAULT_SEVERITY } from '../../../src/domain/rules';
 import { api } from '../api';
 import { errorsUnder, fromForm, toForm, validateConfig, type ConfigForm } from '../lib/configForm';
 import {
   FieldErrorList,
   LevelsSection,
-  PairsRows,
+  DelegateRows,
   PreviewPanel,
   RolesSection,
   RulesSection,
+  SaveBar,
   SaveFooter,
   Section,
 } from '../settings/sections';
@@ -57,6 +59,7 @@ export function AdminForm({ view, onReload }: { view: ConfigView; onReload: () =
           void save();
         }}
       >
+        <SaveBar canEdit={view.canEdit} saving={saving} onReload={onReload} />
         <fieldset disabled={!view.canEdit} style={{ border: 'none', padding: 0 }}>
           <LevelsSection
             site={view.site}
@@ -67,6 +70,7 @@ export function AdminForm({ view, onReload }: { view: ConfigView; onReload: () =
           <RolesSection
             site={view.site}
             roles={form.roles}
+            people={view.people}
             errors={errors}
             onChange={(l, r) => update((f) => ({ ...f, roles: { ...f.roles, [l]: r } }))}
           />
@@ -106,18 +110,22 @@ export function AdminForm({ view, onReload }: { view: ConfigView; onReload: () =
               </div>
             </div>
           </Section>
-          <Section title={t('settings.delegates')}>
-            <p className="popm-muted">{t('admin.delegatesHint')}</p>
-            <PairsRows
-              label={t('settings.delegates')}
-              keyLabel={t('admin.delegateOwner')}
-              valueLabel={t('admin.delegateIds')}
-              pairs={form.delegates}
-              onChange={(p) => update((f) => ({ ...f, delegates: p }))}
+          <Section title="Delegates">
+            <p className="popm-muted">People who may accept stories on an owner's behalf.</p>
+            <DelegateRows
+              rows={form.delegates}
+              people={view.people}
+              onChange={(rows) => update((f) => ({ ...f, delegates: rows }))}
             />
             <FieldErrorList errors={errorsUnder(errors, 'delegates')} />
           </Section>
           <RulesSection
+            inherited={{
+              word: 'Default',
+              explain:
+                'Default is the severity POPM Guard ships with for each rule, shown in brackets. Projects can choose their own on their settings page.',
+              severity: (r) => DEFAULT_SEVERITY[r],
+            }}
             rules={form.rules}
             errors={errors}
             onChange={(r, s) => update((f) => ({ ...f, rules: { ...f.rules, [r]: s } }))}

@@ -5,6 +5,7 @@ import TextArea from '@atlaskit/textarea';
 import type { DecisionAction, DecisionView, IssueView, ResultError } from '../../../src/shared/contract';
 import { MAX_REASON_LENGTH } from '../../../src/domain/types';
 import { api } from '../api';
+import { Confirm } from '../ui/Confirm';
 import { dateTime } from '../lib/format';
 import { messages, t, tx } from '../i18n';
 
@@ -52,6 +53,7 @@ export function DecisionControls({ view, onDone, onError }: DecisionControlsProp
   const [busy, setBusy] = useState(false);
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState('');
+  const [confirmingRevoke, setConfirmingRevoke] = useState(false);
   const actions = view.actions;
   if (!actions) return null;
   const anyAllowed = actions.accept.allowed || actions.reject.allowed || actions.revoke.allowed;
@@ -108,8 +110,8 @@ export function DecisionControls({ view, onDone, onError }: DecisionControlsProp
             </Button>
           )}
           {actions.revoke.allowed && (
-            <Button isDisabled={busy} onClick={() => void run('revoke')} data-action="revoke">
-              {t('decisions.revoke')}
+            <Button isDisabled={busy} onClick={() => setConfirmingRevoke(true)} data-action="revoke">
+              Revoke acceptance…
             </Button>
           )}
         </div>
@@ -125,6 +127,22 @@ export function DecisionControls({ view, onDone, onError }: DecisionControlsProp
           onCancel={() => setRejecting(false)}
         />
       )}
+      <Confirm
+        open={confirmingRevoke}
+        title={`Revoke the acceptance of ${issue.key}?`}
+        confirmLabel="Revoke acceptance"
+        confirmAction="confirm-revoke"
+        onCancel={() => setConfirmingRevoke(false)}
+        onConfirm={() => {
+          setConfirmingRevoke(false);
+          void run('revoke');
+        }}
+      >
+        <p>
+          {issue.key} will no longer count as accepted: it shows again as done without a valid acceptance, and
+          the revocation is added to its decisions. You or another Product Owner can accept it again later.
+        </p>
+      </Confirm>
       {reasons.length > 0 && (
         <ul className="popm-muted popm-unavailable" aria-label={t('decisions.unavailableLabel')}>
           {reasons.map((r) => (

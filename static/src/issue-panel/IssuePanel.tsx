@@ -7,6 +7,7 @@ import { api } from '../api';
 import { Acceptance, FindingList, Owners } from '../ui/findings';
 import { ErrorMessage, Loading } from '../ui/states';
 import { UserPicker } from '../ui/UserPicker';
+import { Confirm } from '../ui/Confirm';
 import { IssueLink } from '../ui/IssueLink';
 import { BelowSection } from './BelowSection';
 import { useFocusAfterUpdate } from '../ui/focus';
@@ -71,6 +72,7 @@ export function IssuePanelView({
   };
   const [busy, setBusy] = useState(false);
   const [picking, setPicking] = useState(false);
+  const [removing, setRemoving] = useState<OwnerView | null>(null);
 
   // A multi-user owner field gains and loses people one at a time; a single one is replaced. Owners
   // that come from a team or project fallback are not in the field, so the field starts empty.
@@ -138,18 +140,42 @@ export function IssuePanelView({
                       appearance="subtle"
                       isDisabled={busy}
                       data-action="remove-owner"
-                      aria-label={t('issuePanel.removeOwnerLabel', { name: o.displayName, role })}
-                      onClick={() => void removeOwner(o)}
+                      aria-label={`Remove ${o.displayName} as ${issue.role}`}
+                      onClick={() => setRemoving(o)}
                     >
-                      {t('issuePanel.remove')}
+                      Remove…
                     </Button>
                   </li>
                 ))}
               </ul>
             )}
+            <Confirm
+              open={removing !== null}
+              title={`Remove ${removing?.displayName ?? ''} as ${issue.role}?`}
+              confirmLabel="Remove"
+              confirmAction="confirm-remove-owner"
+              onCancel={() => setRemoving(null)}
+              onConfirm={() => {
+                const o = removing;
+                setRemoving(null);
+                if (o) void removeOwner(o);
+              }}
+            >
+              <p>
+                {removing?.displayName} will be taken out of the {view.ownerField?.name ?? 'owner'} field of{' '}
+                {issue.key} in Jira.{' '}
+                {fieldOwners.length > 1
+                  ? `${issue.owners
+                      .filter((x) => x.accountId !== removing?.accountId)
+                      .map((x) => x.displayName)
+                      .join(', ')} stay${fieldOwners.length > 2 ? '' : 's'} ${issue.role}.`
+                  : `${issue.key} will have no ${issue.role} in that field.`}
+              </p>
+            </Confirm>
             {picking ? (
               <>
                 <UserPicker
+                  mode="pick"
                   issueKey={issue.key}
                   label={
                     addsOwners
@@ -157,7 +183,8 @@ export function IssuePanelView({
                       : t('issuePanel.newOwnerLabel', { role: issue.role })
                   }
                   onPick={(u) => void setOwner(u)}
-                  busy={busy}
+                  isDisabled={busy}
+                  autoFocus
                 />
                 <Button appearance="subtle" onClick={() => setPicking(false)}>
                   {t('common.cancel')}

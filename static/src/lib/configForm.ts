@@ -34,8 +34,8 @@ export interface ConfigForm {
   roles: Record<RoleLevel, RoleForm>;
   teamField: string;
   acceptanceCriteriaField: string;
-  /** Owner account -> comma-separated delegate accounts. */
-  delegates: Pair[];
+  /** Owner account and the accounts that may accept on their behalf. */
+  delegates: DelegateRow[];
   rules: Record<RuleId, RuleForm>;
   /** The daily digest: the threshold as typed, so a bad entry is shown and named, not lost. */
   digest: { enabled: boolean; thresholdDays: string };
@@ -43,9 +43,14 @@ export interface ConfigForm {
   projects: PopmConfig['projects'];
 }
 
+export interface DelegateRow {
+  owner: string;
+  delegates: string[];
+}
+
 export interface OverrideForm {
   roles: Record<RoleLevel, RoleForm>;
-  delegates: string;
+  delegates: string[];
   rules: Record<RuleId, RuleForm>;
 }
 
@@ -112,18 +117,12 @@ export function toForm(config: PopmConfig, site: SiteMeta): ConfigForm {
     roles,
     teamField: config.teamField ?? '',
     acceptanceCriteriaField: config.acceptanceCriteriaField ?? '',
-    delegates: Object.entries(config.delegates).map(([key, v]) => ({ key, value: v.join(', ') })),
+    delegates: Object.entries(config.delegates).map(([owner, d]) => ({ owner, delegates: [...d] })),
     rules: rulesForm(config.rules),
     digest: { enabled: config.digest.enabled, thresholdDays: String(config.digest.thresholdDays) },
     projects: config.projects,
   };
 }
-
-const splitList = (s: string): string[] =>
-  s
-    .split(/[\s,]+/)
-    .map((x) => x.trim())
-    .filter((x) => x !== '');
 
 function recordOf(ps: Pair[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -167,8 +166,8 @@ export function fromForm(form: ConfigForm): unknown {
   const levels: Record<string, string> = { ...form.otherLevels };
   for (const [id, l] of Object.entries(form.levels)) if (l) levels[id] = l;
   const delegates: Record<string, string[]> = {};
-  for (const p of form.delegates)
-    if (p.key.trim() || p.value.trim()) delegates[p.key.trim()] = splitList(p.value);
+  for (const row of form.delegates)
+    if (row.owner || row.delegates.length) delegates[row.owner] = [...new Set(row.delegates)];
   const out: Record<string, unknown> = {
     version: 1,
     levels,
@@ -190,15 +189,14 @@ export function fromForm(form: ConfigForm): unknown {
 export function toOverrideForm(o: ProjectOverride): OverrideForm {
   const roles = {} as Record<RoleLevel, RoleForm>;
   for (const l of ROLE_LEVELS) roles[l] = roleForm(o.roles?.[l]);
-  return { roles, delegates: (o.delegates ?? []).join(', '), rules: rulesForm(o.rules) };
+  return { roles, delegates: [...(o.delegates ?? [])], rules: rulesForm(o.rules) };
 }
 
 export function fromOverrideForm(form: OverrideForm): unknown {
   const out: Record<string, unknown> = {};
   const roles = rolesOut(form.roles);
   if (Object.keys(roles).length) out.roles = roles;
-  const d = splitList(form.delegates);
-  if (d.length) out.delegates = d;
+  if (form.delegates.length) out.delegates = [...new Set(form.delegates)];
   const rules = rulesOut(form.rules);
   if (Object.keys(rules).length) out.rules = rules;
   return out;

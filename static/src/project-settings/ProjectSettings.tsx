@@ -1,7 +1,7 @@
 /** Project settings: this project's overrides of roles, delegates and rules, with a preview. */
-import { useId } from 'react';
 import SectionMessage from '@atlaskit/section-message';
 import type { ConfigView, ProjectConfigView } from '../../../src/shared/contract';
+import { DEFAULT_SEVERITY } from '../../../src/domain/rules';
 import { api } from '../api';
 import {
   errorsUnder,
@@ -16,10 +16,12 @@ import {
   PreviewPanel,
   RolesSection,
   RulesSection,
+  SaveBar,
   SaveFooter,
   Section,
 } from '../settings/sections';
 import { ErrorMessage, Loading } from '../ui/states';
+import { PersonField } from '../ui/UserPicker';
 import { useResult } from '../ui/useResult';
 import { useSettingsForm } from '../settings/useSettingsForm';
 import { t } from '../i18n';
@@ -54,7 +56,6 @@ export function ProjectSettingsForm({
   siteConfig: ConfigView | null;
   onReload: () => void;
 }) {
-  const id = useId();
   const { form, update, revision, errors, saveError, saving, saved, check, save } = useSettingsForm({
     initial: () => toOverrideForm(view.override),
     source: view,
@@ -84,29 +85,36 @@ export function ProjectSettingsForm({
           void save();
         }}
       >
+        <SaveBar canEdit={view.canEdit} saving={saving} onReload={onReload} />
         <fieldset disabled={!view.canEdit} style={{ border: 'none', padding: 0 }}>
           <RolesSection
             site={view.site}
             roles={form.roles}
+            people={view.people}
             errors={errors}
             withProjectDefaults={false}
             onChange={(l, r) => update((f) => ({ ...f, roles: { ...f.roles, [l]: r } }))}
           />
-          <Section title={t('settings.delegates')}>
-            <div className="popm-field">
-              <label htmlFor={`${id}-del`}>
-                {t('projectSettings.delegates', { project: view.projectKey })}
-              </label>
-              <input
-                id={`${id}-del`}
-                type="text"
-                value={form.delegates}
-                onChange={(e) => update((f) => ({ ...f, delegates: e.target.value }))}
-              />
+          <Section title="Delegates">
+            <PersonField
+              mode="multi"
+              label={`People who may accept any story of ${view.projectKey}`}
+              known={view.people}
+              value={form.delegates}
+              onChange={(delegates) => update((f) => ({ ...f, delegates }))}
+            >
               <FieldErrorList errors={errorsUnder(errors, 'delegates')} />
-            </div>
+            </PersonField>
           </Section>
           <RulesSection
+            inherited={{
+              word: 'Site setting',
+              explain: siteConfig
+                ? `Site setting is the severity a Jira admin chose for the whole site (or the app's default), shown in brackets; choose another to use it in ${view.projectKey} only.`
+                : `Site setting is the severity a Jira admin chose for the whole site; choose another to use it in ${view.projectKey} only.`,
+              severity: (r) =>
+                siteConfig ? (siteConfig.config.rules[r]?.severity ?? DEFAULT_SEVERITY[r]) : undefined,
+            }}
             rules={form.rules}
             errors={errors}
             onChange={(r, s) => update((f) => ({ ...f, rules: { ...f.rules, [r]: s } }))}

@@ -1,8 +1,18 @@
 /** Form sections shared by the admin page and the project settings page. */
 import { useId, useState, type ReactNode } from 'react';
 import Button from '@atlaskit/button/new';
+import Checkbox from '@atlaskit/checkbox';
+import Textfield from '@atlaskit/textfield';
+import Toggle from '@atlaskit/toggle';
 import SectionMessage from '@atlaskit/section-message';
-import type { PreviewResult, ResultError, RuleId, SiteMeta } from '../../../src/shared/contract';
+import type {
+  OwnerView,
+  PreviewResult,
+  ResultError,
+  RuleId,
+  Severity,
+  SiteMeta,
+} from '../../../src/shared/contract';
 import {
   LEVELS,
   ROLE_LEVELS,
@@ -18,6 +28,7 @@ import {
   errorsUnder,
   levelOrEmpty,
   type FieldErrors,
+  type DelegateRow,
   type Pair,
   type RoleForm,
   type RuleForm,
@@ -32,6 +43,7 @@ import { t, tx } from '../i18n';
 const defaultLevelOption = (level: Level) =>
   t('settings.levels.defaultOption', { level: LEVEL_LABEL[level] });
 const levelOption = (level: Level) => t('settings.levels.option', { label: LEVEL_LABEL[level], level });
+import { PersonField } from '../ui/UserPicker';
 
 export function FieldErrorList({ errors, id }: { errors: FieldErrors; id?: string }) {
   if (errors.length === 0) return null;
@@ -112,20 +124,24 @@ export function LevelsSection({
   );
 }
 
-export function PairsRows({
+/**
+ * Rows of "something -> owner": a team name or a project, and the person who owns its issues when
+ * no field names one. The person is chosen with the people picker, so only real accounts go in.
+ */
+export function OwnerRows({
   label,
   keyLabel,
-  valueLabel,
   pairs,
   onChange,
   keyOptions,
+  people,
 }: {
   label: string;
   keyLabel: string;
-  valueLabel: string;
   pairs: Pair[];
   onChange: (p: Pair[]) => void;
   keyOptions?: { value: string; label: string }[];
+  people: readonly OwnerView[];
 }) {
   const id = useId();
   const set = (i: number, p: Partial<Pair>) => onChange(pairs.map((x, j) => (j === i ? { ...x, ...p } : x)));
@@ -146,30 +162,78 @@ export function PairsRows({
                 ))}
               </select>
             ) : (
-              <input
+              <Textfield
                 id={`${id}-k${i}`}
-                type="text"
                 value={p.key}
-                onChange={(e) => set(i, { key: e.target.value })}
+                onChange={(e) => set(i, { key: e.currentTarget.value })}
               />
             )}
           </div>
-          <div className="popm-field">
-            <label htmlFor={`${id}-v${i}`}>{valueLabel}</label>
-            <input
-              id={`${id}-v${i}`}
-              type="text"
-              value={p.value}
-              onChange={(e) => set(i, { value: e.target.value })}
-            />
-          </div>
-          <Button appearance="subtle" onClick={() => onChange(pairs.filter((_, j) => j !== i))}>
-            {t('issuePanel.remove')}
+          <PersonField
+            mode="single"
+            label="Owner"
+            known={people}
+            value={p.value}
+            onChange={(value) => set(i, { value })}
+          />
+          <Button
+            appearance="subtle"
+            aria-label={`Remove ${keyLabel.toLowerCase()} ${p.key || i + 1}`}
+            onClick={() => onChange(pairs.filter((_, j) => j !== i))}
+          >
+            Remove
           </Button>
         </div>
       ))}
       <Button appearance="subtle" onClick={() => onChange([...pairs, { key: '', value: '' }])}>
         {t('settings.addPair', { what: keyLabel.toLowerCase() })}
+      </Button>
+    </div>
+  );
+}
+
+/** Owners and the people who may accept stories on their behalf (site settings). */
+export function DelegateRows({
+  rows,
+  onChange,
+  people,
+}: {
+  rows: DelegateRow[];
+  onChange: (rows: DelegateRow[]) => void;
+  people: readonly OwnerView[];
+}) {
+  const set = (i: number, r: Partial<DelegateRow>) =>
+    onChange(rows.map((x, j) => (j === i ? { ...x, ...r } : x)));
+  const name = (accountId: string) => people.find((p) => p.accountId === accountId)?.displayName ?? accountId;
+  return (
+    <div className="popm-section" role="group" aria-label="Delegates">
+      {rows.map((r, i) => (
+        <div className="popm-toolbar" key={i}>
+          <PersonField
+            mode="single"
+            label="Owner"
+            known={people}
+            value={r.owner}
+            onChange={(owner) => set(i, { owner })}
+          />
+          <PersonField
+            mode="multi"
+            label="May accept on their behalf"
+            known={people}
+            value={r.delegates}
+            onChange={(delegates) => set(i, { delegates })}
+          />
+          <Button
+            appearance="subtle"
+            aria-label={`Remove the delegates of ${r.owner ? name(r.owner) : `row ${i + 1}`}`}
+            onClick={() => onChange(rows.filter((_, j) => j !== i))}
+          >
+            Remove
+          </Button>
+        </div>
+      ))}
+      <Button appearance="subtle" onClick={() => onChange([...rows, { owner: '', delegates: [] }])}>
+        Add owner
       </Button>
     </div>
   );
@@ -182,8 +246,10 @@ export function RolesSection({
   errors,
   prefix = 'roles',
   withProjectDefaults = true,
+  people,
 }: {
   site: SiteMeta;
+  people: readonly OwnerView[];
   roles: Record<RoleLevel, RoleForm>;
   onChange: (level: RoleLevel, r: RoleForm) => void;
   errors: FieldErrors;
@@ -205,38 +271,39 @@ export function RolesSection({
                 <p className="popm-muted">{t('settings.roles.noUserFields')}</p>
               )}
               {site.userFields.map((f) => (
-                <label key={f.id} style={{ display: 'block' }}>
-                  <input
-                    type="checkbox"
-                    checked={r.fields.includes(f.id)}
-                    onChange={(e) =>
-                      onChange(l, {
-                        ...r,
-                        fields: e.target.checked ? [...r.fields, f.id] : r.fields.filter((x) => x !== f.id),
-                      })
-                    }
-                  />{' '}
-                  {f.name}{' '}
-                  <span className="popm-muted">
-                    {f.multi
-                      ? t('settings.roles.fieldIdMulti', { id: f.id })
-                      : t('settings.roles.fieldId', { id: f.id })}
-                  </span>
-                </label>
+                <Checkbox
+                  key={f.id}
+                  isChecked={r.fields.includes(f.id)}
+                  onChange={(e) =>
+                    onChange(l, {
+                      ...r,
+                      fields: e.target.checked ? [...r.fields, f.id] : r.fields.filter((x) => x !== f.id),
+                    })
+                  }
+                  label={
+                    <>
+                      {f.name}{' '}
+                      <span className="popm-muted">
+                        ({f.id}
+                        {f.multi ? ', multiple' : ''})
+                      </span>
+                    </>
+                  }
+                />
               ))}
             </div>
-            <PairsRows
-              label={t('settings.roles.teamFallback', { role: ROLE_NAMES[l] })}
-              keyLabel={t('settings.roles.team')}
-              valueLabel={t('admin.delegateOwner')}
+            <OwnerRows
+              label={`Team fallback for ${ROLE_NAMES[l]}`}
+              keyLabel="Team"
+              people={people}
               pairs={r.teamOwners}
               onChange={(p) => onChange(l, { ...r, teamOwners: p })}
             />
             {withProjectDefaults && (
-              <PairsRows
-                label={t('settings.roles.projectFallback', { role: ROLE_NAMES[l] })}
-                keyLabel={t('gadget.project')}
-                valueLabel={t('admin.delegateOwner')}
+              <OwnerRows
+                label={`Project fallback for ${ROLE_NAMES[l]}`}
+                keyLabel="Project"
+                people={people}
                 pairs={r.projectDefaults}
                 keyOptions={site.projects.map((p) => ({
                   value: p.key,
@@ -258,16 +325,23 @@ export function RulesSection({
   onChange,
   errors,
   prefix = 'rules',
+  inherited,
 }: {
   rules: Record<RuleId, RuleForm>;
   onChange: (id: RuleId, r: RuleForm) => void;
   errors: FieldErrors;
   prefix?: string;
+  /**
+   * What a severity left unset means here: the app's own default on the admin page, the site's
+   * setting on a project's page (unknown when the project admin may not read the site settings).
+   */
+  inherited: { word: string; explain: string; severity: (rule: RuleId) => Severity | undefined };
 }) {
   const id = useId();
   return (
     <fieldset>
-      <legend>{t('settings.rules.legend')}</legend>
+      <legend>Rules</legend>
+      <p className="popm-muted">{inherited.explain}</p>
       <table className="popm-table">
         <thead>
           <tr>
@@ -286,10 +360,9 @@ export function RulesSection({
                 <FieldErrorList errors={errorsUnder(errors, `${prefix}.${r}`)} />
               </td>
               <td>
-                <input
-                  type="checkbox"
-                  aria-label={t('settings.rules.enable', { rule: RULE_TEXT[r].title })}
-                  checked={rules[r].enabled}
+                <Toggle
+                  label={`Enable ${RULE_TEXT[r].title}`}
+                  isChecked={rules[r].enabled}
                   onChange={(e) => onChange(r, { ...rules[r], enabled: e.target.checked })}
                 />
               </td>
@@ -301,7 +374,10 @@ export function RulesSection({
                     onChange(r, { ...rules[r], severity: oneOf(SEVERITIES, e.target.value) ?? '' })
                   }
                 >
-                  <option value="">{t('settings.rules.default')}</option>
+                  <option value="">
+                    {inherited.word}
+                    {inherited.severity(r) ? ` (${inherited.severity(r) ?? ''})` : ''}
+                  </option>
                   {SEVERITIES.map((s) => (
                     <option key={s} value={s}>
                       {SEVERITY_LABEL[s]}
@@ -423,6 +499,24 @@ export function PreviewTable({ result }: { result: PreviewResult }) {
         </tr>
       </tbody>
     </table>
+  );
+}
+
+/**
+ * Save at the top of a long settings form too: the form runs to thousands of pixels, and Jira sizes
+ * the app's frame to its content, so a sticky footer would stick to the frame, not to the screen.
+ */
+export function SaveBar(props: { canEdit: boolean; saving: boolean; onReload: () => void }) {
+  if (!props.canEdit) return null;
+  return (
+    <div className="popm-row-actions popm-save-bar">
+      <Button type="submit" appearance="primary" isDisabled={props.saving} data-action="save-top">
+        Save
+      </Button>
+      <Button appearance="subtle" onClick={props.onReload}>
+        Discard changes
+      </Button>
+    </div>
   );
 }
 

@@ -1,90 +1,61 @@
 /**
- * A simple accessible async people picker: a labelled search box, results announced in a live
- * region, each result a button. Uses the `searchUsers` resolver.
+ * Every place a person is chosen: owners in the issue panel, delegates and fallback owners in
+ * settings. Its Atlaskit Select arrives as a chunk of its own (see PeopleSelect); until then a
+ * disabled field of the same size holds the place so the layout does not jump.
  */
-import { useEffect, useId, useState } from 'react';
-import Avatar from '@atlaskit/avatar';
-import type { OwnerView, ResultError } from '../../../src/shared/contract';
-import { api } from '../api';
-import { ErrorMessage } from './states';
-import { t, tp } from '../i18n';
+import { lazy, Suspense, useId, type ReactNode } from 'react';
+import type { OwnerView } from '../../../src/shared/contract';
 
-export function UserPicker({
-  issueKey,
-  label,
-  onPick,
-  busy,
-}: {
-  issueKey?: string;
+interface Common {
   label: string;
-  onPick: (user: OwnerView) => void;
-  busy?: boolean;
-}) {
-  const id = useId();
-  const [query, setQuery] = useState('');
-  const [results, setResults] = useState<OwnerView[] | null>(null);
-  const [error, setError] = useState<ResultError | null>(null);
-  const [loading, setLoading] = useState(false);
+  /** When a visible <label htmlFor> names the field; otherwise `label` is its accessible name. */
+  inputId?: string;
+  /** Searches those who may be assigned to this issue's owner field (when the backend narrows). */
+  issueKey?: string;
+  /** People the value may name, with names and avatars (e.g. ConfigView.people). */
+  known?: readonly OwnerView[];
+  isDisabled?: boolean;
+  placeholder?: string;
+  autoFocus?: boolean;
+}
 
-  useEffect(() => {
-    const q = query.trim();
-    if (q.length < 1) {
-      setResults(null);
-      return;
-    }
-    let cancelled = false;
-    // Debounced so typing a name does not fire one request per key.
-    const t = setTimeout(() => {
-      setLoading(true);
-      void api.searchUsers(issueKey ? { query: q, issueKey } : { query: q }).then((r) => {
-        if (cancelled) return;
-        setLoading(false);
-        if (r.ok) {
-          setResults(r.data);
-          setError(null);
-        } else {
-          setResults(null);
-          setError(r.error);
-        }
-      });
-    }, 250);
-    return () => {
-      cancelled = true;
-      clearTimeout(t);
-    };
-  }, [query, issueKey]);
+export type UserPickerProps = Common &
+  (
+    | { mode: 'single'; value: string; onChange: (accountId: string) => void }
+    | { mode: 'multi'; value: readonly string[]; onChange: (accountIds: string[]) => void }
+    /** Picks one person to act on (e.g. make them owner); the field holds no value. */
+    | { mode: 'pick'; onPick: (user: OwnerView) => void }
+  );
 
+const PeopleSelect = lazy(() => import('./PeopleSelect'));
+
+export function UserPicker(props: UserPickerProps) {
   return (
-    <div className="popm-picker">
-      <div className="popm-field">
-        <label htmlFor={`${id}-q`}>{label}</label>
+    <Suspense
+      fallback={
         <input
-          id={`${id}-q`}
-          type="search"
-          value={query}
-          autoComplete="off"
-          placeholder={t('picker.placeholder')}
-          aria-describedby={`${id}-status`}
-          onChange={(e) => setQuery(e.target.value)}
+          className="popm-picker-placeholder"
+          id={props.inputId}
+          aria-label={props.inputId ? undefined : props.label}
+          disabled
+          placeholder="Loading people picker…"
         />
-      </div>
-      <div id={`${id}-status`} role="status" aria-live="polite" className="popm-muted">
-        {loading ? t('picker.searching') : results ? tp('picker.found', results.length) : ''}
-      </div>
-      {error && <ErrorMessage error={error} />}
-      {results && results.length > 0 && (
-        <ul className="popm-results" aria-label={t('picker.resultsLabel')}>
-          {results.map((u) => (
-            <li key={u.accountId}>
-              <button type="button" disabled={busy} onClick={() => onPick(u)} data-account-id={u.accountId}>
-                <Avatar size="xxsmall" src={u.avatarUrl} name={u.displayName} />
-                {u.displayName}
-                {!u.active && ` ${t('owners.inactive')}`}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      }
+    >
+      <PeopleSelect {...props} />
+    </Suspense>
+  );
+}
+
+/** A labelled people picker in a form, with whatever goes under it (e.g. the field's errors). */
+export function PersonField(props: UserPickerProps & { children?: ReactNode }) {
+  const id = useId();
+  const { children, ...picker } = props;
+  return (
+    <div className="popm-field">
+      <label htmlFor={id}>{props.label}</label>
+      <UserPicker {...picker} inputId={id} />
+      {children}
     </div>
   );
 }
