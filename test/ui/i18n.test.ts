@@ -91,8 +91,8 @@ describe('t, tp and tx', () => {
 
   it('fill placeholders, format numbers for the locale and choose plural forms', () => {
     expect(t('issuePanel.loading', { issue: 'ART-1' })).toBe('Loading ownership of ART-1');
-    expect(tp('picker.found', 1)).toBe('1 person found');
-    expect(tp('picker.found', 1200)).toBe('1,200 people found');
+    expect(tp('admin.errorTitle', 1)).toBe('1 setting needs fixing');
+    expect(tp('admin.errorTitle', 1200)).toBe('1,200 settings need fixing');
     expect(tp('age.minutes', 5)).toBe('5 minutes ago');
   });
 
@@ -147,8 +147,8 @@ describe('a second language', () => {
     const fetched: string[] = [];
     // What the local host answers for `./__LOCALES__/<file>` (src/localhost/server.ts).
     globalThis.fetch = (async (url: string) => {
-      fetched.push(String(url));
-      const file = String(url).replace('./__LOCALES__/', '');
+      fetched.push(url);
+      const file = url.replace('./__LOCALES__/', '');
       const body = await localesFile(translations, manifestPath, file);
       return body === null
         ? new Response('no such file', { status: 404 })
@@ -160,9 +160,9 @@ describe('a second language', () => {
     expect(fetched).toContain('./__LOCALES__/i18n-info.json');
     expect(fetched).toContain('./__LOCALES__/de-DE.json');
     expect(t('issuePanel.loading', { issue: 'ART-1' })).toBe('[de] Loading ownership of ART-1');
-    expect(tp('picker.found', 2)).toBe('[de] 2 people found');
+    expect(tp('admin.errorTitle', 2)).toBe('[de] 2 settings need fixing');
     // de-DE formats numbers its own way.
-    expect(tp('picker.found', 1200)).toBe('[de] 1.200 people found');
+    expect(tp('admin.errorTitle', 1200)).toBe('[de] 1.200 settings need fixing');
     // The German file lacks issuePanel.ownership: English answers.
     expect(t('issuePanel.ownership')).toBe('Ownership');
   });

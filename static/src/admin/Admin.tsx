@@ -110,8 +110,8 @@ export function AdminForm({ view, onReload }: { view: ConfigView; onReload: () =
               </div>
             </div>
           </Section>
-          <Section title="Delegates">
-            <p className="popm-muted">People who may accept stories on an owner's behalf.</p>
+          <Section title={t('settings.delegates')}>
+            <p className="popm-muted">{t('admin.delegatesHint')}</p>
             <DelegateRows
               rows={form.delegates}
               people={view.people}
@@ -121,9 +121,8 @@ export function AdminForm({ view, onReload }: { view: ConfigView; onReload: () =
           </Section>
           <RulesSection
             inherited={{
-              word: 'Default',
-              explain:
-                'Default is the severity POPM Guard ships with for each rule, shown in brackets. Projects can choose their own on their settings page.',
+              word: t('settings.rules.defaultWord'),
+              explain: t('settings.rules.defaultExplain'),
               severity: (r) => DEFAULT_SEVERITY[r],
             }}
             rules={form.rules}

@@ -111,7 +111,7 @@ export function DecisionControls({ view, onDone, onError }: DecisionControlsProp
           )}
           {actions.revoke.allowed && (
             <Button isDisabled={busy} onClick={() => setConfirmingRevoke(true)} data-action="revoke">
-              Revoke acceptance…
+              {t('decisions.revokeEllipsis')}
             </Button>
           )}
         </div>
@@ -129,8 +129,8 @@ export function DecisionControls({ view, onDone, onError }: DecisionControlsProp
       )}
       <Confirm
         open={confirmingRevoke}
-        title={`Revoke the acceptance of ${issue.key}?`}
-        confirmLabel="Revoke acceptance"
+        title={t('decisions.revokeTitle', { issue: issue.key })}
+        confirmLabel={t('decisions.revoke')}
         confirmAction="confirm-revoke"
         onCancel={() => setConfirmingRevoke(false)}
         onConfirm={() => {
@@ -138,10 +138,7 @@ export function DecisionControls({ view, onDone, onError }: DecisionControlsProp
           void run('revoke');
         }}
       >
-        <p>
-          {issue.key} will no longer count as accepted: it shows again as done without a valid acceptance, and
-          the revocation is added to its decisions. You or another Product Owner can accept it again later.
-        </p>
+        <p>{t('decisions.revokeBody', { issue: issue.key })}</p>
       </Confirm>
       {reasons.length > 0 && (
         <ul className="popm-muted popm-unavailable" aria-label={t('decisions.unavailableLabel')}>

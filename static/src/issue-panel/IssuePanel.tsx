@@ -14,7 +14,7 @@ import { useFocusAfterUpdate } from '../ui/focus';
 import { useIssueView } from '../ui/useIssueView';
 import { DecisionControls, DecisionHistory } from './Decisions';
 import { dateTime, LEVEL_LABEL } from '../lib/format';
-import { t, tx } from '../i18n';
+import { t, tp, tx } from '../i18n';
 
 function flag(title: string, type: 'success' | 'error' | 'info' = 'success') {
   try {
@@ -140,10 +140,10 @@ export function IssuePanelView({
                       appearance="subtle"
                       isDisabled={busy}
                       data-action="remove-owner"
-                      aria-label={`Remove ${o.displayName} as ${issue.role}`}
+                      aria-label={t('issuePanel.removeOwnerLabel', { name: o.displayName, role: issue.role })}
                       onClick={() => setRemoving(o)}
                     >
-                      Remove…
+                      {t('issuePanel.removeEllipsis')}
                     </Button>
                   </li>
                 ))}
@@ -151,8 +151,8 @@ export function IssuePanelView({
             )}
             <Confirm
               open={removing !== null}
-              title={`Remove ${removing?.displayName ?? ''} as ${issue.role}?`}
-              confirmLabel="Remove"
+              title={t('issuePanel.removeTitle', { name: removing?.displayName ?? '', role: issue.role })}
+              confirmLabel={t('issuePanel.remove')}
               confirmAction="confirm-remove-owner"
               onCancel={() => setRemoving(null)}
               onConfirm={() => {
@@ -162,14 +162,20 @@ export function IssuePanelView({
               }}
             >
               <p>
-                {removing?.displayName} will be taken out of the {view.ownerField?.name ?? 'owner'} field of{' '}
-                {issue.key} in Jira.{' '}
+                {t('issuePanel.removeBody', {
+                  name: removing?.displayName ?? '',
+                  field: view.ownerField?.name ?? t('issuePanel.ownerWord'),
+                  issue: issue.key,
+                })}{' '}
                 {fieldOwners.length > 1
-                  ? `${issue.owners
-                      .filter((x) => x.accountId !== removing?.accountId)
-                      .map((x) => x.displayName)
-                      .join(', ')} stay${fieldOwners.length > 2 ? '' : 's'} ${issue.role}.`
-                  : `${issue.key} will have no ${issue.role} in that field.`}
+                  ? tp('issuePanel.removeOthersStay', fieldOwners.length - 1, {
+                      names: issue.owners
+                        .filter((x) => x.accountId !== removing?.accountId)
+                        .map((x) => x.displayName)
+                        .join(', '),
+                      role: issue.role,
+                    })
+                  : t('issuePanel.removeNoneLeft', { issue: issue.key, role: issue.role })}
               </p>
             </Confirm>
             {picking ? (

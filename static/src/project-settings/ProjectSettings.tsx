@@ -95,10 +95,10 @@ export function ProjectSettingsForm({
             withProjectDefaults={false}
             onChange={(l, r) => update((f) => ({ ...f, roles: { ...f.roles, [l]: r } }))}
           />
-          <Section title="Delegates">
+          <Section title={t('settings.delegates')}>
             <PersonField
               mode="multi"
-              label={`People who may accept any story of ${view.projectKey}`}
+              label={t('projectSettings.delegatesPeople', { project: view.projectKey })}
               known={view.people}
               value={form.delegates}
               onChange={(delegates) => update((f) => ({ ...f, delegates }))}
@@ -108,10 +108,10 @@ export function ProjectSettingsForm({
           </Section>
           <RulesSection
             inherited={{
-              word: 'Site setting',
+              word: t('settings.rules.siteWord'),
               explain: siteConfig
-                ? `Site setting is the severity a Jira admin chose for the whole site (or the app's default), shown in brackets; choose another to use it in ${view.projectKey} only.`
-                : `Site setting is the severity a Jira admin chose for the whole site; choose another to use it in ${view.projectKey} only.`,
+                ? t('settings.rules.siteExplainWithDefault', { project: view.projectKey })
+                : t('settings.rules.siteExplain', { project: view.projectKey }),
               severity: (r) =>
                 siteConfig ? (siteConfig.config.rules[r]?.severity ?? DEFAULT_SEVERITY[r]) : undefined,
             }}

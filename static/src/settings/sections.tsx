@@ -171,17 +171,17 @@ export function OwnerRows({
           </div>
           <PersonField
             mode="single"
-            label="Owner"
+            label={t('settings.owner')}
             known={people}
             value={p.value}
             onChange={(value) => set(i, { value })}
           />
           <Button
             appearance="subtle"
-            aria-label={`Remove ${keyLabel.toLowerCase()} ${p.key || i + 1}`}
+            aria-label={t('settings.removePair', { what: keyLabel.toLowerCase(), which: p.key || i + 1 })}
             onClick={() => onChange(pairs.filter((_, j) => j !== i))}
           >
-            Remove
+            {t('settings.remove')}
           </Button>
         </div>
       ))}
@@ -206,34 +206,36 @@ export function DelegateRows({
     onChange(rows.map((x, j) => (j === i ? { ...x, ...r } : x)));
   const name = (accountId: string) => people.find((p) => p.accountId === accountId)?.displayName ?? accountId;
   return (
-    <div className="popm-section" role="group" aria-label="Delegates">
+    <div className="popm-section" role="group" aria-label={t('settings.delegatesLabel')}>
       {rows.map((r, i) => (
         <div className="popm-toolbar" key={i}>
           <PersonField
             mode="single"
-            label="Owner"
+            label={t('settings.owner')}
             known={people}
             value={r.owner}
             onChange={(owner) => set(i, { owner })}
           />
           <PersonField
             mode="multi"
-            label="May accept on their behalf"
+            label={t('settings.mayAccept')}
             known={people}
             value={r.delegates}
             onChange={(delegates) => set(i, { delegates })}
           />
           <Button
             appearance="subtle"
-            aria-label={`Remove the delegates of ${r.owner ? name(r.owner) : `row ${i + 1}`}`}
+            aria-label={t('settings.removeDelegatesOf', {
+              who: r.owner ? name(r.owner) : t('settings.delegateRow', { n: i + 1 }),
+            })}
             onClick={() => onChange(rows.filter((_, j) => j !== i))}
           >
-            Remove
+            {t('settings.remove')}
           </Button>
         </div>
       ))}
       <Button appearance="subtle" onClick={() => onChange([...rows, { owner: '', delegates: [] }])}>
-        Add owner
+        {t('settings.addOwner')}
       </Button>
     </div>
   );
@@ -284,8 +286,9 @@ export function RolesSection({
                     <>
                       {f.name}{' '}
                       <span className="popm-muted">
-                        ({f.id}
-                        {f.multi ? ', multiple' : ''})
+                        {f.multi
+                          ? t('settings.roles.fieldIdMulti', { id: f.id })
+                          : t('settings.roles.fieldId', { id: f.id })}
                       </span>
                     </>
                   }
@@ -293,16 +296,16 @@ export function RolesSection({
               ))}
             </div>
             <OwnerRows
-              label={`Team fallback for ${ROLE_NAMES[l]}`}
-              keyLabel="Team"
+              label={t('settings.roles.teamFallback', { role: ROLE_NAMES[l] })}
+              keyLabel={t('settings.roles.team')}
               people={people}
               pairs={r.teamOwners}
               onChange={(p) => onChange(l, { ...r, teamOwners: p })}
             />
             {withProjectDefaults && (
               <OwnerRows
-                label={`Project fallback for ${ROLE_NAMES[l]}`}
-                keyLabel="Project"
+                label={t('settings.roles.projectFallback', { role: ROLE_NAMES[l] })}
+                keyLabel={t('gadget.project')}
                 people={people}
                 pairs={r.projectDefaults}
                 keyOptions={site.projects.map((p) => ({
@@ -340,7 +343,7 @@ export function RulesSection({
   const id = useId();
   return (
     <fieldset>
-      <legend>Rules</legend>
+      <legend>{t('settings.rules.legend')}</legend>
       <p className="popm-muted">{inherited.explain}</p>
       <table className="popm-table">
         <thead>
@@ -361,7 +364,7 @@ export function RulesSection({
               </td>
               <td>
                 <Toggle
-                  label={`Enable ${RULE_TEXT[r].title}`}
+                  label={t('settings.rules.enable', { rule: RULE_TEXT[r].title })}
                   isChecked={rules[r].enabled}
                   onChange={(e) => onChange(r, { ...rules[r], enabled: e.target.checked })}
                 />
@@ -375,8 +378,13 @@ export function RulesSection({
                   }
                 >
                   <option value="">
-                    {inherited.word}
-                    {inherited.severity(r) ? ` (${inherited.severity(r) ?? ''})` : ''}
+                    {((severity) =>
+                      severity
+                        ? t('settings.rules.inherited', {
+                            word: inherited.word,
+                            severity: SEVERITY_LABEL[severity],
+                          })
+                        : inherited.word)(inherited.severity(r))}
                   </option>
                   {SEVERITIES.map((s) => (
                     <option key={s} value={s}>
@@ -511,10 +519,10 @@ export function SaveBar(props: { canEdit: boolean; saving: boolean; onReload: ()
   return (
     <div className="popm-row-actions popm-save-bar">
       <Button type="submit" appearance="primary" isDisabled={props.saving} data-action="save-top">
-        Save
+        {t('common.save')}
       </Button>
       <Button appearance="subtle" onClick={props.onReload}>
-        Discard changes
+        {t('settings.discard')}
       </Button>
     </div>
   );

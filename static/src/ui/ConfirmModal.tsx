@@ -6,6 +6,7 @@
 import Button from '@atlaskit/button/new';
 import Modal, { ModalBody, ModalFooter, ModalHeader, ModalTitle } from '@atlaskit/modal-dialog';
 import type { ConfirmProps } from './Confirm';
+import { t } from '../i18n';
 
 export default function ConfirmModal(props: ConfirmProps) {
   return (
@@ -22,7 +23,7 @@ export default function ConfirmModal(props: ConfirmProps) {
       <ModalBody>{props.children}</ModalBody>
       <ModalFooter>
         <Button appearance="subtle" onClick={props.onCancel}>
-          Cancel
+          {t('common.cancel')}
         </Button>
         <Button appearance="danger" onClick={props.onConfirm} data-action={props.confirmAction} autoFocus>
           {props.confirmLabel}

@@ -11,6 +11,7 @@ import type { OwnerView, ResultError } from '../../../src/shared/contract';
 import { api } from '../api';
 import { ErrorMessage } from './states';
 import type { UserPickerProps } from './UserPicker';
+import { t } from '../i18n';
 
 interface PersonOption {
   value: string;
@@ -24,11 +25,11 @@ const DEBOUNCE_MS = 250;
 function PersonLabel({ option }: { option: PersonOption }) {
   return (
     <span className="popm-person" data-account-id={option.value}>
-      <Avatar size="xsmall" src={option.user?.avatarUrl} name={option.label} />
+      <Avatar size="xxsmall" src={option.user?.avatarUrl} name={option.label} />
       <span>
         {option.label}
-        {option.user && !option.user.active && ' (inactive)'}
-        {!option.user && ' (unknown account)'}
+        {option.user && !option.user.active && ` ${t('picker.inactive')}`}
+        {!option.user && ` ${t('picker.unknown')}`}
       </span>
     </span>
   );
@@ -71,11 +72,13 @@ export default function PeopleSelect(props: UserPickerProps) {
     cacheOptions: true,
     defaultOptions: false,
     isDisabled: props.isDisabled,
-    placeholder: props.placeholder ?? 'Type a name',
+    placeholder: props.placeholder ?? t('picker.placeholder'),
     formatOptionLabel: (o: PersonOption) => <PersonLabel option={o} />,
     noOptionsMessage: ({ inputValue }: { inputValue: string }) =>
-      inputValue.trim() === '' ? 'Type a name' : `Nobody found for "${inputValue.trim()}"`,
-    loadingMessage: () => 'Searching…',
+      inputValue.trim() === ''
+        ? t('picker.placeholder')
+        : t('picker.nobodyFound', { query: inputValue.trim() }),
+    loadingMessage: () => t('picker.searching'),
     autoFocus: props.autoFocus,
     menuPortalTarget: document.body,
     styles: { menuPortal: (base: object) => ({ ...base, zIndex: 600 }) },
@@ -91,7 +94,7 @@ export default function PeopleSelect(props: UserPickerProps) {
           onChange={(v) => props.onChange(v.map((o) => o.value))}
         />
       ) : (
-        <AsyncSelect<PersonOption, false>
+        <AsyncSelect<PersonOption>
           {...common}
           isClearable={props.mode === 'single'}
           value={props.mode === 'single' && props.value ? option(props.value) : null}

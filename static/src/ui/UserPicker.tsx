@@ -5,6 +5,7 @@
  */
 import { lazy, Suspense, useId, type ReactNode } from 'react';
 import type { OwnerView } from '../../../src/shared/contract';
+import { t } from '../i18n';
 
 interface Common {
   label: string;
@@ -38,7 +39,7 @@ export function UserPicker(props: UserPickerProps) {
           id={props.inputId}
           aria-label={props.inputId ? undefined : props.label}
           disabled
-          placeholder="Loading people picker…"
+          placeholder={t('picker.loading')}
         />
       }
     >
