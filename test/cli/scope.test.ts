@@ -8,6 +8,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/run';
+import { createEmulator } from '../../src/emulator/emulator';
+import { SAMPLE_SPRINT_FIELD } from '../../src/emulator/sample-site';
+import { startEmulatorServer } from '../../src/emulator/server';
+import { loadSnapshotFile } from '../../src/snapshot/load';
 
 const SPRINT = 'customfield_10020';
 const PO = 'customfield_10103';
@@ -121,16 +125,15 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function audit(...flags: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(
-    ['audit', '--project', 'TEAM', '--snapshot', file, '--format', 'json', '--fail-on', 'never', ...flags],
-    {},
-    { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) },
-  );
+  const code = await runCli(argv, {}, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
   return { code, stdout, stderr };
 }
+
+const audit = (...flags: string[]) =>
+  cli(['audit', '--project', 'TEAM', '--snapshot', file, '--format', 'json', '--fail-on', 'never', ...flags]);
 
 async function scoped(...flags: string[]): Promise<Report> {
   const out = await audit(...flags);
@@ -214,5 +217,66 @@ describe('popm audit with a scope (held-out style)', () => {
     const out = await audit('--sprint', 'active', '--fix-version', 'PI 2026.4');
     expect(out.code).toBe(2);
     expect(out.stderr).toContain('--sprint cannot be combined with --fix-version');
+  });
+});
+
+describe('popm export carries sprints and fix versions', () => {
+  it('exports them in the snapshot shapes, and the export audits the same in scope', async () => {
+    const sample = await loadSnapshotFile('samples/sample-site.json');
+    const account = { email: 'rte@example.com', token: 't', accountId: 'u-morgan-reyes' };
+    const server = await startEmulatorServer(createEmulator(sample), { port: 0, accounts: [account] });
+    try {
+      const out = await cli([
+        'export',
+        '--project',
+        'ORB',
+        '--site',
+        server.url,
+        '--email',
+        account.email,
+        '--token',
+        account.token,
+      ]);
+      expect(out.code).toBe(0);
+      const exported = JSON.parse(out.stdout) as {
+        issues: { key: string; fields: Record<string, unknown> }[];
+      };
+      const original = new Map(sample.issues.map((i) => [i.key, i.fields]));
+      let withSprints = 0;
+      for (const issue of exported.issues) {
+        const before = original.get(issue.key);
+        expect(issue.fields[SAMPLE_SPRINT_FIELD.id]).toEqual(before?.[SAMPLE_SPRINT_FIELD.id]);
+        expect(issue.fields.fixVersions).toEqual(before?.fixVersions);
+        if (issue.fields[SAMPLE_SPRINT_FIELD.id] !== undefined) withSprints++;
+      }
+      expect(withSprints).toBeGreaterThan(10);
+      const exportedFile = join(dir, 'orb.json');
+      writeFileSync(exportedFile, out.stdout);
+      for (const flags of [
+        ['--sprint', 'active'],
+        ['--sprint', '12'],
+        ['--fix-version', 'PI 2026.4'],
+      ]) {
+        const run = (f: string) =>
+          cli([
+            'audit',
+            '--project',
+            'ORB',
+            '--snapshot',
+            f,
+            '--format',
+            'json',
+            '--fail-on',
+            'never',
+            ...flags,
+          ]);
+        const [a, b] = await Promise.all([run('samples/sample-site.json'), run(exportedFile)]);
+        expect(b.code).toBe(0);
+        expect((JSON.parse(b.stdout) as Report).findings).toEqual((JSON.parse(a.stdout) as Report).findings);
+        expect((JSON.parse(b.stdout) as Report).summary).toEqual((JSON.parse(a.stdout) as Report).summary);
+      }
+    } finally {
+      await server.close();
+    }
   });
 });
