@@ -22,6 +22,7 @@ import type { AppDeps } from '../platform/deps';
 import { getChildren, getIssueView } from '../services/issue-view';
 import { setOwner } from '../services/owners';
 import { getGadgetSummary, getProjectTree, startScan } from '../services/project';
+import { scopeFrom, type Scope } from '../domain/scope';
 import { searchUsers } from '../services/users';
 import {
   accountIdSchema,
@@ -44,12 +45,25 @@ type Handler<N extends ResolverName> = (
 ) => Promise<ResultTypes[N]>;
 
 /** The service call behind each resolver name. */
+/** The scope a view payload names (`sprint` or `fixVersion`, already validated), if any. */
+function optionalScope(p: { sprint?: string | undefined; fixVersion?: string | undefined }): {
+  scope?: Scope;
+} {
+  const scope = scopeFrom(p);
+  return scope ? { scope } : {};
+}
+
 export const handlers: { [N in ResolverName]: Handler<N> } = {
   getIssueView: (deps, me, p) => getIssueView(deps, me, p.issueKey),
   getChildren: (deps, me, p) => getChildren(deps, me, p.issueKey, p.cursor),
-  getProjectTree: (deps, me, p) => getProjectTree(deps, me, p.projectKey, p.cursor),
+  getProjectTree: (deps, me, p) =>
+    getProjectTree(deps, me, p.projectKey, p.cursor, {
+      ...optionalScope(p),
+      ...(p.choices === true ? { choices: true } : {}),
+    }),
   startScan: (deps, me, p) => startScan(deps, me, p.projectKey),
-  getGadgetSummary: (deps, me, p) => getGadgetSummary(deps, me, p.projectKey, p.rules),
+  getGadgetSummary: (deps, me, p) =>
+    getGadgetSummary(deps, me, p.projectKey, p.rules, optionalScope(p).scope),
   acceptStory: (deps, me, p) => acceptStory(deps, me, p.issueKey),
   revokeAcceptance: (deps, me, p) => revokeAcceptance(deps, me, p.issueKey, p.reason),
   rejectStory: (deps, me, p) => rejectStory(deps, me, p.issueKey, p.reason),
