@@ -2,7 +2,13 @@
 import { useEffect, useId, useState } from 'react';
 import Button from '@atlaskit/button/new';
 import { view } from '@forge/bridge';
-import type { GadgetConfig, GadgetSummary, ResultError, TrendPoint } from '../../../src/shared/contract';
+import type {
+  GadgetConfig,
+  GadgetSummary,
+  ResultError,
+  SprintFigure,
+  TrendPoint,
+} from '../../../src/shared/contract';
 import { parseGadgetConfig } from '../lib/gadgetConfig';
 import { RULE_IDS, type RuleId } from '../../../src/domain/types';
 import { api } from '../api';
@@ -39,12 +45,16 @@ function GadgetFor({ config }: { config: GadgetConfig }) {
   const [starting, setStarting] = useState(false);
   const [round, setRound] = useState(0);
   const rules = (config.rules ?? []).join(',');
+  const { sprint, fixVersion } = config;
 
   useEffect(() => {
     let stopped = false;
-    const payload = config.rules
-      ? { projectKey: config.projectKey, rules: config.rules }
-      : { projectKey: config.projectKey };
+    const payload = {
+      projectKey: config.projectKey,
+      ...(config.rules ? { rules: config.rules } : {}),
+      ...(sprint !== undefined ? { sprint } : {}),
+      ...(fixVersion !== undefined ? { fixVersion } : {}),
+    };
     void (async () => {
       for (;;) {
         const r = await api.getGadgetSummary(payload);
@@ -59,7 +69,7 @@ function GadgetFor({ config }: { config: GadgetConfig }) {
       stopped = true;
     };
     // `rules` stands for config.rules' content (a fresh array on every render).
-  }, [config.projectKey, rules, round]);
+  }, [config.projectKey, rules, sprint, fixVersion, round]);
 
   const rescan = async () => {
     setRescanError(null);
@@ -111,11 +121,14 @@ export function GadgetSummaryView({
       ) : (
         <p className="popm-muted">The coverage trend appears after a second day of history.</p>
       )}
+      {summary.sprints && summary.sprints.length > 0 && <SprintFigures sprints={summary.sprints} />}
       <div className="popm-section">
         <CountsByRule counts={summary.countsByRule} label="Findings by rule" />
       </div>
-      <p className="popm-muted">
-        Project-wide figures, from the app&apos;s latest scan of {summary.projectKey}.
+      <p className="popm-muted" data-figures={summary.scope ? 'scope' : 'project-wide'}>
+        {summary.scope
+          ? `Figures for ${summary.scope.label} (its stories, their features and epics), from the app's latest scan of ${summary.projectKey}.`
+          : `Project-wide figures, from the app's latest scan of ${summary.projectKey}.`}
       </p>
       {scan.status === 'running' ? (
         <ScanProgress projectKey={summary.projectKey} scan={scan} />
@@ -125,6 +138,26 @@ export function GadgetSummaryView({
         <p className="popm-muted">Data from {age(scan.builtAt, new Date())}</p>
       )}
     </main>
+  );
+}
+
+/** Done stories accepted in each recent sprint, oldest first: what an iteration review looks at. */
+export function SprintFigures({ sprints }: { sprints: readonly SprintFigure[] }) {
+  return (
+    <section className="popm-section" aria-label="Done stories accepted per sprint">
+      <h3>Done stories accepted per sprint</h3>
+      <ul className="popm-sprints">
+        {sprints.map((s) => (
+          <li key={s.id} data-sprint={s.id}>
+            <strong>{percent(s.doneStoriesAccepted)}</strong>
+            <span>{s.name}</span>
+            <span className="popm-muted">
+              {s.doneStories} done{s.state === 'active' ? ' · active' : ''}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
@@ -174,16 +207,26 @@ export function GadgetEdit({ initial }: { initial: GadgetConfig | null }) {
   const projects = useResult(() => api.getConfig({}), []);
   const [projectKey, setProjectKey] = useState(initial?.projectKey ?? '');
   const [rules, setRules] = useState<Set<RuleId>>(new Set(initial?.rules ?? []));
+  const [sprint, setSprint] = useState(initial?.sprint ?? '');
+  const [fixVersion, setFixVersion] = useState(initial?.fixVersion ?? '');
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 
   const submit = async () => {
-    const candidate =
-      rules.size > 0 ? { projectKey, rules: RULE_IDS.filter((r) => rules.has(r)) } : { projectKey };
+    const candidate = {
+      projectKey,
+      ...(rules.size > 0 ? { rules: RULE_IDS.filter((r) => rules.has(r)) } : {}),
+      ...(sprint.trim() ? { sprint } : {}),
+      ...(fixVersion.trim() ? { fixVersion } : {}),
+    };
     const parsed = parseGadgetConfig(candidate);
     if (!parsed) {
       setError(
-        projectKey ? 'The project key must look like ART (capital letters and digits).' : 'Choose a project.',
+        !projectKey
+          ? 'Choose a project.'
+          : sprint.trim() && fixVersion.trim()
+            ? 'Give a sprint or a fix version, not both.'
+            : 'The project key must look like ART (capital letters and digits); a sprint or version name is at most 255 characters.',
       );
       return;
     }
@@ -238,6 +281,22 @@ export function GadgetEdit({ initial }: { initial: GadgetConfig | null }) {
           {error}
         </span>
       </div>
+      <fieldset>
+        <legend>Scope (optional: a sprint or a fix version)</legend>
+        <div className="popm-field">
+          <label htmlFor={`${id}-sprint`}>Sprint: its id, exact name, or active</label>
+          <input id={`${id}-sprint`} type="text" value={sprint} onChange={(e) => setSprint(e.target.value)} />
+        </div>
+        <div className="popm-field">
+          <label htmlFor={`${id}-version`}>Fix version: its exact name</label>
+          <input
+            id={`${id}-version`}
+            type="text"
+            value={fixVersion}
+            onChange={(e) => setFixVersion(e.target.value)}
+          />
+        </div>
+      </fieldset>
       <fieldset>
         <legend>Rules to count (none checked: all rules)</legend>
         {RULE_IDS.map((r) => (

@@ -1,0 +1,105 @@
+/**
+ * The project page's and gadget's scope (rules.md, "Scope within a project"): read from and
+ * written to the URL (`?sprint=ID|NAME|active`, `?fixVersion=NAME`, contracts.md), and the picker's
+ * options. Pure, so it is tested without a browser; the words a person reads are here.
+ */
+import type { ScopeChoices } from '../../../src/shared/contract';
+
+export interface ScopeParams {
+  sprint?: string;
+  fixVersion?: string;
+}
+
+const SPRINT = 'sprint';
+const FIX_VERSION = 'fixVersion';
+/** The server's bound on a scope value (src/shared/contract.ts). */
+const MAX_VALUE = 255;
+
+export const SCOPE_TEXT = {
+  picker: 'Scope',
+  placeholder: 'Whole project',
+  activeSprints: 'Active sprints',
+  sprints: 'Sprints',
+  versions: 'Fix versions',
+  wholeProject: 'Figures cover the whole project.',
+  scoped: (label: string) =>
+    `Figures cover ${label}: the project's stories in it, their features and their epics.`,
+  state: { active: 'active', closed: 'closed', future: 'future' } as const,
+};
+
+const clean = (v: string | null): string | undefined => {
+  const t = v?.trim();
+  return t && t.length <= MAX_VALUE ? t : undefined;
+};
+
+/** The scope a query string names; a sprint wins when both are given (the server takes one). */
+export function scopeFromSearch(search: string): ScopeParams {
+  const p = new URLSearchParams(search);
+  const sprint = clean(p.get(SPRINT));
+  if (sprint !== undefined) return { sprint };
+  const fixVersion = clean(p.get(FIX_VERSION));
+  return fixVersion !== undefined ? { fixVersion } : {};
+}
+
+/** The query string with the scope written in, every other parameter (filters...) left as it was. */
+export function searchWithScope(search: string, scope: ScopeParams): string {
+  const p = new URLSearchParams(search);
+  p.delete(SPRINT);
+  p.delete(FIX_VERSION);
+  if (scope.sprint !== undefined) p.set(SPRINT, scope.sprint);
+  else if (scope.fixVersion !== undefined) p.set(FIX_VERSION, scope.fixVersion);
+  const q = p.toString();
+  return q ? `?${q}` : '';
+}
+
+export const sameScope = (a: ScopeParams, b: ScopeParams): boolean =>
+  a.sprint === b.sprint && a.fixVersion === b.fixVersion;
+
+export interface ScopeOption {
+  /** `sprint:ID`, `sprint:active` or `fixVersion:NAME`: unique across groups. */
+  value: string;
+  label: string;
+  scope: ScopeParams;
+}
+
+export interface ScopeGroup {
+  label: string;
+  options: ScopeOption[];
+}
+
+/** The picker's groups: active sprints first, then each sprint newest first, then versions. */
+export function scopeGroups(choices: ScopeChoices): ScopeGroup[] {
+  const sprints: ScopeOption[] = choices.sprints.map((s) => ({
+    value: `sprint:${s.id}`,
+    label: `${s.name} (${SCOPE_TEXT.state[s.state]})`,
+    scope: { sprint: String(s.id) },
+  }));
+  if (choices.sprints.some((s) => s.state === 'active'))
+    sprints.unshift({ value: 'sprint:active', label: SCOPE_TEXT.activeSprints, scope: { sprint: 'active' } });
+  const versions: ScopeOption[] = choices.versions.map((name) => ({
+    value: `fixVersion:${name}`,
+    label: name,
+    scope: { fixVersion: name },
+  }));
+  return [
+    ...(sprints.length > 0 ? [{ label: SCOPE_TEXT.sprints, options: sprints }] : []),
+    ...(versions.length > 0 ? [{ label: SCOPE_TEXT.versions, options: versions }] : []),
+  ];
+}
+
+/**
+ * The option showing a scope. A sprint named in the URL by name matches its option by name; a
+ * scope the picker does not list (typed into the URL) still shows, as itself.
+ */
+export function optionFor(scope: ScopeParams, choices: ScopeChoices | undefined): ScopeOption | null {
+  if (scope.sprint !== undefined) {
+    if (scope.sprint === 'active') return { value: 'sprint:active', label: SCOPE_TEXT.activeSprints, scope };
+    const s = choices?.sprints.find((x) => String(x.id) === scope.sprint || x.name === scope.sprint);
+    return s
+      ? { value: `sprint:${s.id}`, label: `${s.name} (${SCOPE_TEXT.state[s.state]})`, scope }
+      : { value: `sprint:${scope.sprint}`, label: scope.sprint, scope };
+  }
+  if (scope.fixVersion !== undefined)
+    return { value: `fixVersion:${scope.fixVersion}`, label: scope.fixVersion, scope };
+  return null;
+}
