@@ -37,6 +37,13 @@ async function tree(h: Harness, payload: Record<string, unknown>, as = ADMIN) {
   return { first: first.data, rows };
 }
 
+/** `popm audit --project ORB ... --format json` over the same emulated site. */
+async function cliReport(h: Harness, ...flags: string[]): Promise<Report> {
+  const out = await cliAudit(h.emulator, 'ORB', [...flags, '--format', 'json', '--fail-on', 'never']);
+  expect(out.code).toBe(0);
+  return JSON.parse(out.stdout) as Report;
+}
+
 const SCOPES: [Record<string, string>, string[]][] = [
   [{ sprint: 'active' }, ['--sprint', 'active']],
   [{ sprint: '12' }, ['--sprint', '12']],
@@ -48,9 +55,7 @@ describe('project page in a scope', () => {
   it.each(SCOPES)('%j shows what the CLI reports', async (scope, flags) => {
     const h = await harness();
     await tree(h, {}); // builds the snapshot
-    const cli = await cliAudit(h.emulator, 'ORB', [...flags, '--format', 'json', '--fail-on', 'never']);
-    expect(cli.code).toBe(0);
-    const expected = JSON.parse(cli.stdout) as Report;
+    const expected = await cliReport(h, ...flags);
     expect(expected.findings.length).toBeGreaterThan(0);
 
     h.emulator.requests.reset();
@@ -107,36 +112,14 @@ describe('gadget in a scope and per sprint', () => {
     // Active and closed sprints, oldest first; the future sprint has no figure.
     expect(sprints.map((s) => s.name)).toEqual(['ORB Sprint 1', 'ORB Sprint 2', 'ORB Sprint 3']);
     for (const sprint of sprints) {
-      const cli = JSON.parse(
-        (
-          await cliAudit(h.emulator, 'ORB', [
-            '--sprint',
-            String(sprint.id),
-            '--format',
-            'json',
-            '--fail-on',
-            'never',
-          ])
-        ).stdout,
-      ) as Report;
+      const cli = await cliReport(h, '--sprint', String(sprint.id));
       expect(sprint.doneStoriesAccepted).toBe(cli.summary.coverage.doneStoriesAccepted);
     }
     expect(sprints.some((s) => s.doneStories > 0)).toBe(true);
 
     const scoped = await h.call('getGadgetSummary', { projectKey: 'ORB', fixVersion: 'PI 2026.4' }, PO);
     if (!scoped.ok) throw new Error(scoped.error.message);
-    const cli = JSON.parse(
-      (
-        await cliAudit(h.emulator, 'ORB', [
-          '--fix-version',
-          'PI 2026.4',
-          '--format',
-          'json',
-          '--fail-on',
-          'never',
-        ])
-      ).stdout,
-    ) as Report;
+    const cli = await cliReport(h, '--fix-version', 'PI 2026.4');
     expect(scoped.data.coverage).toEqual(cli.summary.coverage);
     expect(scoped.data.scope).toEqual({ kind: 'fixVersion', value: 'PI 2026.4', label: 'PI 2026.4' });
     const counts: Record<string, number> = {};
