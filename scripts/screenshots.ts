@@ -1,7 +1,7 @@
 /**
  * Screenshots of every surface in light and dark themes, from the production bundles over the
  * local host and the sample site, into docs/screenshots/<surface>-<theme>.png.
- *   npm run screenshots
+ *   npm run screenshots [-- NAME...]   (only the named shots, e.g. project-page-sprint)
  */
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -27,6 +27,8 @@ const SHOTS: { name: string; path: string; surfaces: string[] }[] = [
     surfaces: ['issue-panel', 'issue-context'],
   },
   { name: 'queue', path: '/queue?as=u-lena-fischer', surfaces: ['queue'] },
+  { name: 'project-page-sprint', path: '/project/ORB?sprint=active', surfaces: ['project-page'] },
+  { name: 'gadget-sprints', path: '/gadget?project=ORB&fixVersion=PI%202026.4', surfaces: ['gadget'] },
 ];
 const PIXEL = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
@@ -56,8 +58,10 @@ async function main(): Promise<void> {
       r.fulfill({ status: 200, contentType: 'image/png', body: PIXEL }),
     );
     const page = await context.newPage();
+    const only = process.argv.slice(2);
+    const shots = only.length > 0 ? SHOTS.filter((s) => only.includes(s.name)) : SHOTS;
     for (const theme of ['light', 'dark'] as const) {
-      for (const shot of SHOTS) {
+      for (const shot of shots) {
         const sep = shot.path.includes('?') ? '&' : '?';
         await page.goto(`${host.url}${shot.path}${sep}theme=${theme}`);
         for (let i = 0; i < shot.surfaces.length; i++) {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { effectiveConfig, type EffectiveConfig, type PopmConfig } from './config';
+import { FIX_VERSIONS_FIELD, sprintFieldId } from './scope';
 import { ROLE_LEVELS, ROLE_NAMES, type FieldInfo, type RoleLevel } from './types';
 
 /** A field as stored by the app (cached field lists, stored trees): what `FieldInfo` holds. */
@@ -77,7 +78,8 @@ export function acceptanceCriteriaFieldId(
 /**
  * Exactly the Jira field ids a scan must request for the engine to evaluate any project of the
  * site: the system fields, the role fields of every level (site-wide and every project override),
- * the team field and the Acceptance Criteria field. Asking for no more keeps pages small.
+ * the team field, the Acceptance Criteria field, and the Sprint field and fix versions that scopes
+ * read. Asking for no more keeps pages small.
  */
 export function neededFieldIds(fields: FieldInfo[], config: PopmConfig): string[] {
   const ids = new Set<string>(SYSTEM_FIELDS);
@@ -91,6 +93,10 @@ export function neededFieldIds(fields: FieldInfo[], config: PopmConfig): string[
   if (config.teamField) ids.add(config.teamField);
   const ac = acceptanceCriteriaFieldId(config, fields);
   if (ac) ids.add(ac);
+  // Scope within a project (sprint, fix version) is read from the same scan: no extra requests.
+  const sprint = sprintFieldId(fields);
+  if (sprint) ids.add(sprint);
+  ids.add(FIX_VERSIONS_FIELD);
   return [...ids];
 }
 

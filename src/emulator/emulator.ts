@@ -498,7 +498,7 @@ export function createEmulator(snapshot: Snapshot, options: EmulatorOptions = {}
       issueKey: rec.issue.key,
       requested: users.map((u) => u.accountId),
       to,
-      subject: b.subject ?? `${rec.issue.key}: ${String(rec.issue.fields.summary ?? '')}`,
+      subject: b.subject ?? `${rec.issue.key}: ${rec.issue.fields.summary}`,
       textBody: b.textBody ?? '',
       htmlBody: b.htmlBody ?? '',
       by: accountId,

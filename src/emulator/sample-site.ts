@@ -5,6 +5,7 @@
  * ../shared/spec/rules.md fires on purpose both in ART and in ORB, on issues whose summaries say so.
  */
 import { criteriaFingerprint } from '../domain/acceptance';
+import { SPRINT_FIELD_TYPE, type SprintRef, type SprintState } from '../domain/scope';
 import { ACCEPTANCE_PROPERTY, type StatusCategory } from '../domain/types';
 import type { Snapshot, SnapshotIssue } from '../snapshot/format';
 import {
@@ -555,10 +556,81 @@ export function buildSampleSite(seed = SAMPLE_SEED): Snapshot {
     po: [poLena],
   });
 
-  return b.build({
+  const site = b.build({
     baseUrl: 'https://popm-sample.atlassian.net',
     admins: [rte],
     issueTypes: Object.values(ISSUE_TYPES),
-    fields: STANDARD_FIELDS,
+    fields: [...STANDARD_FIELDS, SAMPLE_SPRINT_FIELD],
   });
+  planIterations(site);
+  return site;
+}
+
+/** Jira Software's Sprint field, as GET /field describes it (found by its type, rules.md). */
+export const SAMPLE_SPRINT_FIELD = {
+  id: 'customfield_10020',
+  name: 'Sprint',
+  schema: { type: 'array', items: 'json', custom: SPRINT_FIELD_TYPE, customId: 10020 },
+};
+
+const sprint = (id: number, name: string, state: SprintState, boardId: number): SprintRef => ({
+  id,
+  name,
+  state,
+  boardId,
+});
+/** Two teams' sprints: ORB on board 4 and NEB on board 5, each with closed, active and future ones. */
+export const SAMPLE_SPRINTS = {
+  ORB: [
+    sprint(11, 'ORB Sprint 1', 'closed', 4),
+    sprint(12, 'ORB Sprint 2', 'closed', 4),
+    sprint(13, 'ORB Sprint 3', 'active', 4),
+    sprint(14, 'ORB Sprint 4', 'future', 4),
+  ],
+  NEB: [
+    sprint(21, 'NEB Sprint 1', 'closed', 5),
+    sprint(22, 'NEB Sprint 2', 'closed', 5),
+    sprint(23, 'NEB Sprint 3', 'active', 5),
+    sprint(24, 'NEB Sprint 4', 'future', 5),
+  ],
+} as const;
+export const SAMPLE_VERSIONS = [
+  { id: '10200', name: 'PI 2026.4', released: false },
+  { id: '10201', name: 'PI 2027.1', released: false },
+] as const;
+
+/**
+ * Puts the team projects' stories in sprints and fix versions, by position and status so the
+ * sample stays deterministic: done stories in the closed sprints, started ones in the active
+ * sprint (every third carried over from the sprint before, so it is in both), new ones in the
+ * future sprint or the backlog; every other story in PI 2026.4, some in PI 2027.1.
+ */
+function planIterations(site: Snapshot): void {
+  const teamTypes = new Set(
+    Object.values(ISSUE_TYPES)
+      .filter((t) => t.hierarchyLevel === 0 && !t.subtask)
+      .map((t) => t.id),
+  );
+  for (const [project, sprints] of Object.entries(SAMPLE_SPRINTS)) {
+    const [first, second, active, future] = sprints;
+    const stories = site.issues.filter(
+      (i) => i.fields.project === project && teamTypes.has(i.fields.issuetype),
+    );
+    stories.forEach((issue, n) => {
+      const category = issue.fields.status.category;
+      const inSprints: SprintRef[] =
+        category === 'done'
+          ? [n % 2 === 0 ? first : second]
+          : category === 'indeterminate'
+            ? n % 3 === 0
+              ? [second, active]
+              : [active]
+            : n % 2 === 0
+              ? [future]
+              : [];
+      if (inSprints.length > 0) issue.fields[SAMPLE_SPRINT_FIELD.id] = inSprints.map((x) => ({ ...x }));
+      const version = n % 2 === 0 ? SAMPLE_VERSIONS[0] : n % 5 === 1 ? SAMPLE_VERSIONS[1] : undefined;
+      if (version) issue.fields.fixVersions = [{ ...version }];
+    });
+  }
 }

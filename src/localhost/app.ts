@@ -129,7 +129,10 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
  * Forge. Without this the local app and `popm audit` (which reads the properties) would disagree on
  * every accepted story. Malformed properties are not adopted, the same as the engine ignores them.
  */
-async function adoptSnapshotAcceptances(snapshot: Snapshot, acceptances: AcceptanceStore): Promise<number> {
+export async function adoptSnapshotAcceptances(
+  snapshot: Snapshot,
+  acceptances: AcceptanceStore,
+): Promise<number> {
   let count = 0;
   for (const issue of snapshot.issues) {
     // Records and decisions, read the way the engine reads the mirror (the latest decision decides).

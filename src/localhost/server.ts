@@ -438,6 +438,11 @@ export function createHost(options: HostOptions) {
       const project = url.searchParams.get('project');
       if (project) candidate.projectKey = project;
       if (rules) candidate.rules = rules.split(',').filter(Boolean);
+      // The gadget's scope (contracts.md), kept in the URL like the rest of its configuration.
+      for (const name of ['sprint', 'fixVersion'] as const) {
+        const value = url.searchParams.get(name);
+        if (value) candidate[name] = value;
+      }
       const parsedConfig = gadgetConfigSchema.safeParse(candidate);
       const config: GadgetConfig | undefined = parsedConfig.success ? parsedConfig.data : undefined;
       const edit = url.searchParams.get('edit') === '1';
@@ -447,7 +452,7 @@ export function createHost(options: HostOptions) {
       here.set('edit', '1');
       const editLink = edit ? '' : `<a href="/gadget?${esc(here.toString())}">Edit gadget</a>`;
       // On submit Jira stores the configuration and shows the view; here it lives in the URL.
-      const onSubmit = `function (cfg) { var p = new URLSearchParams(location.search); p.delete('edit'); p.set('project', cfg.projectKey); if (cfg.rules && cfg.rules.length) p.set('rules', cfg.rules.join(',')); else p.delete('rules'); location.search = p.toString(); }`;
+      const onSubmit = `function (cfg) { var p = new URLSearchParams(location.search); p.delete('edit'); p.set('project', cfg.projectKey); if (cfg.rules && cfg.rules.length) p.set('rules', cfg.rules.join(',')); else p.delete('rules'); ['sprint', 'fixVersion'].forEach(function (k) { if (cfg[k]) p.set(k, cfg[k]); else p.delete(k); }); location.search = p.toString(); }`;
       const title = edit ? 'Configure POPM Guard gadget' : 'POPM Guard gadget';
       return page(
         res,

@@ -23,6 +23,7 @@ import type { AppDeps } from '../platform/deps';
 import { getChildren, getIssueView } from '../services/issue-view';
 import { setOwner } from '../services/owners';
 import { getGadgetSummary, getProjectTree, startScan } from '../services/project';
+import { scopeFrom, type Scope } from '../domain/scope';
 import { searchUsers } from '../services/users';
 import {
   accountIdSchema,
@@ -45,6 +46,14 @@ type Handler<N extends ResolverName> = (
   payload: Payload<N>,
 ) => Promise<ResultTypes[N]>;
 
+/** The scope a view payload names (`sprint` or `fixVersion`, already validated), if any. */
+function optionalScope(p: { sprint?: string | undefined; fixVersion?: string | undefined }): {
+  scope?: Scope;
+} {
+  const scope = scopeFrom(p);
+  return scope ? { scope } : {};
+}
+
 /** Who may call a resolver (checked before it runs) and the service call behind it. */
 interface Guarded<N extends ResolverName> {
   who: Who;
@@ -57,12 +66,16 @@ export const resolvers: { [N in ResolverName]: Guarded<N> } = {
   getChildren: { who: 'issue-viewer', run: (deps, me, p) => getChildren(deps, me, p.issueKey, p.cursor) },
   getProjectTree: {
     who: 'project-viewer',
-    run: (deps, me, p) => getProjectTree(deps, me, p.projectKey, p.cursor),
+    run: (deps, me, p) =>
+      getProjectTree(deps, me, p.projectKey, p.cursor, {
+        ...optionalScope(p),
+        ...(p.choices === true ? { choices: true } : {}),
+      }),
   },
   startScan: { who: 'project-viewer', run: (deps, me, p) => startScan(deps, me, p.projectKey) },
   getGadgetSummary: {
     who: 'project-viewer',
-    run: (deps, me, p) => getGadgetSummary(deps, me, p.projectKey, p.rules),
+    run: (deps, me, p) => getGadgetSummary(deps, me, p.projectKey, p.rules, optionalScope(p).scope),
   },
   acceptStory: { who: 'story-owner', run: (deps, me, p) => acceptStory(deps, me, p.issueKey) },
   revokeAcceptance: {

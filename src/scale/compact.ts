@@ -11,6 +11,7 @@
 import { hasAcceptanceCriteria } from '../domain/adf';
 import { effectiveConfig, type PopmConfig } from '../domain/config';
 import { acceptanceCriteriaFieldId, neededFieldIds, SYSTEM_FIELDS } from '../domain/fields';
+import { FIX_VERSIONS_FIELD, sprintFieldId, sprintsOf, versionsOf } from '../domain/scope';
 import { isRecord, refValue, statusOf } from '../domain/read';
 import { findingsFingerprint } from './findings-property';
 import {
@@ -77,6 +78,8 @@ export interface FactPlan {
   /** Custom field ids other than the AC field, kept per issue. */
   keptFields: string[];
   knownTypes: Set<string>;
+  /** The Sprint field, if the site has one: kept cut to what scopes read (src/domain/scope.ts). */
+  sprintField?: string;
 }
 
 export function factPlan(
@@ -88,7 +91,15 @@ export function factPlan(
   const acField = acceptanceCriteriaFieldId(effectiveConfig(config, projectKey), meta.fields);
   const system = new Set<string>(SYSTEM_FIELDS);
   const keptFields = fieldIds.filter((id) => !system.has(id) && id !== acField);
-  return { fieldIds, acField, keptFields, knownTypes: new Set(meta.issueTypes.map((t) => t.id)) };
+  const plan: FactPlan = {
+    fieldIds,
+    acField,
+    keptFields,
+    knownTypes: new Set(meta.issueTypes.map((t) => t.id)),
+  };
+  const sprintField = sprintFieldId(meta.fields);
+  if (sprintField !== undefined) plan.sprintField = sprintField;
+  return plan;
 }
 
 function userObject(value: unknown): { accountId: string; details: UserDetails } | undefined {
@@ -131,6 +142,12 @@ export function toFact(issue: JiraIssue, plan: FactPlan, users: UserDirectory): 
   if (typeof f.statuscategorychangedate === 'string') fact.sc = f.statuscategorychangedate;
   for (const id of plan.keptFields) {
     const value = f[id];
+    // Jira's sprint and version objects carry goals, dates and links no view reads.
+    if (id === plan.sprintField || id === FIX_VERSIONS_FIELD) {
+      const cut = id === FIX_VERSIONS_FIELD ? versionsOf(value) : sprintsOf(value);
+      if (cut.length > 0) (fact.x ??= {})[id] = cut;
+      continue;
+    }
     if (value === undefined || value === null) continue;
     const single = userObject(value);
     if (single) {

@@ -8,6 +8,7 @@
  * the UI polls until it completes. A snapshot evaluated with another configuration than the saved
  * one is still shown, while a rescan runs.
  */
+import type { Scope } from '../domain/scope';
 import { RULE_IDS, type RuleId } from '../domain/types';
 import { readTrend, recordTrendPoint } from '../scale/daily';
 import { configHash } from '../scale/rows';
@@ -15,6 +16,7 @@ import { readScanState, scanStateView } from '../scale/scan-job';
 import { mayRescanNow } from '../scale/sync';
 import {
   decodeTreeCursor,
+  encodeTreeCursor,
   SNAPSHOT_TREE_PAGE,
   snapshotSummary,
   snapshotTree,
@@ -27,6 +29,7 @@ import { ServiceError } from './errors';
 import { isProjectAdmin } from './config';
 import { configStore, userApi } from './site';
 import { checkProjectAccess, filterPage, LOOKAHEAD_ROWS } from './visibility';
+import { choicesOf, readScopeSource, scopedTree, scopeView, sprintFigures } from './scope';
 
 export const TREE_PAGE = SNAPSHOT_TREE_PAGE;
 
@@ -80,12 +83,19 @@ async function ensureSnapshot(deps: AppDeps, projectKey: string): Promise<Manife
   return (await readManifest(deps.store, projectKey)) ?? manifest;
 }
 
+/** What a tree request may ask beyond the page: a scope, and the choices a scope picker offers. */
+export interface TreeOptions {
+  scope?: Scope;
+  choices?: boolean;
+}
+
 /** A page of the project tree from the snapshot, as the viewer may see it. */
 export async function getProjectTree(
   deps: AppDeps,
   accountId: string,
   projectKey: string,
   cursor: string | undefined,
+  options: TreeOptions = {},
 ): Promise<ProjectTree> {
   // Checked before anything else, so a bad cursor never starts a scan.
   // Read first: the viewer-filter's time budget counts from the start of the call.
@@ -95,6 +105,8 @@ export async function getProjectTree(
   await checkProjectAccess(deps, accountId, projectKey);
   const manifest = await ensureSnapshot(deps, projectKey);
   if (!manifest) return emptyTree(projectKey, await scanState(deps, projectKey, undefined));
+  if (options.scope || (options.choices && offset === 0))
+    return scopedPage(deps, accountId, projectKey, offset, options, startedAt);
   let page: ProjectTree | undefined;
   try {
     page = await snapshotTree(deps, projectKey, cursor, TREE_PAGE);
@@ -134,6 +146,56 @@ export async function getProjectTree(
   };
 }
 
+/**
+ * A page of the tree in a scope (or the whole tree with the picker's choices): every stored row is
+ * read to select the scope's rows, so this costs one storage read per chunk, and no Jira request.
+ */
+async function scopedPage(
+  deps: AppDeps,
+  accountId: string,
+  projectKey: string,
+  offset: number,
+  options: TreeOptions,
+  startedAt: Date,
+): Promise<ProjectTree> {
+  const source = await readScopeSource(deps.store, projectKey);
+  if (!source) return emptyTree(projectKey, await scanState(deps, projectKey, undefined));
+  const scoped = options.scope ? scopedTree(source, options.scope) : undefined;
+  const all = scoped?.rows ?? source.rows;
+  const page = all.slice(offset, offset + TREE_PAGE);
+  const next = offset + TREE_PAGE;
+  const t = source.manifest.totals;
+  const tree: ProjectTree = {
+    projectKey,
+    rows: page,
+    nextCursor: next < all.length ? encodeTreeCursor(next) : null,
+    coverage: scoped ? scoped.figures.coverage : coverageOf(t),
+    countsByRule: scoped ? scoped.figures.countsByRule : t.countsByRule,
+    countsBySeverity: scoped ? scoped.countsBySeverity : t.countsBySeverity,
+    issues: scoped ? scoped.figures.issueCount : t.issues,
+    totalRows: all.length,
+    scan: await scanState(deps, projectKey, source.manifest),
+  };
+  if (options.scope) tree.scope = scopeView(options.scope, source);
+  if (options.choices && offset === 0) tree.choices = choicesOf(source);
+  const filtered = await filterPage(
+    deps,
+    accountId,
+    source.manifest,
+    page,
+    () => Promise.resolve(all.slice(next, next + LOOKAHEAD_ROWS)),
+    { startedAt },
+  );
+  if ('checking' in filtered)
+    return {
+      ...tree,
+      rows: [],
+      nextCursor: null,
+      access: { status: 'checking', processed: filtered.checking.processed },
+    };
+  return { ...tree, rows: filtered.rows, ...(filtered.hidden > 0 ? { hidden: filtered.hidden } : {}) };
+}
+
 /** Starts a scan (or reports the one running), for anyone who may browse the project. */
 export async function startScan(deps: AppDeps, accountId: string, projectKey: string): Promise<ScanState> {
   // As the user first, so nobody can make the app scan a project they cannot see.
@@ -165,22 +227,31 @@ export async function getGadgetSummary(
   accountId: string,
   projectKey: string,
   rules: readonly RuleId[] | undefined,
+  scope?: Scope,
 ): Promise<GadgetSummary> {
   const { name } = await checkProjectAccess(deps, accountId, projectKey);
   const manifest = await ensureSnapshot(deps, projectKey);
   const summary = manifest ? await snapshotSummary(deps, projectKey) : undefined;
+  // The per-sprint figures and a scope read the stored rows (storage only, no Jira request).
+  const source = manifest ? await readScopeSource(deps.store, projectKey) : undefined;
+  const scoped = source && scope ? scopedTree(source, scope) : undefined;
   const wanted = new Set<RuleId>(rules && rules.length > 0 ? rules : RULE_IDS);
+  const all = scoped ? scoped.figures.countsByRule : summary?.countsByRule;
   const countsByRule: GadgetSummary['countsByRule'] = {};
   for (const rule of RULE_IDS) {
-    const n = summary?.countsByRule[rule];
+    const n = all?.[rule];
     if (n !== undefined && wanted.has(rule)) countsByRule[rule] = n;
   }
-  return {
+  const out: GadgetSummary = {
     projectKey,
     projectName: name,
-    coverage: summary?.coverage ?? { featuresWithPm: null, doneStoriesAccepted: null },
+    coverage: scoped?.figures.coverage ??
+      summary?.coverage ?? { featuresWithPm: null, doneStoriesAccepted: null },
     countsByRule,
     trend: await trendWithToday(deps, projectKey, manifest),
     scan: await scanState(deps, projectKey, manifest),
   };
+  if (source && scope) out.scope = scopeView(scope, source);
+  if (source) out.sprints = sprintFigures(source);
+  return out;
 }

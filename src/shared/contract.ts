@@ -164,6 +164,29 @@ export interface AccessCheck {
   processed: number;
 }
 
+/** A sprint or fix version the project's stories are in (rules.md, "Scope within a project"). */
+export interface ScopeChoices {
+  /** Newest first (Jira numbers sprints as they are created). */
+  sprints: { id: number; name: string; state: 'active' | 'closed' | 'future' }[];
+  versions: string[];
+}
+
+/** The scope a view is limited to, as asked (`value`) and in words (`label`). */
+export interface ScopeView {
+  kind: 'sprint' | 'fixVersion';
+  value: string;
+  label: string;
+}
+
+/** "Done stories accepted" among the project's stories in one sprint. */
+export interface SprintFigure {
+  id: number;
+  name: string;
+  state: 'active' | 'closed' | 'future';
+  doneStories: number;
+  doneStoriesAccepted: number | null;
+}
+
 export interface ProjectTree {
   projectKey: string;
   rows: TreeRow[];
@@ -182,6 +205,10 @@ export interface ProjectTree {
   totalRows?: number;
   /** Set while the viewer's access is still being checked: `rows` is empty, ask again (same cursor). */
   access?: AccessCheck;
+  /** The scope asked for; the figures and rows above are those of the scope. */
+  scope?: ScopeView;
+  /** What a scope picker can offer: on the first page when asked for (`choices`). */
+  choices?: ScopeChoices;
 }
 
 export interface TrendPoint {
@@ -197,6 +224,10 @@ export interface GadgetSummary {
   countsByRule: Partial<Record<RuleId, number>>;
   trend: TrendPoint[];
   scan: ScanState;
+  /** The scope the figures are limited to, if the gadget's configuration names one. */
+  scope?: ScopeView;
+  /** Done stories accepted in each of the project's recent sprints, oldest first. */
+  sprints?: SprintFigure[];
 }
 
 export interface SiteMeta {
@@ -339,14 +370,31 @@ export const reasonInputSchema = z
 
 const gadgetRules = z.array(z.enum(RULE_IDS)).max(RULE_IDS.length);
 
+/** A sprint (id, exact name, or `active`) or fix version name, as `?sprint=` / `?fixVersion=` give it. */
+const scopeValue = z.string().trim().min(1, 'must not be empty').max(255);
+export const scopeFields = { sprint: scopeValue.optional(), fixVersion: scopeValue.optional() };
+const oneScope = (p: { sprint?: string | undefined; fixVersion?: string | undefined }): boolean =>
+  p.sprint === undefined || p.fixVersion === undefined;
+const ONE_SCOPE = { message: 'give a sprint or a fix version, not both', path: ['fixVersion'] };
+
 export const payloadSchemas = {
   getIssueView: z.object({ issueKey: issueKeySchema }).strict(),
   getChildren: z.object({ issueKey: issueKeySchema, cursor: z.string().max(2048).optional() }).strict(),
   getProjectTree: z
-    .object({ projectKey: projectKeySchema, cursor: z.string().max(2048).optional() })
-    .strict(),
+    .object({
+      projectKey: projectKeySchema,
+      cursor: z.string().max(2048).optional(),
+      ...scopeFields,
+      /** Ask for the sprints and versions a picker offers (first page only). */
+      choices: z.boolean().optional(),
+    })
+    .strict()
+    .refine(oneScope, ONE_SCOPE),
   startScan: z.object({ projectKey: projectKeySchema }).strict(),
-  getGadgetSummary: z.object({ projectKey: projectKeySchema, rules: gadgetRules.optional() }).strict(),
+  getGadgetSummary: z
+    .object({ projectKey: projectKeySchema, rules: gadgetRules.optional(), ...scopeFields })
+    .strict()
+    .refine(oneScope, ONE_SCOPE),
   acceptStory: z.object({ issueKey: issueKeySchema }).strict(),
   revokeAcceptance: z
     .object({ issueKey: issueKeySchema, reason: z.string().max(10_000).optional() })
@@ -408,8 +456,9 @@ export const RESOLVER_NAMES = Object.keys(payloadSchemas) as ResolverName[];
 
 /** The saved gadget configuration (Jira stores it through `view.submit`). */
 export const gadgetConfigSchema = z
-  .object({ projectKey: projectKeySchema, rules: gadgetRules.optional() })
-  .strict();
+  .object({ projectKey: projectKeySchema, rules: gadgetRules.optional(), ...scopeFields })
+  .strict()
+  .refine(oneScope, ONE_SCOPE);
 export type GadgetConfig = z.infer<typeof gadgetConfigSchema>;
 
 // Re-exported so UI code needs only this module.

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { PopmConfig } from '../domain/config';
 import { neededFieldIds } from '../domain/fields';
+import { FIX_VERSIONS_FIELD, SPRINT_FIELD_TYPE, sprintsOf, versionsOf } from '../domain/scope';
 import { ACCEPTANCE_PROPERTY, STATUS_CATEGORIES, type JiraIssue } from '../domain/types';
 import type { JiraApi } from '../jira/api';
 import { scanProject, type ScanOptions } from '../jira/scan';
@@ -124,6 +125,12 @@ function toSnapshotIssue(
     if (!name.startsWith('customfield_') || value === null || value === undefined) continue;
     const field = fields.get(name);
     if (!field) continue;
+    if (field.schema?.custom === SPRINT_FIELD_TYPE) {
+      // snapshot.md: the Sprint field as { id, name, state, boardId }, without goals and dates.
+      const sprints = sprintsOf(value);
+      if (sprints.length > 0) out[name] = sprints;
+      continue;
+    }
     const kind = userFieldKind(field);
     if (kind === 'single') {
       const id = users.add(value);
@@ -137,6 +144,9 @@ function toSnapshotIssue(
       out[name] = value;
     }
   }
+
+  const versions = versionsOf(f[FIX_VERSIONS_FIELD]);
+  if (versions.length > 0) out[FIX_VERSIONS_FIELD] = versions;
 
   const result: SnapshotIssue = { id: issue.id, key: issue.key, fields: out };
   if (issue.properties && Object.keys(issue.properties).length > 0) {

@@ -42,7 +42,20 @@ describe('neededFieldIds', () => {
       FIELD.pm,
       FIELD.po,
       FIELD.ac,
+      'fixVersions',
     ]);
+  });
+
+  it('asks for the Sprint field, found by its type whatever its name, for scopes', () => {
+    const sprint: FieldInfo = {
+      id: 'customfield_10020',
+      name: 'Iteration',
+      schema: { type: 'array', items: 'json', custom: 'com.pyxis.greenhopper.jira:gh-sprint' },
+    };
+    const named: FieldInfo = { id: 'customfield_10021', name: 'Sprint', schema: { type: 'string' } };
+    const ids = neededFieldIds([...FIELDS, named, sprint], DEFAULT_CONFIG);
+    expect(ids).toContain('customfield_10020');
+    expect(ids).not.toContain('customfield_10021');
   });
 
   it('uses configured fields, project overrides and the team field, without duplicates', () => {

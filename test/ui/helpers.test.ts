@@ -238,6 +238,13 @@ describe('hand-rolled checks agree with the contract', () => {
     [],
     'ART',
     { projectKey: 'A'.repeat(256) },
+    { projectKey: 'ORB', sprint: 'active' },
+    { projectKey: 'ORB', sprint: ' 12 ', rules: ['story-missing-po'] },
+    { projectKey: 'ORB', fixVersion: 'PI 2026.4' },
+    { projectKey: 'ORB', sprint: '12', fixVersion: 'PI 2026.4' },
+    { projectKey: 'ORB', sprint: '  ' },
+    { projectKey: 'ORB', sprint: 12 },
+    { projectKey: 'ORB', fixVersion: 'x'.repeat(256) },
   ];
   it.each(cases)('gadget configuration %j', (raw) => {
     const zod = gadgetConfigSchema.safeParse(raw);

@@ -1,8 +1,10 @@
 /** `popm audit`: the findings of one project, from a snapshot file or a live site. */
 import { evaluate } from '../../domain/engine';
+import { scopeAudit, scopeFrom, UnknownScopeError, type Scope } from '../../domain/scope';
 import { isJiraError, JiraError } from '../../jira/errors';
 import { jqlProjectIssues } from '../../jira/jql';
 import { scanProject, type ScanResult } from '../../jira/scan';
+import type { AuditResult } from '../../domain/types';
 import { SnapshotError } from '../../snapshot/format';
 import { loadSnapshotFile } from '../../snapshot/load';
 import { defaultAccount, scanSnapshot, UnknownProjectError } from '../../snapshot/scan';
@@ -31,6 +33,7 @@ export interface AuditOptions {
   configFile?: string;
   format: Format;
   failOn: FailOn;
+  scope?: Scope;
 }
 
 const NAME = 'audit';
@@ -39,7 +42,7 @@ export const auditCommand = defineCommand<AuditOptions, CliContext>({
   name: NAME,
   summary: 'Check one project against the ownership rules and print the findings.',
   usage:
-    'audit --project KEY (--snapshot FILE | --site URL --email EMAIL --token TOKEN)\n      [--config FILE] [--format table|json|csv] [--fail-on error|warning|info|never]',
+    'audit --project KEY (--snapshot FILE | --site URL --email EMAIL --token TOKEN)\n      [--config FILE] [--format table|json|csv] [--fail-on error|warning|info|never]\n      [--sprint ID|NAME|active | --fix-version NAME]',
   flags: [
     PROJECT,
     {
@@ -67,11 +70,26 @@ export const auditCommand = defineCommand<AuditOptions, CliContext>({
       choices: FAIL_ON,
       default: 'error',
     },
+    {
+      name: 'sprint',
+      value: 'ID|NAME|active',
+      description:
+        "Report only the project's stories in this sprint (by id, exact name, or active), their features and epics.",
+      example: '--sprint active',
+    },
+    {
+      name: 'fix-version',
+      value: 'NAME',
+      description:
+        "Report only the project's stories with this fix version (exact name), their features and epics.",
+      example: '--fix-version "PI 2026.4"',
+    },
   ],
   examples: [
     'popm audit --project ART --snapshot samples/sample-site.json',
     'popm audit --project ART --site https://your-site.atlassian.net --email you@example.com --token "$TOKEN"',
     'popm audit --project ART --snapshot site.json --format json --fail-on warning',
+    'popm audit --project ORB --snapshot samples/sample-site.json --sprint active',
   ],
   notes: [
     'stdout holds only the report; progress and diagnostics go to stderr. Colour only on a terminal, never with NO_COLOR.',
@@ -119,6 +137,15 @@ export const auditCommand = defineCommand<AuditOptions, CliContext>({
       failOn: (values['fail-on'] ?? 'error') as FailOn,
     };
     if (values.config !== undefined) options.configFile = values.config;
+    if (values.sprint !== undefined && values['fix-version'] !== undefined) {
+      throw new UsageError(
+        '--sprint cannot be combined with --fix-version',
+        'Audit one scope at a time: a sprint or a fix version.',
+        NAME,
+      );
+    }
+    const scope = scopeFrom({ sprint: values.sprint, fixVersion: values['fix-version'] });
+    if (scope) options.scope = scope;
     return options;
   },
 
@@ -165,7 +192,7 @@ export const auditCommand = defineCommand<AuditOptions, CliContext>({
         `${missing.length} parent issue(s) could not be read (deleted or not visible): ${missing.slice(0, 5).join(', ')}`,
       );
     }
-    const result = evaluate(site, config, options.project);
+    const result = inScope(evaluate(site, config, options.project), site, options);
     const report = jsonReport(result, requests, missing);
     ctx.stdout(
       formatReport(report, options.format, {
@@ -177,6 +204,24 @@ export const auditCommand = defineCommand<AuditOptions, CliContext>({
     return exitCodeFor(report.findings, options.failOn);
   },
 });
+
+/** The audit limited to the scope the flags name; a scope nothing is in is bad usage (exit 2). */
+function inScope(result: AuditResult, site: ScanResult, options: AuditOptions): AuditResult {
+  if (!options.scope) return result;
+  try {
+    return scopeAudit(result, site.issues, site.fields, options.scope);
+  } catch (e) {
+    if (!(e instanceof UnknownScopeError)) throw e;
+    const what = options.scope.kind === 'sprint' ? 'sprints' : 'fix versions';
+    throw new UsageError(
+      e.message.replace('the project', options.project),
+      e.known.length > 0
+        ? `Its stories are in these ${what}: ${e.known.slice(0, 10).join(', ')}${e.known.length > 10 ? ', ...' : ''}.`
+        : `None of its stories is in any of the ${what}.`,
+      NAME,
+    );
+  }
+}
 
 /** Jira's answer to a project that does not exist (or is hidden), in words that say so. */
 export function unknownProject(error: unknown, project: string, site: string, email: string): unknown {

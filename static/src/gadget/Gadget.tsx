@@ -2,7 +2,13 @@
 import { useEffect, useId, useState } from 'react';
 import Button from '@atlaskit/button/new';
 import { view } from '@forge/bridge';
-import type { GadgetConfig, GadgetSummary, ResultError, TrendPoint } from '../../../src/shared/contract';
+import type {
+  GadgetConfig,
+  GadgetSummary,
+  ResultError,
+  SprintFigure,
+  TrendPoint,
+} from '../../../src/shared/contract';
 import { parseGadgetConfig } from '../lib/gadgetConfig';
 import { RULE_IDS, type RuleId } from '../../../src/domain/types';
 import { api } from '../api';
@@ -36,13 +42,17 @@ function GadgetFor({ config }: { config: GadgetConfig }) {
   const [starting, setStarting] = useState(false);
   const [round, setRound] = useState(0);
   const rules = (config.rules ?? []).join(',');
+  const { sprint, fixVersion } = config;
 
   useEffect(() => {
     // Set by the cleanup: widened so TS does not narrow it to its initial `false`.
     let stopped = false as boolean;
-    const payload = config.rules
-      ? { projectKey: config.projectKey, rules: config.rules }
-      : { projectKey: config.projectKey };
+    const payload = {
+      projectKey: config.projectKey,
+      ...(config.rules ? { rules: config.rules } : {}),
+      ...(sprint !== undefined ? { sprint } : {}),
+      ...(fixVersion !== undefined ? { fixVersion } : {}),
+    };
     void (async () => {
       for (;;) {
         const r = await api.getGadgetSummary(payload);
@@ -60,7 +70,7 @@ function GadgetFor({ config }: { config: GadgetConfig }) {
     };
     // `rules` stands for config.rules' content (a fresh array on every render).
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [config.projectKey, rules, round]);
+  }, [config.projectKey, rules, sprint, fixVersion, round]);
 
   const rescan = async () => {
     setRescanError(null);
@@ -113,10 +123,15 @@ export function GadgetSummaryView({
       ) : (
         <p className="popm-muted">{t('gadget.trendLater')}</p>
       )}
+      {summary.sprints && summary.sprints.length > 0 && <SprintFigures sprints={summary.sprints} />}
       <div className="popm-section">
         <CountsByRule counts={summary.countsByRule} label={t('gadget.countsLabel')} />
       </div>
-      <p className="popm-muted">{t('gadget.projectWide', { project: summary.projectKey })}</p>
+      <p className="popm-muted" data-figures={summary.scope ? 'scope' : 'project-wide'}>
+        {summary.scope
+          ? t('gadget.scopedFigures', { label: summary.scope.label, project: summary.projectKey })
+          : t('gadget.projectWide', { project: summary.projectKey })}
+      </p>
       {scan.status === 'running' ? (
         <ScanProgress projectKey={summary.projectKey} scan={scan} />
       ) : onRescan ? (
@@ -125,6 +140,27 @@ export function GadgetSummaryView({
         <p className="popm-muted">{t('gadget.dataFrom', { age: age(scan.builtAt, new Date()) })}</p>
       )}
     </main>
+  );
+}
+
+/** Done stories accepted in each recent sprint, oldest first: what an iteration review looks at. */
+export function SprintFigures({ sprints }: { sprints: readonly SprintFigure[] }) {
+  return (
+    <section className="popm-section" aria-label={t('gadget.perSprint')}>
+      <h3>{t('gadget.perSprint')}</h3>
+      <ul className="popm-sprints">
+        {sprints.map((s) => (
+          <li key={s.id} data-sprint={s.id}>
+            <strong>{percent(s.doneStoriesAccepted)}</strong>
+            <span>{s.name}</span>
+            <span className="popm-muted">
+              {t('gadget.sprintDone', { count: s.doneStories })}
+              {s.state === 'active' ? t('gadget.sprintActive') : ''}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
@@ -179,15 +215,27 @@ export function GadgetEdit({ initial }: { initial: GadgetConfig | null }) {
   const projects = useResult(() => api.getConfig({}), []);
   const [projectKey, setProjectKey] = useState(initial?.projectKey ?? '');
   const [rules, setRules] = useState<Set<RuleId>>(new Set(initial?.rules ?? []));
+  const [sprint, setSprint] = useState(initial?.sprint ?? '');
+  const [fixVersion, setFixVersion] = useState(initial?.fixVersion ?? '');
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 
   const submit = async () => {
-    const candidate =
-      rules.size > 0 ? { projectKey, rules: RULE_IDS.filter((r) => rules.has(r)) } : { projectKey };
+    const candidate = {
+      projectKey,
+      ...(rules.size > 0 ? { rules: RULE_IDS.filter((r) => rules.has(r)) } : {}),
+      ...(sprint.trim() ? { sprint } : {}),
+      ...(fixVersion.trim() ? { fixVersion } : {}),
+    };
     const parsed = parseGadgetConfig(candidate);
     if (!parsed) {
-      setError(projectKey ? t('gadget.badProjectKey') : t('gadget.chooseProjectError'));
+      setError(
+        !projectKey
+          ? t('gadget.chooseProjectError')
+          : sprint.trim() && fixVersion.trim()
+            ? t('gadget.badScope')
+            : t('gadget.badProjectKey'),
+      );
       return;
     }
     setError(null);
@@ -241,6 +289,22 @@ export function GadgetEdit({ initial }: { initial: GadgetConfig | null }) {
           {error}
         </span>
       </div>
+      <fieldset>
+        <legend>{t('gadget.scopeLegend')}</legend>
+        <div className="popm-field">
+          <label htmlFor={`${id}-sprint`}>{t('gadget.sprintLabel')}</label>
+          <input id={`${id}-sprint`} type="text" value={sprint} onChange={(e) => setSprint(e.target.value)} />
+        </div>
+        <div className="popm-field">
+          <label htmlFor={`${id}-version`}>{t('gadget.versionLabel')}</label>
+          <input
+            id={`${id}-version`}
+            type="text"
+            value={fixVersion}
+            onChange={(e) => setFixVersion(e.target.value)}
+          />
+        </div>
+      </fieldset>
       <fieldset>
         <legend>{t('gadget.rulesLegend')}</legend>
         {RULE_IDS.map((r) => (

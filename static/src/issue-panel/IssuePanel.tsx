@@ -140,7 +140,7 @@ export function IssuePanelView({
                       appearance="subtle"
                       isDisabled={busy}
                       data-action="remove-owner"
-                      aria-label={t('issuePanel.removeOwnerLabel', { name: o.displayName, role: issue.role })}
+                      aria-label={t('issuePanel.removeOwnerLabel', { name: o.displayName, role })}
                       onClick={() => setRemoving(o)}
                     >
                       {t('issuePanel.removeEllipsis')}

@@ -22,8 +22,12 @@ import { CountsByRule, CoverageFigures, IssueCells, IssueTableHead } from '../ui
 import { Empty, ErrorMessage, Loading } from '../ui/states';
 import { IssueLink } from '../ui/IssueLink';
 import { AccessProgress, ScanProgress, ScanSummary, SCAN_POLL_MS, sleep } from '../ui/scan';
-import { useUrlFilters } from '../ui/useUrlFilters';
 import { t, tp } from '../i18n';
+import { useUrlFilters, useUrlScope } from '../ui/useUrlFilters';
+import { SCOPE_TEXT, scopedText, type ScopeParams } from '../lib/scope';
+import { ScopePicker } from './ScopePicker';
+
+const NO_CHOICES = { sprints: [], versions: [] };
 
 type LoadState =
   | { phase: 'loading'; loaded: number; total: number | null }
@@ -43,14 +47,22 @@ const checking = (tree: ProjectTree): boolean => tree.access?.status === 'checki
  * While the server is still checking which issues the viewer may see (a big project's first
  * view), a page has no rows: it asks again for the same page at the same pace, showing progress.
  */
-function useProjectTree(projectKey: string) {
+function useProjectTree(projectKey: string, scope: ScopeParams, ready: boolean) {
   const [tree, setTree] = useState<ProjectTree | null>(null);
   const [rows, setRows] = useState<TreeRow[]>([]);
   const [hidden, setHidden] = useState(0);
   const [state, setState] = useState<LoadState>({ phase: 'loading', loaded: 0, total: null });
   const run = useRef(0);
 
+  const { sprint, fixVersion } = scope;
   const load = useCallback(async () => {
+    if (!ready) return;
+    // The scope as the URL gave it; the first page also brings the picker's choices.
+    const scoped = {
+      projectKey,
+      ...(sprint !== undefined ? { sprint } : {}),
+      ...(fixVersion !== undefined ? { fixVersion } : {}),
+    };
     const mine = ++run.current;
     const current = () => mine === run.current;
     setState({ phase: 'loading', loaded: 0, total: null });
@@ -65,14 +77,14 @@ function useProjectTree(projectKey: string) {
       let cursor = first.nextCursor;
       while (cursor) {
         setState({ phase: 'loading', loaded: all.length + hiddenRows, total: first.totalRows ?? null });
-        let r = await api.getProjectTree({ projectKey, cursor });
+        let r = await api.getProjectTree({ ...scoped, cursor });
         // The viewer's cached access ran out mid-load: wait for the check, then the same page.
         while (r.ok && r.data.access?.status === 'checking') {
           if (!current()) return false;
           setState({ phase: 'checking', processed: r.data.access.processed });
           await sleep(SCAN_POLL_MS);
           if (!current()) return false;
-          r = await api.getProjectTree({ projectKey, cursor });
+          r = await api.getProjectTree({ ...scoped, cursor });
         }
         if (!current()) return false;
         if (!r.ok) {
@@ -88,7 +100,7 @@ function useProjectTree(projectKey: string) {
       return true;
     };
 
-    let r = await api.getProjectTree({ projectKey });
+    let r = await api.getProjectTree({ ...scoped, choices: true });
     if (!current()) return;
     if (!r.ok) return setState({ phase: 'error', error: r.error });
     // The data there is (none on a first scan or while access is checked; the previous snapshot
@@ -104,7 +116,7 @@ function useProjectTree(projectKey: string) {
       );
       await sleep(SCAN_POLL_MS);
       if (!current()) return;
-      r = await api.getProjectTree({ projectKey });
+      r = await api.getProjectTree({ ...scoped, choices: true });
       if (!current()) return;
       if (!r.ok) return setState({ phase: 'error', error: r.error });
       // Rows arrive when the access check ends (even mid-scan) and when a scan ends.
@@ -112,7 +124,7 @@ function useProjectTree(projectKey: string) {
         return;
     }
     setState({ phase: 'done' });
-  }, [projectKey]);
+  }, [projectKey, sprint, fixVersion, ready]);
 
   useEffect(() => {
     void load();
@@ -131,7 +143,8 @@ export function ProjectPage({ projectKey }: { projectKey: string | undefined }) 
 }
 
 function ProjectPageFor({ projectKey }: { projectKey: string }) {
-  const { tree, rows, hidden, state, reload } = useProjectTree(projectKey);
+  const [scope, setScope, scopeReady] = useUrlScope();
+  const { tree, rows, hidden, state, reload } = useProjectTree(projectKey, scope, scopeReady);
   const [scanError, setScanError] = useState<ResultError | null>(null);
   const [starting, setStarting] = useState(false);
 
@@ -144,10 +157,19 @@ function ProjectPageFor({ projectKey }: { projectKey: string }) {
     void reload();
   };
 
-  if (state.phase === 'error') return <ErrorMessage error={state.error} onRetry={() => void reload()} />;
+  const scoped = scope.sprint !== undefined || scope.fixVersion !== undefined;
+  if (state.phase === 'error')
+    return (
+      <>
+        {/* A scope named in the URL that the project does not have: offer the way back. */}
+        {scoped && <ScopePicker scope={scope} choices={NO_CHOICES} onChange={setScope} />}
+        <ErrorMessage error={state.error} onRetry={() => void reload()} />
+      </>
+    );
   if (!tree) return <Loading label={t('gadget.loading', { project: projectKey })} />;
   return (
     <main aria-label={t('projectPage.label', { project: projectKey })}>
+      <ScopePicker scope={scope} choices={tree.choices} onChange={setScope} />
       {state.phase === 'checking' ? (
         <>
           <AccessProgress processed={state.processed} />
@@ -253,8 +275,8 @@ export function ProjectTreeView({
               info: tree.countsBySeverity.info,
             })}
           </p>
-          <p className="popm-muted" data-figures="project-wide">
-            {t('projectPage.wholeProject')}
+          <p className="popm-muted" data-figures={tree.scope ? 'scope' : 'project-wide'}>
+            {tree.scope ? scopedText(tree.scope.label) : SCOPE_TEXT.wholeProject}
             {hidden > 0 && ` ${tp('projectPage.hidden', hidden)}`}
           </p>
         </div>
