@@ -11,7 +11,7 @@ describe('the daily digest on the admin page', () => {
     h = await startHarness();
   });
   afterAll(async () => {
-    await h?.close();
+    await h.close();
   });
 
   it('an admin switches it on, sends it now, and sees when it went and to how many', async () => {

@@ -12,7 +12,7 @@ beforeAll(async () => {
   h = await startHarness();
 });
 afterAll(async () => {
-  await h?.close();
+  await h.close();
 });
 
 interface Report {
