@@ -42,13 +42,13 @@ const offlineStatsig = {
  * @forge/lint only parses TypeScript files that the cwd's tsconfig.json `include` globs list file
  * by file; our tsconfig includes plain directories ("src"), which match no file, so every .ts file
  * would be skipped silently. Lint a staging copy instead: manifest.yml and src/ copied, the
- * resource folders linked, and a tsconfig.json that includes src/**.
+ * resource and translation folders linked, and a tsconfig.json that includes src/**.
  */
 function stage(root) {
   const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'popm-forge-lint-'));
   fs.copyFileSync(path.join(root, 'manifest.yml'), path.join(dir, 'manifest.yml'));
   fs.cpSync(path.join(root, 'src'), path.join(dir, 'src'), { recursive: true });
-  for (const linked of ['static', 'assets', 'package.json']) {
+  for (const linked of ['static', 'assets', 'locales', 'package.json']) {
     if (fs.existsSync(path.join(root, linked)))
       fs.symlinkSync(path.join(root, linked), path.join(dir, linked));
   }
