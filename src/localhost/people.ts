@@ -45,7 +45,7 @@ export function ownershipByAccount(
     if (!role) continue;
     for (const owner of ev.owners) {
       let mine = counts.get(owner.accountId);
-      if (!mine) counts.set(owner.accountId, (mine = new Map()));
+      if (!mine) counts.set(owner.accountId, (mine = new Map<string, Ownership>()));
       const slot = `${role}\u0000${ev.projectKey}`;
       const entry = mine.get(slot) ?? { role, projectKey: ev.projectKey, count: 0 };
       entry.count++;
