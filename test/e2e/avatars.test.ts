@@ -76,6 +76,23 @@ describe('avatars', () => {
     expect(h.errors).toEqual([]);
   });
 
+  it.each([['/project/ORB'], ['/admin'], ['/queue?as=u-lena-fischer'], ['/']])(
+    '%s loads with zero failed or off-site requests',
+    async (path) => {
+      const { page, failed } = await openWatched(path);
+      if (path !== '/')
+        await page
+          .locator('iframe')
+          .first()
+          .contentFrame()
+          .locator('main, form')
+          .first()
+          .waitFor({ timeout: 60000 });
+      await page.waitForLoadState('networkidle');
+      expect(failed).toEqual([]);
+    },
+  );
+
   it('the switcher says who owns what', async () => {
     const { page } = await openWatched('/?as=u-lena-fischer');
     const selected = await page.locator('#as option:checked').textContent();
