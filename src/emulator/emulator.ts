@@ -17,7 +17,7 @@ import {
   renderUser,
   type FieldSelection,
 } from './render';
-import { Site, type IssueRecord } from './site';
+import { Site, type AvatarUrlOf, type IssueRecord } from './site';
 import { fnv1a32 } from '../domain/hash';
 
 export interface EmulatorRequest {
@@ -51,6 +51,8 @@ export interface EmulatorOptions {
   latencyMs?: number;
   /** The site's clock (edits stamp `updated`; `updated >= -60m` counts from it). Default: real time. */
   now?: () => Date;
+  /** Where avatars live; default Atlassian's avatar service (users) and the site (projects). */
+  avatarUrlOf?: AvatarUrlOf;
 }
 
 export interface RequestLogEntry {
@@ -229,7 +231,7 @@ interface CachedSearch {
 }
 
 export function createEmulator(snapshot: Snapshot, options: EmulatorOptions = {}): JiraEmulator {
-  const site = new Site(snapshot, options.now);
+  const site = new Site(snapshot, options.now, options.avatarUrlOf);
   const hooks: FaultHook[] = options.faults ? [options.faults] : [];
   const log: RequestLog = {
     count: 0,

@@ -11,12 +11,23 @@ type Json = Record<string, unknown>;
 /** Atlassian's avatar service, where Jira Cloud serves user avatars from (Forge's CSP allows it). */
 const USER_AVATAR_HOST = 'https://avatar-management--avatars.us-west-2.prod.public.atl-paas.net';
 
-export function avatarUrls(base: string, kind: string, id: string): Json {
+const AVATAR_SIZES = [16, 24, 32, 48] as const;
+
+export function avatarUrls(site: Site, kind: 'user' | 'project', id: string): Json {
+  const local = site.avatarUrlOf?.(kind, id);
   const u = (size: number): string =>
-    kind === 'ownerId'
+    local ??
+    (kind === 'user'
       ? `${USER_AVATAR_HOST}/${encodeURIComponent(id)}/${size}`
-      : `${base}/secure/useravatar?size=${size}&${kind}=${encodeURIComponent(id)}`;
-  return { '16x16': u(16), '24x24': u(24), '32x32': u(32), '48x48': u(48) };
+      : `${site.baseUrl}/secure/projectavatar?size=${size}&pid=${encodeURIComponent(id)}`);
+  return Object.fromEntries(AVATAR_SIZES.map((size) => [`${size}x${size}`, u(size)]));
+}
+
+/** A snapshot from a real site may carry the account's own avatars; those are real and kept. */
+function userAvatarUrls(site: Site, user: SnapshotUser): Json {
+  const own = user.avatarUrls;
+  if (own && typeof own === 'object' && typeof (own as Json)['48x48'] === 'string') return own as Json;
+  return avatarUrls(site, 'user', user.accountId);
 }
 
 export function renderUser(site: Site, user: SnapshotUser, withEmail = false): Json {
@@ -24,7 +35,7 @@ export function renderUser(site: Site, user: SnapshotUser, withEmail = false): J
     self: `${site.baseUrl}/rest/api/3/user?accountId=${encodeURIComponent(user.accountId)}`,
     accountId: user.accountId,
     accountType: user.accountType ?? 'atlassian',
-    avatarUrls: avatarUrls(site.baseUrl, 'ownerId', user.accountId),
+    avatarUrls: userAvatarUrls(site, user),
     displayName: user.displayName,
     active: user.active,
     timeZone: 'Etc/UTC',
@@ -43,7 +54,7 @@ export function renderUserRef(site: Site, accountId: string): Json {
     accountType: 'unknown',
     displayName: 'Former user',
     active: false,
-    avatarUrls: avatarUrls(site.baseUrl, 'ownerId', accountId),
+    avatarUrls: avatarUrls(site, 'user', accountId),
   };
 }
 
@@ -68,7 +79,7 @@ export function renderProjectRef(site: Site, p: SnapshotProject): Json {
     name: p.name,
     projectTypeKey: 'software',
     simplified: false,
-    avatarUrls: avatarUrls(site.baseUrl, 'pid', p.id),
+    avatarUrls: avatarUrls(site, 'project', p.id),
   };
 }
 

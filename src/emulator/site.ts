@@ -31,6 +31,12 @@ export const STATUS_CATEGORY_INFO: Record<
   done: { id: 3, key: 'done', name: 'Done', colorName: 'green' },
 };
 
+/**
+ * Where an emulated site's avatars live, when not where Jira Cloud keeps them: the sample's
+ * accounts and projects are made up, so a host serving the site draws its own (src/localhost).
+ */
+export type AvatarUrlOf = (kind: 'user' | 'project', id: string) => string;
+
 export class Site {
   readonly baseUrl: string;
   readonly users = new Map<string, SnapshotUser>();
@@ -60,6 +66,7 @@ export class Site {
     readonly snapshot: Snapshot,
     /** The site's clock: edits stamp `updated` with it, relative JQL dates count from it. */
     readonly now: () => Date = () => new Date(),
+    readonly avatarUrlOf?: AvatarUrlOf,
   ) {
     this.baseUrl = snapshot.site.baseUrl.replace(/\/+$/, '');
     this.userList = snapshot.users;

@@ -17,6 +17,7 @@ import { parseAcceptance } from '../domain/acceptance';
 import { ACCEPTANCE_PROPERTY } from '../domain/types';
 import type { Snapshot } from '../snapshot/format';
 import { fail, RESOLVER_NAMES } from '../shared/contract';
+import { localAvatarPath } from './avatars';
 import { createHost } from './server';
 
 export interface LocalHostOptions {
@@ -44,7 +45,13 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const log = options.log ?? (() => undefined);
   const snapshotPath = options.snapshotPath ?? process.env.POPM_SNAPSHOT ?? SAMPLE_SNAPSHOT_PATH;
   const snapshot = await loadSnapshotFile(snapshotPath);
-  const emulator = createEmulator(snapshot);
+  // Pages show avatars the host draws (./avatars.ts): the sample's accounts have none anywhere.
+  // Jira's avatar URLs are absolute (AvatarUrlsBean, format uri), so they need the host's origin,
+  // known once it listens; nothing asks the emulator for a user before then.
+  let origin = '';
+  const emulator = createEmulator(snapshot, {
+    avatarUrlOf: (kind, id) => `${origin}${localAvatarPath(kind, id)}`,
+  });
   const store = new MemoryStore();
   // The app's own identity: an app account of the snapshot if it has one, else the first admin.
   const appAccount =
@@ -110,9 +117,10 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     },
   });
   const port = await host.listen(options.port);
+  origin = `http://localhost:${port}`;
   log(`POPM Guard local host on http://localhost:${port} (site: ${snapshotPath})`);
   return {
-    url: `http://localhost:${port}`,
+    url: origin,
     port,
     emulator,
     store,

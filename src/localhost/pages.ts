@@ -42,13 +42,15 @@ export interface UserOption {
   accountId: string;
   displayName: string;
   admin: boolean;
+  /** What the person owns, e.g. "PO of 42 stories in ORB; PM of 3 features in ART; admin". */
+  owns: string;
 }
 
 function userSelect(users: UserOption[], current: string): string {
   const opts = users
     .map(
       (u) =>
-        `<option value="${esc(u.accountId)}"${u.accountId === current ? ' selected' : ''}>${esc(u.displayName)}${u.admin ? ' (admin)' : ''}</option>`,
+        `<option value="${esc(u.accountId)}"${u.accountId === current ? ' selected' : ''}>${esc(u.displayName)} — ${esc(u.owns)}</option>`,
     )
     .join('');
   return `<label for="as">Signed in as</label> <select id="as" name="as">${opts}</select>`;

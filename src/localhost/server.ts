@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { isConsentRequired } from '../jira/errors';
 import { gadgetConfigSchema, type GadgetConfig } from '../shared/contract';
 import type { Snapshot } from '../snapshot/format';
+import { avatarSvg, parseAvatarPath } from './avatars';
 import { BRIDGE_CLIENT_JS } from './bridge-client';
 import { forgeCsp, manifestPermissions } from './csp';
 import { LOCALES_FOLDER, localesFile, manifestTranslations } from './translations';
@@ -26,6 +27,7 @@ import {
   type FrameSpec,
   type UserOption,
 } from './pages';
+import { describeOwnership, ownershipByAccount } from './people';
 
 import { SURFACES, type Surface } from '../shared/surfaces';
 
@@ -173,9 +175,16 @@ export function createHost(options: HostOptions) {
   const translations = manifestTranslations(manifestPath);
   const sessions = new Map<string, Session>();
   const admins = new Set(snapshot.admins);
+  // Once per start: what each person owns does not change with the pages they open.
+  const owned = ownershipByAccount(snapshot);
   const users: UserOption[] = snapshot.users
     .filter((u) => u.accountType === undefined || u.accountType === 'atlassian')
-    .map((u) => ({ accountId: u.accountId, displayName: u.displayName, admin: admins.has(u.accountId) }));
+    .map((u) => ({
+      accountId: u.accountId,
+      displayName: u.displayName,
+      admin: admins.has(u.accountId),
+      owns: describeOwnership(owned.get(u.accountId) ?? [], admins.has(u.accountId)),
+    }));
   const defaultAccount = snapshot.admins[0] ?? users[0]?.accountId ?? null;
   const typeById = new Map(snapshot.issueTypes.map((t) => [t.id, t]));
   const levelOf = (typeId: string) => {
@@ -344,6 +353,18 @@ export function createHost(options: HostOptions) {
       });
     if (path.startsWith('/__frame/')) return serveFrame(req, res, url, path.slice('/__frame/'.length));
     if (path === '/favicon.ico') return send(res, 204, 'text/plain', '');
+    const avatar = parseAvatarPath(path);
+    if (avatar) {
+      const name =
+        avatar.kind === 'user'
+          ? snapshot.users.find((u) => u.accountId === avatar.id)?.displayName
+          : snapshot.projects.find((p) => p.id === avatar.id)?.name;
+      // An account the site does not know still gets a picture, as Jira shows one for former users.
+      return send(res, 200, MIME['.svg'] ?? 'image/svg+xml', avatarSvg(avatar.id, name ?? '?', avatar.kind), {
+        req,
+        caching: 'revalidate',
+      });
+    }
 
     const user = pickUser(url);
     if (!user.ok) return page(res, messagePage(400, 'Unknown user', user.message), 400);

@@ -58,7 +58,8 @@ export async function startHarness(snapshotPath?: string): Promise<Harness> {
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
-  // Anything not on the local host is the remote site (avatars); answer it instead of the internet.
+  // Anything not on the local host is a remote site (the own avatars a real site's snapshot may
+  // carry); answer it instead of the internet. test/e2e/avatars.test.ts counts such requests as failures.
   await context.route(/^https?:\/\/(?!localhost[:/]|127\.0\.0\.1[:/])/, (route) =>
     route.fulfill({ status: 200, contentType: 'image/png', body: PIXEL }),
   );
