@@ -13,13 +13,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { buildUi, isUiStale } from '../scripts/build-ui';
-import { generateSite } from '../src/emulator';
 import { startLocalHost } from '../src/localhost/app';
-import { mib, type BenchSection } from './section';
+import { mib, storiesSite, type BenchSection } from './section';
 
 const ROOT = resolve(__dirname, '..');
 const PROJECT = 'T1';
-const ARGS = [
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The browser tests' flags (test/e2e/support/harness.ts, which the bench's tsconfig cannot import). */
+const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -67,17 +68,12 @@ const ms = (v: number | null): string => (v === null ? `not in after ${LOAD_LIMI
 
 async function measure(stories: number, dir: string): Promise<void> {
   const file = join(dir, `page-${stories}.json`);
-  const site = generateSite({
-    features: Math.max(1, Math.round(stories / 100)),
-    storiesPerFeature: 100,
-    teamProjects: 1,
-    seed: 11,
-  });
+  const site = storiesSite(stories);
   writeFileSync(file, JSON.stringify(site));
   const host = await startLocalHost({ port: 0, buildDir: join(ROOT, 'static', 'build'), snapshotPath: file });
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ARGS,
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
   });
   try {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });

@@ -463,15 +463,13 @@ function windowHeight(): number {
   return Math.max(320, Math.round(screenHeight * 0.7));
 }
 
-function TreeTable({
-  label,
-  shown,
-  renderRow,
-}: {
+interface TreeTableProps {
   label: string;
   shown: readonly TreeRow[];
   renderRow: (r: TreeRow, extra?: RowExtra) => ReactNode;
-}) {
+}
+
+function TreeTable({ label, shown, renderRow }: TreeTableProps) {
   if (shown.length < WINDOW_FROM)
     return (
       <table className="popm-table" aria-label={label}>
@@ -482,15 +480,7 @@ function TreeTable({
   return <WindowedTable label={label} shown={shown} renderRow={renderRow} />;
 }
 
-function WindowedTable({
-  label,
-  shown,
-  renderRow,
-}: {
-  label: string;
-  shown: readonly TreeRow[];
-  renderRow: (r: TreeRow, extra?: RowExtra) => ReactNode;
-}) {
+function WindowedTable({ label, shown, renderRow }: TreeTableProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const [height] = useState(windowHeight);
   const virtualizer = useVirtualizer({
