@@ -12,13 +12,13 @@ import { join, resolve } from 'node:path';
 import { runCli } from '../src/cli/run';
 import { DEFAULT_CONFIG } from '../src/domain/config';
 import { evaluate } from '../src/domain/engine';
-import { createEmulator, generateSite } from '../src/emulator';
+import { createEmulator } from '../src/emulator';
 import { JiraApi } from '../src/jira/api';
 import { scanProject } from '../src/jira/scan';
 import { loadSnapshotFile } from '../src/snapshot/load';
 import { defaultAccount, scanSnapshot } from '../src/snapshot/scan';
 import { parseSnapshot } from '../src/snapshot/format';
-import { mib, type BenchSection } from './section';
+import { mib, storiesSite, type BenchSection } from './section';
 
 const ROOT = resolve(__dirname, '..');
 const PROJECT = 'ART';
@@ -91,12 +91,7 @@ export const cliBench: BenchSection = {
     startups('after: node bin/popm.cjs (bundle)', process.execPath, ['bin/popm.cjs', '--version'], starts);
 
     const file = join(dir, `cli-${stories}.json`);
-    const site = generateSite({
-      features: Math.max(1, Math.round(stories / 100)),
-      storiesPerFeature: 100,
-      teamProjects: 1,
-      seed: 11,
-    });
+    const site = storiesSite(stories);
     writeFileSync(file, JSON.stringify(site));
     const size = readFileSync(file).length;
     console.log(

@@ -8,6 +8,7 @@ import { digestBench } from './digest';
 import { bundlesBench } from './bundles';
 import { bundledBench } from './bundled';
 import { engineBench } from './engine';
+import { projectPageBench } from './project-page';
 import { scanBench } from './scan';
 import { syncBench } from './sync';
 import type { BenchSection } from './section';
@@ -21,6 +22,7 @@ const SECTIONS: BenchSection[] = [
   digestBench,
   cliBench,
   bundlesBench,
+  projectPageBench,
 ];
 
 function parseArgs(argv: string[]): { only: string | undefined } {
