@@ -3,7 +3,7 @@
  * `updated`, and the sync's `updated >= -Nm` search is answered by the emulator's JQL.
  */
 import { FIELD_IDS, generateSite } from '../../src/emulator/generate';
-import type { Snapshot } from '../../src/emulator';
+import type { Snapshot } from '../../src/snapshot/format';
 import type { Transport } from '../../src/jira/transport';
 import { JiraApi } from '../../src/jira/api';
 import { runScanToCompletion } from '../../src/scale/scan-job';
