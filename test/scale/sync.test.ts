@@ -63,6 +63,30 @@ async function clearOwners(emulator: ReturnType<typeof createEmulator>, keys: re
 
 const DAY = 24 * 60 * 60 * 1000;
 
+/**
+ * A tree of `features` x `storiesPerFeature` stories scanned yesterday; during the day the stories
+ * `pick` chooses get a new (empty) Product Owner without the app hearing of it. Counters start now.
+ */
+async function dayOfChanges(
+  features: number,
+  storiesPerFeature: number,
+  pick: (stories: readonly string[], treeRows: number) => string[],
+) {
+  const w = world(generateSite({ features, storiesPerFeature, teamProjects: 1, seed: 7 }));
+  await runScanToCompletion({ ...w.deps(), clock: () => 0 }, 'T1');
+  const stories = w.emulator
+    .snapshot()
+    .issues.filter((i) => i.key.startsWith('T1-'))
+    .map((i) => i.key);
+  const changed = pick(stories, (await readAll(w.store, 'T1'))!.rows.length);
+  w.advance(DAY / 2);
+  await clearOwners(w.emulator, changed);
+  w.advance(DAY / 2);
+  w.queued.length = 0;
+  w.bulkFetches.length = 0;
+  return { w, stories, changed };
+}
+
 async function rescanOf(emulator: ReturnType<typeof createEmulator>, projectKey: string) {
   const store = new MemoryStore();
   await runScanToCompletion(
@@ -108,14 +132,7 @@ describe('daily sync by change', () => {
   });
 
   it('fetches N changed issues in ceil(N/100) bulk fetches and ends with the tree a rescan builds', async () => {
-    const w = world(generateSite({ features: 6, storiesPerFeature: 40, teamProjects: 1, seed: 7 }));
-    await runScanToCompletion({ ...w.deps(), clock: () => 0 }, 'T1');
-    const stories = w.emulator.snapshot().issues.filter((i) => i.key.startsWith('T1-'));
-    const changed = stories.slice(0, 105).map((i) => i.key);
-    w.advance(DAY / 2);
-    await clearOwners(w.emulator, changed);
-    w.advance(DAY / 2);
-    w.bulkFetches.length = 0;
+    const { w } = await dayOfChanges(6, 40, (stories) => stories.slice(0, 105));
     const outcome = await syncProject(w.deps(), 'T1');
     expect(outcome).toMatchObject({ status: 'synced', changed: 105, objects: 105 });
     expect(w.bulkFetches).toEqual([100, 5]);
@@ -124,20 +141,12 @@ describe('daily sync by change', () => {
   }, 120_000);
 
   it('syncs more than 2,000 changes while that costs less than a rescan of the tree', async () => {
-    const w = world(generateSite({ features: 45, storiesPerFeature: 100, teamProjects: 1, seed: 7 }));
-    await runScanToCompletion({ ...w.deps(), clock: () => 0 }, 'T1');
-    const stories = w.emulator.snapshot().issues.filter((i) => i.key.startsWith('T1-'));
+    const { w, stories } = await dayOfChanges(45, 100, (keys) =>
+      keys.filter((_, k) => k % 2 === 0).slice(0, 2_100),
+    );
     expect(stories.length).toBe(4_500);
     // 2 points a change against 1 a tree issue: up to 2,250 changes sync.
     expect(maxSyncChanges(4_500)).toBe(2_250);
-    const changed = stories
-      .filter((_, k) => k % 2 === 0)
-      .slice(0, 2_100)
-      .map((i) => i.key);
-    w.advance(DAY / 2);
-    await clearOwners(w.emulator, changed);
-    w.advance(DAY / 2);
-    w.bulkFetches.length = 0;
     const outcome = await syncProject(w.deps(), 'T1');
     expect(outcome).toMatchObject({ status: 'synced', changed: 2_100, objects: 2_100 });
     expect(w.bulkFetches).toHaveLength(Math.ceil(2_100 / 100));
@@ -145,16 +154,7 @@ describe('daily sync by change', () => {
   }, 300_000);
 
   it('rescans when the changes cost more than a rescan', async () => {
-    const w = world(generateSite({ features: 2, storiesPerFeature: 10, teamProjects: 1, seed: 7 }));
-    await runScanToCompletion({ ...w.deps(), clock: () => 0 }, 'T1');
-    const stories = w.emulator.snapshot().issues.filter((i) => i.key.startsWith('T1-'));
-    const tree = (await readAll(w.store, 'T1'))!.rows.length;
-    w.advance(DAY / 2);
-    await clearOwners(
-      w.emulator,
-      stories.slice(0, maxSyncChanges(tree) + 1).map((i) => i.key),
-    );
-    w.advance(DAY / 2);
+    const { w } = await dayOfChanges(2, 10, (stories, rows) => stories.slice(0, maxSyncChanges(rows) + 1));
     expect(await syncProject(w.deps(), 'T1')).toEqual({
       status: 'rescan',
       reason: 'many changes since the last sync',
@@ -163,16 +163,7 @@ describe('daily sync by change', () => {
   });
 
   it('continues in a follow-up event when the budget runs out, and finishes there', async () => {
-    const w = world(generateSite({ features: 12, storiesPerFeature: 20, teamProjects: 1, seed: 7 }));
-    await runScanToCompletion({ ...w.deps(), clock: () => 0 }, 'T1');
-    w.queued.length = 0;
-    const stories = w.emulator.snapshot().issues.filter((i) => i.key.startsWith('T1-'));
-    w.advance(DAY / 2);
-    await clearOwners(
-      w.emulator,
-      stories.slice(0, 110).map((i) => i.key),
-    );
-    w.advance(DAY / 2);
+    const { w } = await dayOfChanges(12, 20, (stories) => stories.slice(0, 110));
     // Past the budget after the first batch.
     let elapsed = 0;
     const budgetMs = SYNC_RESERVE_MS + 500;
