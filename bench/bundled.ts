@@ -23,7 +23,7 @@
 import FakeTimers from '@sinonjs/fake-timers';
 import { generateSite } from '../src/emulator';
 import { FIELD_IDS } from '../src/emulator/generate';
-import { MAX_SYNC_CHANGES } from '../src/scale/sync';
+import { maxSyncChanges } from '../src/scale/sync';
 import { BundledApp, buildBundle, type Invocation } from '../test/bundle/harness';
 import type { BenchSection } from './section';
 
@@ -273,9 +273,9 @@ async function perDay(dir: string, clock: Clock, eventPoints: number): Promise<v
     ),
   );
   print(`(~: extrapolated along the line through ${fmt(a.issues)} and ${fmt(b.issues)} issues)`);
-  if (target / 100 > MAX_SYNC_CHANGES)
+  if (target / 100 > maxSyncChanges(target))
     print(
-      `note: ${fmt(target / 100)} changes exceed MAX_SYNC_CHANGES (${fmt(MAX_SYNC_CHANGES)}): today the ` +
+      `note: ${fmt(target / 100)} changes exceed maxSyncChanges (${fmt(maxSyncChanges(target))}): the ` +
         'daily job would fall back to a full rescan there; the row is the cost of the sync path',
     );
 }

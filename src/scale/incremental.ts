@@ -17,7 +17,14 @@
  */
 import type { PopmConfig } from '../domain/config';
 import { levelIndex, levelOf } from '../domain/levels';
-import { ACCEPTANCE_PROPERTY, FINDINGS_PROPERTY, RULE_IDS, type Level, type RuleId } from '../domain/types';
+import {
+  ACCEPTANCE_PROPERTY,
+  FINDINGS_PROPERTY,
+  RULE_IDS,
+  type JiraIssue,
+  type Level,
+  type RuleId,
+} from '../domain/types';
 import type { JiraApi } from '../jira/api';
 import { findingsFingerprint, findingsPropertyValue, type FindingsPropertyValue } from './findings-property';
 import type { KeyValueStore } from '../storage/store';
@@ -193,6 +200,12 @@ export async function applyIssueChange(
   change: IssueChange,
   /** False when replaying the dirty list itself. */
   noteIfScanning = true,
+  /**
+   * The issue as a batched bulk fetch already returned it (the daily sync fetches 100 a request),
+   * with `plan.fieldIds` and both properties; used on the first attempt only, since after a lost
+   * race the winner may have seen newer data.
+   */
+  prefetched?: JiraIssue,
 ): Promise<IncrementalOutcome> {
   const scan = noteIfScanning ? await readScanState(deps.store, projectKey) : undefined;
   const noted = scan?.status === 'running';
@@ -210,7 +223,7 @@ export async function applyIssueChange(
       };
     }
     try {
-      return await patch(deps, manifest, change, requests);
+      return await patch(deps, manifest, change, requests, attempt === 1 ? prefetched : undefined);
     } catch (error) {
       if (error instanceof SnapshotChangedError && attempt < MAX_ATTEMPTS) continue;
       if (error instanceof TooLarge)
@@ -229,6 +242,7 @@ async function patch(
   manifest: Manifest,
   change: IssueChange,
   requests: () => number,
+  prefetched: JiraIssue | undefined,
 ): Promise<IncrementalOutcome> {
   const P = manifest.projectKey;
   const w = new Working(deps.store, manifest);
@@ -244,11 +258,10 @@ async function patch(
   if (change.kind !== 'deleted') {
     // popm.findings comes along (no extra request): its fingerprint says whether the mirror needs
     // writing after this patch.
-    const { issues } = await deps.api.bulkFetch([change.issueKey], plan.fieldIds, [
-      ACCEPTANCE_PROPERTY,
-      FINDINGS_PROPERTY,
-    ]);
-    const issue = issues[0];
+    const issue =
+      prefetched ??
+      (await deps.api.bulkFetch([change.issueKey], plan.fieldIds, [ACCEPTANCE_PROPERTY, FINDINGS_PROPERTY]))
+        .issues[0];
     if (issue) {
       fresh = toFact(issue, plan, users);
       freshFingerprint = fresh.fp;

@@ -182,7 +182,7 @@ export async function handleScanEvent(
   }
   const { projectKey, action, generation } = parsed.data;
   if (action === 'sync') {
-    await dailySync(deps, projectKey);
+    await dailySync(deps, projectKey, budgetMs);
     return undefined;
   }
   const start = Date.now();
@@ -297,8 +297,12 @@ export async function replayDirty(
 }
 
 /** The daily sync of one project; a catch-up Jira refuses falls back to a full rescan. */
-async function dailySync(deps: AppDeps, projectKey: string): Promise<void> {
+async function dailySync(deps: AppDeps, projectKey: string, budgetMs?: number): Promise<void> {
+  const start = Date.now();
   const syncDeps = {
+    // A large day stops before the consumer's budget and continues in a follow-up event.
+    clock: () => Date.now() - start,
+    ...(budgetMs !== undefined ? { budgetMs } : {}),
     store: deps.store,
     api: appApi(deps),
     config: await config(deps),
