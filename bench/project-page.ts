@@ -15,19 +15,10 @@ import { chromium, type Page } from 'playwright-core';
 import { buildUi, isUiStale } from '../scripts/build-ui';
 import { startLocalHost } from '../src/localhost/app';
 import { mib, storiesSite, type BenchSection } from './section';
+import { CHROMIUM, CHROMIUM_ARGS } from '../scripts/chromium';
 
 const ROOT = resolve(__dirname, '..');
 const PROJECT = 'T1';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** The browser tests' flags (test/e2e/support/harness.ts, which the bench's tsconfig cannot import). */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** Generous: at 100,000 issues the unwindowed page takes minutes; the bench reports, never fails on time. */
 const WAIT_MS = 15 * 60 * 1000;
 const LOAD_LIMIT_MS = Number(process.env.PAGE_LOAD_LIMIT_MS ?? 5 * 60 * 1000);
@@ -73,7 +64,7 @@ async function measure(stories: number, dir: string): Promise<void> {
   const host = await startLocalHost({ port: 0, buildDir: join(ROOT, 'static', 'build'), snapshotPath: file });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS],
   });
   try {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });

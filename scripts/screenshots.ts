@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { buildUi, isUiStale } from './build-ui';
 import { startLocalHost } from '../src/localhost/app';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium';
 
 const ROOT = resolve(__dirname, '..');
 const OUT = join(ROOT, 'docs', 'screenshots');
@@ -40,15 +41,8 @@ async function main(): Promise<void> {
   await mkdir(OUT, { recursive: true });
   const host = await startLocalHost({ port: 0, buildDir: join(ROOT, 'static', 'build') });
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    executablePath: CHROMIUM,
+    args: [...CHROMIUM_ARGS],
   });
   try {
     // Full pages at 1440 px, Jira's common desktop width.

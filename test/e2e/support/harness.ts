@@ -7,17 +7,10 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { buildUi, isUiStale } from '../../../scripts/build-ui';
 import { startLocalHost, type LocalHost } from '../../../src/localhost/app';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../../scripts/chromium';
 
 export const ROOT = resolve(__dirname, '../../..');
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { CHROMIUM };
 const AXE_SOURCE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
 /** Known noise that is not a page error: Atlaskit's feature-gate client is not initialised outside Atlassian. */
@@ -56,7 +49,7 @@ export async function startHarness(snapshotPath?: string): Promise<Harness> {
     buildDir: join(ROOT, 'static', 'build'),
     ...(snapshotPath ? { snapshotPath } : {}),
   });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
   // Anything not on the local host is a remote site (the own avatars a real site's snapshot may
   // carry); answer it instead of the internet. test/e2e/avatars.test.ts counts such requests as failures.
