@@ -17,7 +17,7 @@ import { JiraApi } from '../src/jira/api';
 import { jqlProjectIssues } from '../src/jira/jql';
 import { applyIssueChange } from '../src/scale/incremental';
 import { requestScan, runScanStep, type ScanEvent, type ScanStepOutcome } from '../src/scale/scan-job';
-import { KVS_VALUE_LIMIT, readManifest } from '../src/scale/snapshot-store';
+import { KVS_VALUE_LIMIT, readManifest } from '../src/scale/tree-store';
 import { runResolver } from '../src/resolvers';
 import type { AppDeps, ScanQueue } from '../src/platform/deps';
 import type { Transport } from '../src/jira/transport';

@@ -31,7 +31,7 @@ import type { Transport } from './transport';
 export const MAX_SEARCH_PAGE_WITH_FIELDS = 100;
 /**
  * The bulk fetch's request line, shared with the transport that answers it from issues already in
- * hand (src/services/snapshot-refresh.ts) so the two cannot drift apart.
+ * hand (src/services/tree-refresh.ts) so the two cannot drift apart.
  */
 export const BULK_FETCH_REQUEST = { method: 'POST', path: apiPath(['issue', 'bulkfetch']) } as const;
 /** POST /issue/bulkfetch takes at most 100 ids or keys per request. */

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { QueueEvent, ScanQueue } from '../platform/deps';
 import type { TrendPoint } from '../shared/contract';
 import { parseStored, type KeyValueStore } from '../storage/store';
-import { coverageOf, readManifest } from './snapshot-store';
+import { coverageOf, readManifest } from './tree-store';
 
 /** The gadget's trend of each project: one point a day, read by src/services/project.ts. */
 export const TREND_PREFIX = 'trend:';

@@ -47,7 +47,7 @@ import {
   type Chunk,
   type Manifest,
   type StoredRow,
-} from './snapshot-store';
+} from './tree-store';
 import { noteDirty } from './dirty';
 import { readScanState } from './scan-job';
 

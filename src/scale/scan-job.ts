@@ -31,7 +31,7 @@ import type { KeyValueStore } from '../storage/store';
 import { factPlan, projectOfFact, toFact, type Fact, type FactPlan, type UserDirectory } from './compact';
 import { configHash, evaluateFacts, nameAcceptors, storeAcceptance, type AcceptanceSource } from './rows';
 import { registerProject } from './daily';
-import { beginWrite, factSchema, newWriteId, readManifest, writeSnapshot } from './snapshot-store';
+import { beginWrite, factSchema, newWriteId, readManifest, writeSnapshot } from './tree-store';
 
 export const SCAN_PHASES = [
   'metadata',

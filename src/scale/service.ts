@@ -34,7 +34,7 @@ import {
   scanStateView,
   type ScanStepOutcome,
 } from './scan-job';
-import { BrokenTreeError, coverageOf, readManifest, readRows } from './snapshot-store';
+import { BrokenTreeError, coverageOf, readManifest, readRows } from './tree-store';
 import { syncProject } from './sync';
 
 export const SNAPSHOT_TREE_PAGE = 200;

@@ -19,7 +19,7 @@ import { factPlan } from './compact';
 import { applyIssueChange, type IncrementalDeps, type MirrorWrite } from './incremental';
 import { configHash } from './rows';
 import { FORGE_EVENT_BUDGET_MS, readScanState, requestScan } from './scan-job';
-import { readManifest } from './snapshot-store';
+import { readManifest } from './tree-store';
 
 export const WEEKLY_RESCAN_MS = 7 * 24 * 60 * 60 * 1000;
 /** Looked back further than the last sync: Jira's index lags, clocks differ. */

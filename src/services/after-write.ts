@@ -10,7 +10,7 @@ import type { Invocation } from './cache';
 import { writeFindingsAfterChange } from './findings-refresh';
 import { evaluateContext, issueViewOf, issuesOf } from './issue-view';
 import type { IssueContext } from './site';
-import { refreshSnapshotsAfterWrite } from './snapshot-refresh';
+import { refreshSnapshotsAfterWrite } from './tree-refresh';
 import { FINDINGS_PROPERTY, type JiraIssue } from '../domain/types';
 
 /** The neighbourhood with the issue replaced by its state after the write. */

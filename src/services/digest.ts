@@ -23,7 +23,7 @@ import {
 import { JiraError } from '../jira/errors';
 import type { AppDeps, QueueEvent } from '../platform/deps';
 import { knownProjects } from '../scale/daily';
-import { readAll } from '../scale/snapshot-store';
+import { readAll } from '../scale/tree-store';
 import type { DigestRunView, DigestStatus } from '../shared/contract';
 import { DigestStore } from '../storage/digest-store';
 import { appApi, configStore } from './site';

@@ -22,7 +22,7 @@ import {
   snapshotTree,
   startSnapshotScan,
 } from '../scale/service';
-import { coverageOf, readManifest, readRows, type Manifest } from '../scale/snapshot-store';
+import { coverageOf, readManifest, readRows, type Manifest } from '../scale/tree-store';
 import type { GadgetSummary, ProjectTree, ScanState } from '../shared/contract';
 import type { AppDeps } from '../platform/deps';
 import { ServiceError } from './errors';

@@ -20,7 +20,7 @@ import {
   type StoryScope,
 } from '../domain/scope';
 import type { Severity } from '../domain/types';
-import { readAll, type Manifest } from '../scale/snapshot-store';
+import { readAll, type Manifest } from '../scale/tree-store';
 import type { ScopeChoices, ScopeView, SprintFigure, TreeRow } from '../shared/contract';
 import type { KeyValueStore } from '../storage/store';
 import { ServiceError } from './errors';

@@ -27,7 +27,7 @@ import type { JiraApi, SearchPage } from '../jira/api';
 import { BULK_FETCH_MAX } from '../jira/api';
 import { badResponseError, isJiraError } from '../jira/errors';
 import { jqlProjectIssues } from '../jira/jql';
-import { lookupSlots, type Manifest } from '../scale/snapshot-store';
+import { lookupSlots, type Manifest } from '../scale/tree-store';
 import type { TreeRow } from '../shared/contract';
 import type { AppDeps } from '../platform/deps';
 import { userApi } from './site';

@@ -11,7 +11,7 @@ import type { Transport } from '../../src/jira/transport';
 import { handleScanEvent, startSnapshotScan } from '../../src/scale/service';
 import { handleIssueEvent } from '../../src/services/trigger';
 import { runScanToCompletion } from '../../src/scale/scan-job';
-import { readAll } from '../../src/scale/snapshot-store';
+import { readAll } from '../../src/scale/tree-store';
 import type { AppDeps } from '../../src/platform/deps';
 import { ACCEPTANCE_PREFIX, acceptanceKey } from '../../src/storage/acceptance-store';
 import { MemoryStore } from '../../src/storage/memory';

@@ -1,7 +1,7 @@
 import { FIELD_IDS, STATUSES } from '../../src/emulator/generate';
 import { applyIssueChange } from '../../src/scale/incremental';
 import { runScanToCompletion } from '../../src/scale/scan-job';
-import { readAll } from '../../src/scale/snapshot-store';
+import { readAll } from '../../src/scale/tree-store';
 import type { Snapshot, SnapshotIssue } from '../../src/snapshot/format';
 import { MemoryStore } from '../../src/storage/memory';
 import { apiFor, config, createEmulator, site } from './support';

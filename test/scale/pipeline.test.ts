@@ -4,7 +4,7 @@
  */
 import { FIELD_IDS, STATUSES } from '../../src/emulator/generate';
 import { runScanToCompletion } from '../../src/scale/scan-job';
-import { readAll } from '../../src/scale/snapshot-store';
+import { readAll } from '../../src/scale/tree-store';
 import { handleIssueEvent } from '../../src/services/trigger';
 import { acceptanceKey } from '../../src/storage/acceptance-store';
 import { MemoryStore } from '../../src/storage/memory';

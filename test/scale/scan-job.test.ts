@@ -3,7 +3,7 @@ import { SAMPLE_SNAPSHOT_PATH } from '../../src/emulator';
 import { applyIssueChange } from '../../src/scale/incremental';
 import { parseSnapshot } from '../../src/snapshot/format';
 import { MemoryStore } from '../../src/storage/memory';
-import { coverageOf, readAll, readRows } from '../../src/scale/snapshot-store';
+import { coverageOf, readAll, readRows } from '../../src/scale/tree-store';
 import {
   readScanState,
   runScanStep,

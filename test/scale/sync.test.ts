@@ -7,7 +7,7 @@ import type { Snapshot } from '../../src/snapshot/format';
 import type { Transport } from '../../src/jira/transport';
 import { JiraApi } from '../../src/jira/api';
 import { runScanToCompletion } from '../../src/scale/scan-job';
-import { readAll } from '../../src/scale/snapshot-store';
+import { readAll } from '../../src/scale/tree-store';
 import {
   mayRescanNow,
   maxSyncChanges,

@@ -9,7 +9,7 @@ import { createEmulator, SAMPLE_SNAPSHOT_PATH, type JiraEmulator } from '../../s
 import { serverError, withRestricted } from '../../src/emulator/faults';
 import { buildResolver } from '../../src/resolvers';
 import { invokeResolver } from '../../src/resolvers/invoke';
-import { readManifest } from '../../src/scale/snapshot-store';
+import { readManifest } from '../../src/scale/tree-store';
 import type { AppDeps } from '../../src/platform/deps';
 import { VISIBILITY_TTL_MS } from '../../src/services/visibility';
 import type { ProjectTree, ResolverName, Result, ResultTypes, TreeRow } from '../../src/shared/contract';

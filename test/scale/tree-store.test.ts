@@ -8,7 +8,7 @@ import {
   readRows,
   snapKey,
   writeSnapshot,
-} from '../../src/scale/snapshot-store';
+} from '../../src/scale/tree-store';
 import { snapshotTree } from '../../src/scale/service';
 import type { ScanQueue } from '../../src/platform/deps';
 import { MemoryStore } from '../../src/storage/memory';
