@@ -11,7 +11,7 @@ import { DEFAULT_CONFIG } from '../src/domain/config';
 import { createEmulator, generateSite, SAMPLE_SNAPSHOT_PATH, type JiraEmulator } from '../src/emulator';
 import type { Transport } from '../src/jira/transport';
 import type { AppDeps } from '../src/platform/deps';
-import { startSnapshotScan } from '../src/scale/service';
+import { startTreeScan } from '../src/scale/service';
 import { runDigest, waitingStories } from '../src/services/digest';
 import { parseSnapshot, type Snapshot } from '../src/snapshot/format';
 import { ConfigStore } from '../src/storage/config-store';
@@ -52,7 +52,7 @@ async function measure(name: string, site: Snapshot, admin: string, projects: st
     0,
     admin,
   );
-  for (const p of projects) await startSnapshotScan(deps, p);
+  for (const p of projects) await startTreeScan(deps, p);
   const stories = (await waitingStories(deps)).length;
   emulator.requests.reset();
   objects = 0;

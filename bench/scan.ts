@@ -17,7 +17,7 @@ import { JiraApi } from '../src/jira/api';
 import { jqlProjectIssues } from '../src/jira/jql';
 import { applyIssueChange } from '../src/scale/incremental';
 import { requestScan, runScanStep, type ScanEvent, type ScanStepOutcome } from '../src/scale/scan-job';
-import { KVS_VALUE_LIMIT, readManifest } from '../src/scale/tree-store';
+import { KVS_VALUE_LIMIT, readTreeManifest } from '../src/scale/tree-store';
 import { runResolver } from '../src/resolvers';
 import type { AppDeps, ScanQueue } from '../src/platform/deps';
 import type { Transport } from '../src/jira/transport';
@@ -134,7 +134,7 @@ async function scanRun(snapshot: Snapshot, latencyMs: number): Promise<ScanRun> 
   const wall = performance.now() - wall0;
   if (last?.status !== 'complete') throw new Error(`scan ended ${last?.status ?? 'without running'}`);
   const writes = writesSoFar();
-  const manifest = (await readManifest(store, PROJECT))!;
+  const manifest = (await readTreeManifest(store, PROJECT))!;
   const c = last.state.counts;
   const ancestorsAndChildren = c.ancestors + c.children;
   const readFloor =

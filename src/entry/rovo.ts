@@ -38,7 +38,7 @@ type GapRule = (typeof GAP_RULES)[number];
 
 /** Keys listed per gap rule; the count beside them is always the whole project's. */
 export const MAX_KEYS_PER_RULE = 20;
-/** Tree pages read for keys (200 rows each, from the stored snapshot, filtered to the caller). */
+/** Tree pages read for keys (200 rows each, from the stored tree, filtered to the caller). */
 const MAX_TREE_PAGES = 3;
 /** Stories listed from the caller's queue; the total says how many there are. */
 export const MAX_QUEUE_ITEMS = 25;
@@ -139,7 +139,7 @@ async function run<T>(payload: unknown, context: unknown, body: Body<T>): Promis
 
 export interface OwnershipGaps {
   projectKey: string;
-  /** Issues in the project's stored snapshot. */
+  /** Issues in the project's stored tree. */
   issues: number;
   scan: { status: ProjectTree['scan']['status']; builtAt: string | null };
   coverage: ProjectTree['coverage'];

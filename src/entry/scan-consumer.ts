@@ -1,6 +1,6 @@
 /**
- * Forge function `scan-consumer`: one step of a project's snapshot scan (queued by startScan, a
- * view of a project without a snapshot, an issue event that needs a rescan, the daily trigger, or
+ * Forge function `scan-consumer`: one step of a project's tree scan (queued by startScan, a
+ * view of a project without a stored tree, an issue event that needs a rescan, the daily trigger, or
  * the scan itself continuing in a fresh invocation when its 900 s ran low), and the daily digest.
  */
 import { z } from 'zod';

@@ -52,7 +52,7 @@ export interface Fact {
   /** The popm.acceptance property, when Jira returned one (may be malformed: the engine judges). */
   a?: unknown;
   /**
-   * Who accepted the story (per the acceptance source the snapshot was evaluated with), so the
+   * Who accepted the story (per the acceptance source the stored tree was evaluated with), so the
    * chunk's account directory keeps their name for messages ("accepted by ...") even when no user
    * field names them. Set by `nameAcceptors`.
    */
@@ -60,7 +60,7 @@ export interface Fact {
   /**
    * Fingerprint of the issue's `popm.findings` property as Jira returned it (`findingsFingerprint`),
    * absent when it has none or a malformed one. Only the scan asks for the property; it compares
-   * this with the new value to write only what changed, then drops it before storing the snapshot.
+   * this with the new value to write only what changed, then drops it before storing the tree.
    */
   fp?: string;
 }

@@ -1,6 +1,6 @@
 /**
  * The daily reconcile, called by the scheduled trigger: records each known project's coverage for
- * the day (from its snapshot, kept current by incremental updates) into the gadget's trend, and
+ * the day (from its stored tree, kept current by incremental updates) into the gadget's trend, and
  * fans out one queue event per project, within Forge's push quotas, whose step syncs the project by
  * change (src/scale/sync.ts decides when a full rescan is due instead).
  */
@@ -8,12 +8,12 @@ import { z } from 'zod';
 import type { QueueEvent, ScanQueue } from '../platform/deps';
 import type { TrendPoint } from '../shared/contract';
 import { parseStored, type KeyValueStore } from '../storage/store';
-import { coverageOf, readManifest } from './tree-store';
+import { coverageOf, readTreeManifest } from './tree-store';
 
 /** The gadget's trend of each project: one point a day, read by src/services/project.ts. */
 export const TREND_PREFIX = 'trend:';
 export const TREND_POINTS = 90;
-/** Projects that have (or had) a snapshot. */
+/** Projects that have (or had) a stored tree. */
 export const PROJECTS_KEY = 'scale:projects';
 
 const trendSchema = z.array(
@@ -106,7 +106,7 @@ async function reconcileProject(
   out: ReconcileOutcome,
   events: QueueEvent[],
 ): Promise<void> {
-  const manifest = await readManifest(deps.store, projectKey);
+  const manifest = await readTreeManifest(deps.store, projectKey);
   if (manifest) {
     const point: TrendPoint = { date, ...coverageOf(manifest.totals) };
     await recordTrendPoint(deps.store, projectKey, point);

@@ -1,6 +1,6 @@
 /**
- * Incremental snapshot updates from issue events: refetch the touched issue (one request), take its
- * neighbourhood from the stored snapshot (its old and new parent chains, and the whole subtree of
+ * Incremental updates of stored trees from issue events: refetch the touched issue (one request), take its
+ * neighbourhood from the stored tree (its old and new parent chains, and the whole subtree of
  * the topmost feature above each position, since feature rules count every story below), evaluate
  * that small site with the engine, and write back only the chunks that changed, flipping the
  * manifest as a full write does.
@@ -40,12 +40,12 @@ import {
   encodeRow,
   lookupSlots,
   readChunk,
-  readManifest,
+  readTreeManifest,
   readShard,
   shardOf,
-  snapKey,
+  treeKey,
   type Chunk,
-  type Manifest,
+  type TreeManifest,
   type StoredRow,
 } from './tree-store';
 import { noteDirty } from './dirty';
@@ -85,7 +85,7 @@ export type IncrementalOutcome =
       fresh?: Fact;
     }
   | { status: 'unchanged'; requests: number; fresh?: Fact }
-  | { status: 'no-snapshot' }
+  | { status: 'no-tree' }
   /** A first scan is running and there is no tree yet: the change is noted for it to replay. */
   | { status: 'scan-running' }
   /** The change cannot be patched safely; the caller should request a full scan. */
@@ -109,7 +109,7 @@ class Working {
 
   constructor(
     private readonly store: KeyValueStore,
-    readonly manifest: Manifest,
+    readonly manifest: TreeManifest,
   ) {
     this.order = manifest.chunks.map((c) => c.slot);
     this.order.forEach((slot, i) => this.orderOf.set(slot, i));
@@ -119,9 +119,9 @@ class Working {
     let c = this.chunks.get(slot);
     if (!c) {
       const ref = this.manifest.chunks[this.orderOf.get(slot) ?? -1];
-      if (!ref) throw new Error(`snapshot slot ${slot} is not in the manifest`);
+      if (!ref) throw new Error(`tree slot ${slot} is not in the manifest`);
       c = await readChunk(this.store, this.manifest.projectKey, ref.id);
-      if (!c) throw new Error(`snapshot chunk ${ref.id} is missing`);
+      if (!c) throw new Error(`stored tree chunk ${ref.id} is missing`);
       this.chunks.set(slot, c);
     }
     return c;
@@ -213,19 +213,19 @@ export async function applyIssueChange(
   const mark = deps.api.requestCount;
   const requests = () => deps.api.requestCount - mark;
   for (let attempt = 1; ; attempt++) {
-    const manifest = await readManifest(deps.store, projectKey);
-    if (!manifest) return noted ? { status: 'scan-running' } : { status: 'no-snapshot' };
+    const manifest = await readTreeManifest(deps.store, projectKey);
+    if (!manifest) return noted ? { status: 'scan-running' } : { status: 'no-tree' };
     if (manifest.configHash !== configHash(deps.config)) {
       return {
         status: 'needs-rescan',
-        reason: 'the configuration changed since the snapshot was built',
+        reason: 'the configuration changed since the stored tree was built',
         requests: requests(),
       };
     }
     try {
       return await patch(deps, manifest, change, requests, attempt === 1 ? prefetched : undefined);
     } catch (error) {
-      if (error instanceof SnapshotChangedError && attempt < MAX_ATTEMPTS) continue;
+      if (error instanceof TreeChangedError && attempt < MAX_ATTEMPTS) continue;
       if (error instanceof TooLarge)
         return {
           status: 'needs-rescan',
@@ -239,7 +239,7 @@ export async function applyIssueChange(
 
 async function patch(
   deps: IncrementalDeps,
-  manifest: Manifest,
+  manifest: TreeManifest,
   change: IssueChange,
   requests: () => number,
   prefetched: JiraIssue | undefined,
@@ -271,9 +271,9 @@ async function patch(
   const oldPos = await w.locate(change.issueKey);
   const old = oldPos ? await w.row(oldPos) : undefined;
   const oldSubtree = oldPos ? await w.subtree(oldPos) : [];
-  // An issue of another project belongs in this snapshot only as an ancestor of its issues or as
+  // An issue of another project belongs in this stored tree only as an ancestor of its issues or as
   // a story below one of its features (what a full scan reads); otherwise it leaves (or never
-  // joins) the snapshot, like a deletion.
+  // joins) the stored tree, like a deletion.
   if (fresh && projectOfFact(fresh) !== P) {
     let keeps = false;
     for (const pos of oldSubtree.slice(1)) if ((await w.row(pos)).row.c !== 1) keeps = true;
@@ -285,7 +285,7 @@ async function patch(
   if (!fresh && oldSubtree.length > 1) {
     return {
       status: 'needs-rescan',
-      reason: `${change.issueKey} left the snapshot with issues below it`,
+      reason: `${change.issueKey} left the stored tree with issues below it`,
       requests: requests(),
     };
   }
@@ -303,7 +303,7 @@ async function patch(
     if (same) return { status: 'unchanged', requests: requests(), fresh };
   }
 
-  // Chains: from the snapshot, or (new parents it lacks) from Jira, one level per request.
+  // Chains: from the stored tree, or (new parents it lacks) from Jira, one level per request.
   const chainOf = async (
     start: string | undefined,
     fetch: boolean,
@@ -334,7 +334,7 @@ async function patch(
   const newChain = fresh ? await chainOf(fresh.pa, true) : [];
 
   // Block roots: the topmost feature above (or at) each position; else the issue itself. A
-  // new ancestor the snapshot lacks joins the new block (it becomes a row too).
+  // new ancestor the stored tree lacks joins the new block (it becomes a row too).
   const topRoot = (
     self: { key: string; pos?: Pos; fact: Fact },
     chain: { key: string; pos?: Pos; fact: Fact }[],
@@ -460,7 +460,7 @@ async function patch(
     ownCounts(row, d, sign);
     delta.set(key, d);
   };
-  // Each block's ancestors in the snapshot, walking up from the block root's parent (old parent
+  // Each block's ancestors in the stored tree, walking up from the block root's parent (old parent
   // for a removed range, new parent for a placed block).
   const above = async (parentKey: string | undefined): Promise<string[]> => {
     const out: string[] = [];
@@ -580,7 +580,7 @@ async function patch(
   // Store: new chunk ids (split when grown), index entries of keys that moved, then the flip.
   const writeId = newWriteId();
   await beginWrite(deps.store, P, writeId);
-  const chunks: Manifest['chunks'] = [];
+  const chunks: TreeManifest['chunks'] = [];
   let nextSlot = manifest.nextSlot;
   const slotOf = new Map<string, number | null>();
   for (const slot of rewritten.keys()) for (const row of w.chunks.get(slot)!.r) slotOf.set(row.k, null);
@@ -600,13 +600,13 @@ async function patch(
       for (const row of part.r) for (const id of row.o ?? []) if (ownerDir[id]) uo[id] = ownerDir[id];
       const stored: Chunk = { u: directoryFor(part.f, users), uo, r: part.r, f: part.f };
       const id = partId(writeId, slot);
-      await deps.store.set(snapKey.chunk(P, id), stored);
+      await deps.store.set(treeKey.chunk(P, id), stored);
       chunksWritten++;
       chunks.push({ slot, id, n: part.r.length });
       for (const row of part.r) slotOf.set(row.k, slot);
     }
   }
-  // Index: only shards holding keys whose slot changed (or that left the snapshot).
+  // Index: only shards holding keys whose slot changed (or that left the stored tree).
   const shardEdits = new Map<number, Map<string, number | null>>();
   const known = await lookupSlots(deps.store, manifest, [...slotOf.keys()]);
   for (const [key, slot] of slotOf) {
@@ -624,10 +624,10 @@ async function patch(
       else shard[key] = slot;
     }
     const id = partId(writeId, `x${s}`);
-    await deps.store.set(snapKey.shard(P, id), shard);
+    await deps.store.set(treeKey.shard(P, id), shard);
     shards[s] = id;
   }
-  const next: Manifest = {
+  const next: TreeManifest = {
     ...manifest,
     id: writeId,
     updatedAt: deps.now().toISOString(),
@@ -637,7 +637,7 @@ async function patch(
     totals,
   };
   // Only if nobody switched the manifest since we read it; else recompute on the new one.
-  if (!(await switchManifest(deps.store, next, manifest.id))) throw new SnapshotChangedError(P);
+  if (!(await switchManifest(deps.store, next, manifest.id))) throw new TreeChangedError(P);
   // The popm.findings values this patch changed (the caller writes them in one request): the
   // touched issue's against what Jira holds, the others' against their rows before the patch.
   const mirror: MirrorWrite[] = [];
@@ -674,20 +674,20 @@ function splitRows(r: StoredRow[], f: Fact[]): { r: StoredRow[]; f: Fact[] }[] {
   return [...splitRows(r.slice(0, half), f.slice(0, half)), ...splitRows(r.slice(half), f.slice(half))];
 }
 
-export class SnapshotChangedError extends Error {
+export class TreeChangedError extends Error {
   constructor(projectKey: string) {
-    super(`the snapshot of ${projectKey} changed during an incremental update; apply the event again`);
-    this.name = 'SnapshotChangedError';
+    super(`the stored tree of ${projectKey} changed during an incremental update; apply the event again`);
+    this.name = 'TreeChangedError';
   }
 }
 
-/** Project keys an issue event concerns: its own project, and the snapshots that hold it. */
+/** Project keys an issue event concerns: its own project, and the stored trees that hold it. */
 export async function projectsHolding(
   store: KeyValueStore,
   issueKey: string,
   candidates: readonly string[],
   /** The issue's parents before and after the change (from the event): a new story below a
-   * feature of another project belongs to that project's snapshot too. */
+   * feature of another project belongs to that project's stored tree too. */
   parentKeys: readonly string[] = [],
 ): Promise<string[]> {
   const out: string[] = [];
@@ -697,7 +697,7 @@ export async function projectsHolding(
       out.push(p);
       continue;
     }
-    const manifest = await readManifest(store, p);
+    const manifest = await readTreeManifest(store, p);
     if (!manifest) continue;
     const slots = await lookupSlots(store, manifest, [issueKey, ...parentKeys]);
     if ([...slots.values()].some((slot) => slot !== undefined)) out.push(p);

@@ -8,7 +8,7 @@
  *
  * Phases: metadata -> project (search/jql pages) -> ancestors (bulkfetch, 100 keys a request,
  * every level) -> children (stories in other projects below the project's features, `parent in`
- * batches) -> evaluate + store (chunked snapshot, flipped into place atomically) -> properties
+ * batches) -> evaluate + store (chunked tree, flipped into place atomically) -> properties
  * (the `popm.findings` issue property of every in-scope issue whose value changed, 100 issues a
  * bulk request) -> done.
  *
@@ -31,7 +31,7 @@ import type { KeyValueStore } from '../storage/store';
 import { factPlan, projectOfFact, toFact, type Fact, type FactPlan, type UserDirectory } from './compact';
 import { configHash, evaluateFacts, nameAcceptors, storeAcceptance, type AcceptanceSource } from './rows';
 import { registerProject } from './daily';
-import { beginWrite, factSchema, newWriteId, readManifest, writeSnapshot } from './tree-store';
+import { beginWrite, factSchema, newWriteId, readTreeManifest, writeTree } from './tree-store';
 
 export const SCAN_PHASES = [
   'metadata',
@@ -211,7 +211,7 @@ export async function readScanState(
 export async function scanStateView(store: KeyValueStore, projectKey: string): Promise<ScanState> {
   const [state, manifest] = await Promise.all([
     readScanState(store, projectKey),
-    readManifest(store, projectKey),
+    readTreeManifest(store, projectKey),
   ]);
   const builtAt = manifest?.updatedAt ?? null;
   if (!state)
@@ -240,7 +240,7 @@ export async function requestScan(
   reason = 'requested',
 ): Promise<ScanCheckpoint> {
   assertProjectKey(projectKey);
-  const manifest = await readManifest(deps.store, projectKey);
+  const manifest = await readTreeManifest(deps.store, projectKey);
   const at = deps.now().toISOString();
   let outcome:
     { kind: 'running' | 'revived' | 'new'; state: ScanCheckpoint; replaced?: ScanCheckpoint } | undefined;
@@ -306,7 +306,7 @@ class Superseded extends Error {}
 
 /**
  * One invocation's worth of scanning. Resumes the project's checkpoint (creating one if there is
- * none), works until done or until the budget runs low, and then either completes the snapshot or
+ * none), works until done or until the budget runs low, and then either completes the stored tree or
  * pushes a continuation. Without a queue it keeps going in-process until done (local host, CLI).
  */
 export async function runScanStep(
@@ -641,7 +641,7 @@ class Step {
         const value = findingsPropertyValue(ev, at);
         if (findingsFingerprint(value) !== fact.fp) pending.push([ev.id, { ...value }]);
       }
-      // Only the scan's comparison needs it; the stored snapshot stays as small as before.
+      // Only the scan's comparison needs it; the stored tree stays as small as before.
       delete fact.fp;
     }
     if (!this.state.writes.staged) await this.stageWrites(pending);
@@ -652,7 +652,7 @@ class Step {
       await this.save({ writeId, storeChunks: 0 });
       await beginWrite(this.deps.store, this.p, writeId);
     }
-    const outcome = await writeSnapshot(
+    const outcome = await writeTree(
       this.deps.store,
       {
         projectKey: this.p,
@@ -717,7 +717,7 @@ class Step {
         );
       } catch (error) {
         // Retrying cannot fix a refusal (no permission to edit, a request Jira rejects); the
-        // snapshot is already in place and the property is only JQL's mirror, so the scan still
+        // tree is already in place and the property is only JQL's mirror, so the scan still
         // completes, with the reason kept in its checkpoint and the log.
         if (!(error instanceof JiraError) || isRetryableKind(error.kind)) throw error;
         this.deps.log?.('scan: popm.findings writes given up', {

@@ -2,12 +2,12 @@
  * The scale machinery behind the app's use cases, in the shapes the services and Forge entries
  * need (AppDeps in, contract views out), so wiring it in is a few calls:
  *
- *   getProjectTree   -> snapshotTree(deps, projectKey, cursor)   (undefined: no snapshot yet)
- *   startScan        -> startSnapshotScan(deps, projectKey)
+ *   getProjectTree   -> treePage(deps, projectKey, cursor)   (undefined: no stored tree yet)
+ *   startScan        -> startTreeScan(deps, projectKey)
  *   scan consumer    -> handleScanEvent(deps, event.body)
- *   issue events     -> handleIssueEventForSnapshots(deps, event)
- *   daily trigger    -> dailySnapshots(deps)
- *   gadget summary   -> snapshotSummary(deps, projectKey)          (coverage, counts, trend, scan)
+ *   issue events     -> handleIssueEventForTrees(deps, event)
+ *   daily trigger    -> dailyTrees(deps)
+ *   gadget summary   -> treeSummary(deps, projectKey)          (coverage, counts, trend, scan)
  */
 import { z } from 'zod';
 import { JiraApi } from '../jira/api';
@@ -34,10 +34,10 @@ import {
   scanStateView,
   type ScanStepOutcome,
 } from './scan-job';
-import { BrokenTreeError, coverageOf, readManifest, readRows } from './tree-store';
+import { BrokenTreeError, coverageOf, readTreeManifest, readRows } from './tree-store';
 import { syncProject } from './sync';
 
-export const SNAPSHOT_TREE_PAGE = 200;
+export const DEFAULT_TREE_PAGE = 200;
 
 function appApi(deps: AppDeps): JiraApi {
   // The services' retry policy and clock (tests make waits instant).
@@ -64,16 +64,16 @@ export function decodeTreeCursor(cursor: string | undefined): number | undefined
 }
 
 /**
- * A page of the project tree from the stored snapshot: storage reads only, zero Jira requests.
- * Undefined when the project has no snapshot (the caller starts a scan and shows progress).
+ * A page of the project tree from the stored tree: storage reads only, zero Jira requests.
+ * Undefined when the project has no stored tree (the caller starts a scan and shows progress).
  * Throws RangeError for a cursor this module did not issue. The caller checks that the user may
- * see the project (the snapshot was built as the app).
+ * see the project (the stored tree was built as the app).
  */
-export async function snapshotTree(
+export async function treePage(
   deps: Pick<AppDeps, 'store' | 'now' | 'queue'>,
   projectKey: string,
   cursor: string | undefined,
-  pageSize = SNAPSHOT_TREE_PAGE,
+  pageSize = DEFAULT_TREE_PAGE,
 ): Promise<ProjectTree | undefined> {
   const offset = decodeTreeCursor(cursor);
   if (offset === undefined) throw new RangeError('the tree cursor is not one this app issued');
@@ -106,7 +106,7 @@ export async function snapshotTree(
 }
 
 /** Coverage, counts, trend and scan state for the gadget, from storage only. */
-export async function snapshotSummary(
+export async function treeSummary(
   deps: Pick<AppDeps, 'store'>,
   projectKey: string,
 ): Promise<
@@ -118,7 +118,7 @@ export async function snapshotSummary(
     }
   | undefined
 > {
-  const manifest = await readManifest(deps.store, projectKey);
+  const manifest = await readTreeManifest(deps.store, projectKey);
   if (!manifest) return undefined;
   return {
     coverage: coverageOf(manifest.totals),
@@ -132,7 +132,7 @@ export async function snapshotSummary(
  * Starts a scan (or reports the one running). With a queue (Forge) the first step is queued;
  * without one (local host) the scan runs to completion here.
  */
-export async function startSnapshotScan(deps: AppDeps, projectKey: string): Promise<ScanState> {
+export async function startTreeScan(deps: AppDeps, projectKey: string): Promise<ScanState> {
   if (deps.queue) {
     await requestScan(
       { store: deps.store, now: () => deps.now(), queue: deps.queue },
@@ -210,7 +210,7 @@ export async function handleScanEvent(
  * Applies an issue event to every tree that holds the issue (its own project's, and those of
  * projects whose features it sits below). Changes it cannot patch queue a full scan.
  */
-export async function handleIssueEventForSnapshots(
+export async function handleIssueEventForTrees(
   deps: AppDeps,
   input: unknown,
 ): Promise<{ projectKey: string; outcome: IncrementalOutcome }[]> {
@@ -325,7 +325,7 @@ async function dailySync(deps: AppDeps, projectKey: string, budgetMs?: number): 
 }
 
 /** The scheduled trigger's work: today's trend point per project, and a reconciling scan. */
-export async function dailySnapshots(deps: AppDeps): Promise<ReconcileOutcome> {
+export async function dailyTrees(deps: AppDeps): Promise<ReconcileOutcome> {
   return dailyReconcile({
     store: deps.store,
     now: () => deps.now(),

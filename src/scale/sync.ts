@@ -19,7 +19,7 @@ import { factPlan } from './compact';
 import { applyIssueChange, type IncrementalDeps, type MirrorWrite } from './incremental';
 import { configHash } from './rows';
 import { FORGE_EVENT_BUDGET_MS, readScanState, requestScan } from './scan-job';
-import { readManifest } from './tree-store';
+import { readTreeManifest } from './tree-store';
 
 export const WEEKLY_RESCAN_MS = 7 * 24 * 60 * 60 * 1000;
 /** Looked back further than the last sync: Jira's index lags, clocks differ. */
@@ -84,7 +84,7 @@ export type SyncDeps = IncrementalDeps & {
 
 /** Why the project needs a full rescan rather than a sync, if it does. */
 async function rescanReason(deps: SyncDeps, projectKey: string): Promise<string | undefined> {
-  const manifest = await readManifest(deps.store, projectKey);
+  const manifest = await readTreeManifest(deps.store, projectKey);
   if (!manifest) return 'first scan';
   if (manifest.configHash !== configHash(deps.config)) return 'the configuration changed';
   if (deps.now().getTime() - Date.parse(manifest.builtAt) > WEEKLY_RESCAN_MS) return 'weekly';
@@ -100,7 +100,7 @@ export async function syncProject(deps: SyncDeps, projectKey: string): Promise<S
     await requestScan(scanDeps, projectKey, reason);
     return { status: 'rescan', reason };
   }
-  const manifest = (await readManifest(deps.store, projectKey))!;
+  const manifest = (await readTreeManifest(deps.store, projectKey))!;
   const last = syncSchema.safeParse(await deps.store.get(syncKey(projectKey)));
   const mark = deps.api.requestCount;
   let keys: string[];

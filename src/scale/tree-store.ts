@@ -1,5 +1,5 @@
 /**
- * Project snapshots in the KeyValueStore: the evaluated tree (rows shaped like the contract's
+ * Stored project trees in the KeyValueStore: the evaluated tree (rows shaped like the contract's
  * `TreeRow`) plus the compact facts behind each row (for incremental re-evaluation), chunked under
  * @forge/kvs's 240 KiB value limit, with a manifest key that names the chunks in tree order.
  *
@@ -43,7 +43,12 @@ export const CHUNK_TARGET_BYTES = 180_000;
 /** Index entries per shard (an entry is ~20 bytes: far under the limit). */
 const INDEX_ENTRIES_PER_SHARD = 6_000;
 
-export const snapKey = {
+/**
+ * Storage keys of a stored tree. The `snap:` prefix dates from when the stored tree was called a
+ * snapshot; it stays, because installed sites keep their trees under it (renaming it would need a
+ * migration and gain nothing).
+ */
+export const treeKey = {
   manifest: (p: string) => `snap:${p}:manifest`,
   chunk: (p: string, id: string) => `snap:${p}:c:${id}`,
   shard: (p: string, id: string) => `snap:${p}:x:${id}`,
@@ -102,7 +107,7 @@ const manifestCore = z.object({
   generation: z.number().int().min(0),
   /** When the last full scan completed. */
   builtAt: z.string(),
-  /** When the snapshot last changed (scan or incremental update). */
+  /** When the stored tree last changed (scan or incremental update). */
   updatedAt: z.string(),
   /** Fingerprint of the configuration the rows were evaluated with; a change needs a rescan. */
   configHash: z.string(),
@@ -112,11 +117,11 @@ const manifestCore = z.object({
   shards: z.array(z.string()),
   totals: totalsSchema,
 });
-export const manifestSchema = manifestCore.extend({
+export const treeManifestSchema = manifestCore.extend({
   /** The manifest this one replaced: the readers' fallback, and its chunks are kept alive. */
   previous: manifestCore.optional(),
 });
-export type Manifest = z.infer<typeof manifestCore> & { previous?: z.infer<typeof manifestCore> };
+export type TreeManifest = z.infer<typeof manifestCore> & { previous?: z.infer<typeof manifestCore> };
 
 export function coverageOf(t: Totals): Coverage {
   return {
@@ -366,19 +371,22 @@ async function putChunk(
     throw new Error(`issue ${chunk.r[0]?.k ?? '?'} alone is over the ${KVS_VALUE_LIMIT}-byte storage limit`);
   }
   const id = nextId();
-  await store.set(snapKey.chunk(projectKey, id), chunk);
+  await store.set(treeKey.chunk(projectKey, id), chunk);
   out.push({ id, chunk });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-export async function readManifest(store: KeyValueStore, projectKey: string): Promise<Manifest | undefined> {
-  const raw = await store.get(snapKey.manifest(projectKey));
+export async function readTreeManifest(
+  store: KeyValueStore,
+  projectKey: string,
+): Promise<TreeManifest | undefined> {
+  const raw = await store.get(treeKey.manifest(projectKey));
   if (raw === undefined) return undefined;
-  const parsed = manifestSchema.safeParse(raw);
+  const parsed = treeManifestSchema.safeParse(raw);
   if (!parsed.success)
-    throw new Error(`stored snapshot manifest of ${projectKey} is unreadable: ${parsed.error.message}`);
+    throw new Error(`stored tree manifest of ${projectKey} is unreadable: ${parsed.error.message}`);
   return parsed.data;
 }
 
@@ -387,18 +395,18 @@ export async function readChunk(
   projectKey: string,
   id: string,
 ): Promise<Chunk | undefined> {
-  const raw = await store.get(snapKey.chunk(projectKey, id));
+  const raw = await store.get(treeKey.chunk(projectKey, id));
   if (raw === undefined) return undefined;
   const parsed = chunkSchema.safeParse(raw);
   if (!parsed.success)
-    throw new Error(`stored snapshot chunk ${id} of ${projectKey} is unreadable: ${parsed.error.message}`);
+    throw new Error(`stored tree chunk ${id} of ${projectKey} is unreadable: ${parsed.error.message}`);
   return parsed.data;
 }
 
 export interface RowsPage {
-  manifest: Manifest;
+  manifest: TreeManifest;
   rows: TreeRow[];
-  /** Rows in the whole snapshot (in-scope and context). */
+  /** Rows in the whole stored tree (in-scope and context). */
   total: number;
   /**
    * The current tree is broken (a chunk it names is missing or unreadable): these rows come from
@@ -441,7 +449,7 @@ async function rowsOf(
 
 /**
  * Rows [offset, offset + limit) of the stored tree: kvs reads only, never Jira. Undefined when the
- * project has no snapshot yet. A chunk that vanished because a writer switched the manifest after
+ * project has no stored tree yet. A chunk that vanished because a writer switched the manifest after
  * we read it makes us read the new manifest; a chunk missing from the manifest that is still
  * current means the tree is broken, and the previous manifest's rows are served instead.
  */
@@ -451,11 +459,11 @@ export async function readRows(
   offset: number,
   limit: number,
 ): Promise<RowsPage | undefined> {
-  let manifest = await readManifest(store, projectKey);
+  let manifest = await readTreeManifest(store, projectKey);
   for (let attempt = 0; attempt < 3 && manifest; attempt++) {
     const rows = await rowsOf(store, manifest, offset, limit);
     if (rows) return { manifest, rows, total: manifest.totals.rows };
-    const now = await readManifest(store, projectKey);
+    const now = await readTreeManifest(store, projectKey);
     if (now && now.id === manifest.id) {
       const previous = manifest.previous;
       const fallback = previous ? await rowsOf(store, previous, offset, limit) : undefined;
@@ -470,7 +478,7 @@ export async function readRows(
     manifest = now;
   }
   if (!manifest) return undefined;
-  throw new Error(`snapshot of ${projectKey} kept changing while being read`);
+  throw new Error(`stored tree of ${projectKey} kept changing while being read`);
 }
 
 /** The current tree and its fallback are both unreadable: only a rescan can help. */
@@ -481,19 +489,19 @@ export class BrokenTreeError extends Error {
   }
 }
 
-/** Every row and fact of a snapshot, in tree order (tests, reconciliation, export). */
+/** Every row and fact of a stored tree, in tree order (tests, reconciliation, export). */
 export async function readAll(
   store: KeyValueStore,
   projectKey: string,
-): Promise<{ manifest: Manifest; rows: TreeRow[]; facts: Fact[]; users: UserDirectory } | undefined> {
-  const manifest = await readManifest(store, projectKey);
+): Promise<{ manifest: TreeManifest; rows: TreeRow[]; facts: Fact[]; users: UserDirectory } | undefined> {
+  const manifest = await readTreeManifest(store, projectKey);
   if (!manifest) return undefined;
   const rows: TreeRow[] = [];
   const facts: Fact[] = [];
   const users: UserDirectory = {};
   for (const ref of manifest.chunks) {
     const chunk = await readChunk(store, projectKey, ref.id);
-    if (!chunk) throw new Error(`snapshot chunk ${ref.id} of ${projectKey} is missing`);
+    if (!chunk) throw new Error(`stored tree chunk ${ref.id} of ${projectKey} is missing`);
     for (const r of chunk.r) rows.push(decodeRow(r, chunk.uo));
     facts.push(...chunk.f);
     Object.assign(users, chunk.u);
@@ -513,16 +521,16 @@ export async function readShard(
   projectKey: string,
   id: string,
 ): Promise<Record<string, number>> {
-  const raw = await store.get(snapKey.shard(projectKey, id));
+  const raw = await store.get(treeKey.shard(projectKey, id));
   const parsed = shardSchema.safeParse(raw ?? {});
-  if (!parsed.success) throw new Error(`snapshot index shard ${id} of ${projectKey} is unreadable`);
+  if (!parsed.success) throw new Error(`stored tree index shard ${id} of ${projectKey} is unreadable`);
   return parsed.data;
 }
 
-/** Slots of the given keys (undefined: not in the snapshot), reading only the shards they hash to. */
+/** Slots of the given keys (undefined: not in the stored tree), reading only the shards they hash to. */
 export async function lookupSlots(
   store: KeyValueStore,
-  manifest: Manifest,
+  manifest: TreeManifest,
   keys: readonly string[],
 ): Promise<Map<string, number | undefined>> {
   const out = new Map<string, number | undefined>();
@@ -556,7 +564,7 @@ export async function beginWrite(
   now = Date.now(),
 ): Promise<void> {
   let expired: string[] = [];
-  await store.update<unknown>(snapKey.pending(projectKey), (raw) => {
+  await store.update<unknown>(treeKey.pending(projectKey), (raw) => {
     const parsed = pendingSchema.safeParse(raw ?? []);
     const list = parsed.success ? parsed.data : [];
     expired = list.filter((p) => now - p.at > PENDING_EXPIRY_MS && p.id !== writeId).map((p) => p.id);
@@ -564,13 +572,13 @@ export async function beginWrite(
     return [...kept, { id: writeId, at: now }];
   });
   if (expired.length === 0) return;
-  const current = await readManifest(store, projectKey);
+  const current = await readTreeManifest(store, projectKey);
   const live = new Set([current?.id, current?.previous?.id]);
   for (const id of expired) if (!live.has(id)) await deleteWrite(store, projectKey, id);
 }
 
 async function endWrite(store: KeyValueStore, projectKey: string, writeId: string): Promise<void> {
-  await store.update<unknown>(snapKey.pending(projectKey), (raw) => {
+  await store.update<unknown>(treeKey.pending(projectKey), (raw) => {
     const parsed = pendingSchema.safeParse(raw ?? []);
     const list = (parsed.success ? parsed.data : []).filter((p) => p.id !== writeId);
     return list.length > 0 ? list : undefined;
@@ -580,13 +588,13 @@ async function endWrite(store: KeyValueStore, projectKey: string, writeId: strin
 /** Deletes every chunk and shard stored under a write id (never one a manifest names). */
 async function deleteWrite(store: KeyValueStore, projectKey: string, writeId: string): Promise<void> {
   for (const kind of ['c', 'x'] as const) {
-    for (const { key } of await store.list(snapKey.prefixOfWrite(projectKey, kind, writeId))) {
+    for (const { key } of await store.list(treeKey.prefixOfWrite(projectKey, kind, writeId))) {
       await store.delete(key);
     }
   }
 }
 
-export interface FullSnapshot {
+export interface FullTree {
   projectKey: string;
   /** This write's id (`newWriteId`); a resumed write passes the same id again. */
   writeId: string;
@@ -605,21 +613,21 @@ export interface WriteProgress {
   onChunk?: (written: number) => boolean | Promise<boolean>;
 }
 
-export type WriteOutcome = { done: true; manifest: Manifest } | { done: false; chunksWritten: number };
+export type WriteOutcome = { done: true; manifest: TreeManifest } | { done: false; chunksWritten: number };
 
 /**
- * Writes a whole snapshot under its write id, then makes it current whatever is current now (a
+ * Writes a whole stored tree under its write id, then makes it current whatever is current now (a
  * full scan is the reconciliation; events it may have missed are replayed by the caller).
  */
-export async function writeSnapshot(
+export async function writeTree(
   store: KeyValueStore,
-  snap: FullSnapshot,
+  snap: FullTree,
   progress: WriteProgress = {},
 ): Promise<WriteOutcome> {
   const { projectKey, writeId } = snap;
   const skip = progress.skipChunks ?? 0;
   const totals = emptyTotals();
-  const refs: Manifest['chunks'] = [];
+  const refs: TreeManifest['chunks'] = [];
   const index: Record<string, number>[] = [];
   const keySlots: [string, number][] = [];
   let produced = 0;
@@ -654,10 +662,10 @@ export async function writeSnapshot(
   const shards: string[] = [];
   for (let s = 0; s < shardCount; s++) {
     const id = partId(writeId, `x${s}`);
-    await store.set(snapKey.shard(projectKey, id), index[s]);
+    await store.set(treeKey.shard(projectKey, id), index[s]);
     shards.push(id);
   }
-  const manifest: Manifest = {
+  const manifest: TreeManifest = {
     v: 1,
     projectKey,
     id: writeId,
@@ -672,7 +680,7 @@ export async function writeSnapshot(
     totals,
   };
   const committed = await switchManifest(store, manifest, null);
-  if (!committed) throw new Error(`snapshot of ${projectKey} could not be switched`);
+  if (!committed) throw new Error(`stored tree of ${projectKey} could not be switched`);
   return { done: true, manifest: committed };
 }
 
@@ -691,7 +699,7 @@ const nullStore: KeyValueStore = {
 
 type ManifestCore = z.infer<typeof manifestCore>;
 
-function core(m: Manifest): ManifestCore {
+function core(m: TreeManifest): ManifestCore {
   const { previous: _previous, ...rest } = m;
   return rest;
 }
@@ -712,14 +720,14 @@ function keysOf(m: ManifestCore | undefined): { chunks: string[]; shards: string
  */
 export async function switchManifest(
   store: KeyValueStore,
-  next: Manifest,
+  next: TreeManifest,
   expectedId: string | null,
-): Promise<Manifest | undefined> {
+): Promise<TreeManifest | undefined> {
   const P = next.projectKey;
-  let replaced: Manifest | undefined;
-  let stored: Manifest | undefined;
-  await store.update<unknown>(snapKey.manifest(P), (raw) => {
-    const parsed = raw === undefined ? undefined : manifestSchema.safeParse(raw);
+  let replaced: TreeManifest | undefined;
+  let stored: TreeManifest | undefined;
+  await store.update<unknown>(treeKey.manifest(P), (raw) => {
+    const parsed = raw === undefined ? undefined : treeManifestSchema.safeParse(raw);
     const current = parsed?.success ? parsed.data : undefined;
     replaced = current;
     if (expectedId !== null && current?.id !== expectedId) {
@@ -747,8 +755,8 @@ export async function switchManifest(
   const keepShards = new Set([...live.shards, ...livePrev.shards]);
   for (const m of [replaced ? core(replaced) : undefined, replaced?.previous]) {
     const old = keysOf(m);
-    for (const id of old.chunks) if (!keepChunks.has(id)) await store.delete(snapKey.chunk(P, id));
-    for (const id of old.shards) if (!keepShards.has(id)) await store.delete(snapKey.shard(P, id));
+    for (const id of old.chunks) if (!keepChunks.has(id)) await store.delete(treeKey.chunk(P, id));
+    for (const id of old.shards) if (!keepShards.has(id)) await store.delete(treeKey.shard(P, id));
   }
   return won;
 }

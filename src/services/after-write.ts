@@ -1,7 +1,7 @@
 /**
  * What follows every write the app makes to a story or its owner, from the neighbourhood the write
  * path already read: evaluate it again (the stored records as they are now), mirror the findings
- * of the issue and its parent, patch the stored project snapshots, and answer with the new issue
+ * of the issue and its parent, patch the stored project trees, and answer with the new issue
  * view, so neither this invocation nor the UI reads the issue again.
  */
 import type { IssueView } from '../shared/contract';
@@ -10,7 +10,7 @@ import type { Invocation } from './cache';
 import { writeFindingsAfterChange } from './findings-refresh';
 import { evaluateContext, issueViewOf, issuesOf } from './issue-view';
 import type { IssueContext } from './site';
-import { refreshSnapshotsAfterWrite } from './tree-refresh';
+import { refreshTreesAfterWrite } from './tree-refresh';
 import { FINDINGS_PROPERTY, type JiraIssue } from '../domain/types';
 
 /** The neighbourhood with the issue replaced by its state after the write. */
@@ -37,7 +37,7 @@ export async function afterWrite(
       ? { ...issue, properties: { ...issue.properties, [FINDINGS_PROPERTY]: written.get(issue.id) } }
       : issue,
   );
-  await refreshSnapshotsAfterWrite(inv.deps, ctx.issue.key, {
+  await refreshTreesAfterWrite(inv.deps, ctx.issue.key, {
     issues,
     fields: ctx.fields,
     properties: ctx.properties,

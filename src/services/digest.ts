@@ -2,7 +2,7 @@
  * The daily digest to Product Owners (issue 12): each PO with stories awaiting their acceptance
  * longer than the threshold gets one Jira notification a day at most, never an inactive account.
  *
- * Who waits on what comes from the stored project snapshots (storage reads, no Jira search), with
+ * Who waits on what comes from the stored project trees (storage reads, no Jira search), with
  * the queue's own definition of "awaiting acceptance" (src/domain/digest.ts). Jira is asked only
  * what storage cannot answer: whether each recipient is still active (GET /user/bulk, one request
  * per 200), the site's URL for the links (GET /serverInfo, once) and the notifications themselves
@@ -46,28 +46,28 @@ export function digestEvent(date: string): QueueEvent {
   return { projectKey: '', kind: 'digest', date };
 }
 
-/** Every story awaiting acceptance in the stored snapshots, with its owners and waiting start. */
+/** Every story awaiting acceptance in the stored trees, with its owners and waiting start. */
 export async function waitingStories(deps: Pick<AppDeps, 'store' | 'log'>): Promise<WaitingStory[]> {
   const out: WaitingStory[] = [];
   const seen = new Set<string>();
   for (const projectKey of await knownProjects(deps.store)) {
-    let snapshot: Awaited<ReturnType<typeof readAll>>;
+    let tree: Awaited<ReturnType<typeof readAll>>;
     try {
-      snapshot = await readAll(deps.store, projectKey);
+      tree = await readAll(deps.store, projectKey);
     } catch (error) {
       // One broken tree (being rebuilt) must not cost every other PO their digest.
-      deps.log?.('digest: snapshot unreadable, skipped', {
+      deps.log?.('digest: tree unreadable, skipped', {
         projectKey,
         message: error instanceof Error ? error.message : String(error),
       });
       continue;
     }
-    if (!snapshot) continue;
-    snapshot.rows.forEach((row, i) => {
-      // Context rows belong to another project's snapshot; each story counts once.
+    if (!tree) continue;
+    tree.rows.forEach((row, i) => {
+      // Context rows belong to another project's stored tree; each story counts once.
       if (row.context || seen.has(row.key) || !awaitsAcceptance(row)) return;
       seen.add(row.key);
-      const fact = snapshot.facts[i];
+      const fact = tree.facts[i];
       out.push({
         key: row.key,
         summary: row.summary,
@@ -116,7 +116,7 @@ export async function runDigest(deps: AppDeps): Promise<DigestOutcome> {
   if (pending.length === 0) return outcome;
 
   const api = appApi(deps);
-  // Fresh from Jira, not the snapshot's copy: an account deactivated since the scan gets nothing.
+  // Fresh from Jira, not the stored tree's copy: an account deactivated since the scan gets nothing.
   const active = new Set(
     (await api.bulkUsers(pending.map((e) => e.accountId)))
       .filter((u) => u.active === true)

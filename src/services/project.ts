@@ -17,12 +17,12 @@ import { mayRescanNow } from '../scale/sync';
 import {
   decodeTreeCursor,
   encodeTreeCursor,
-  SNAPSHOT_TREE_PAGE,
-  snapshotSummary,
-  snapshotTree,
-  startSnapshotScan,
+  DEFAULT_TREE_PAGE,
+  treeSummary,
+  treePage,
+  startTreeScan,
 } from '../scale/service';
-import { coverageOf, readManifest, readRows, type Manifest } from '../scale/tree-store';
+import { coverageOf, readTreeManifest, readRows, type TreeManifest } from '../scale/tree-store';
 import type { GadgetSummary, ProjectTree, ScanState } from '../shared/contract';
 import type { AppDeps } from '../platform/deps';
 import { ServiceError } from './errors';
@@ -31,7 +31,7 @@ import { configStore, userApi } from './site';
 import { checkProjectAccess, filterPage, LOOKAHEAD_ROWS } from './visibility';
 import { choicesOf, readScopeSource, scopedTree, scopeView, sprintFigures } from './scope';
 
-export const TREE_PAGE = SNAPSHOT_TREE_PAGE;
+export const TREE_PAGE = DEFAULT_TREE_PAGE;
 
 function badCursor(): ServiceError {
   return new ServiceError('BAD_REQUEST', 'the tree cursor is not one this app issued', [
@@ -59,7 +59,7 @@ function emptyTree(projectKey: string, scan: ScanState): ProjectTree {
 async function scanState(
   deps: AppDeps,
   projectKey: string,
-  manifest: Manifest | undefined,
+  manifest: TreeManifest | undefined,
 ): Promise<ScanState> {
   const scan = await scanStateView(deps.store, projectKey);
   if (scan.status === 'running' && scan.total === null && manifest)
@@ -72,15 +72,15 @@ async function scanState(
  * evaluated with another configuration. Never restarts a failed scan by itself (the UI offers a
  * retry; restarting on every poll would hammer Jira). Returns the manifest to serve, if any.
  */
-async function ensureSnapshot(deps: AppDeps, projectKey: string): Promise<Manifest | undefined> {
-  const manifest = await readManifest(deps.store, projectKey);
+async function ensureSnapshot(deps: AppDeps, projectKey: string): Promise<TreeManifest | undefined> {
+  const manifest = await readTreeManifest(deps.store, projectKey);
   const state = await readScanState(deps.store, projectKey);
   if (state?.status === 'running' || state?.status === 'failed') return manifest;
   if (manifest && manifest.configHash === configHash((await configStore(deps).current()).config))
     return manifest;
-  await startSnapshotScan(deps, projectKey);
+  await startTreeScan(deps, projectKey);
   // Without a queue (tests, tools) the scan has run to completion already.
-  return (await readManifest(deps.store, projectKey)) ?? manifest;
+  return (await readTreeManifest(deps.store, projectKey)) ?? manifest;
 }
 
 /** What a tree request may ask beyond the page: a scope, and the choices a scope picker offers. */
@@ -109,13 +109,13 @@ export async function getProjectTree(
     return scopedPage(deps, accountId, projectKey, offset, options, startedAt);
   let page: ProjectTree | undefined;
   try {
-    page = await snapshotTree(deps, projectKey, cursor, TREE_PAGE);
+    page = await treePage(deps, projectKey, cursor, TREE_PAGE);
   } catch (error) {
     if (error instanceof RangeError) throw badCursor();
     throw error;
   }
   if (!page) return emptyTree(projectKey, await scanState(deps, projectKey, undefined));
-  const current = (await readManifest(deps.store, projectKey)) ?? manifest;
+  const current = (await readTreeManifest(deps.store, projectKey)) ?? manifest;
   const filtered = await filterPage(
     deps,
     accountId,
@@ -205,12 +205,12 @@ export async function startScan(deps: AppDeps, accountId: string, projectKey: st
   const allowed =
     (await mayRescanNow(deps, projectKey, false)) ||
     (await mayRescanNow(deps, projectKey, await isProjectAdmin(userApi(deps, accountId), projectKey)));
-  if (allowed) await startSnapshotScan(deps, projectKey);
-  return scanState(deps, projectKey, await readManifest(deps.store, projectKey));
+  if (allowed) await startTreeScan(deps, projectKey);
+  return scanState(deps, projectKey, await readTreeManifest(deps.store, projectKey));
 }
 
 /** Today's trend point from the snapshot, unless the day has one (at most one write a day). */
-async function trendWithToday(deps: AppDeps, projectKey: string, manifest: Manifest | undefined) {
+async function trendWithToday(deps: AppDeps, projectKey: string, manifest: TreeManifest | undefined) {
   const trend = await readTrend(deps.store, projectKey);
   const today = deps.now().toISOString().slice(0, 10);
   if (!manifest || trend.some((p) => p.date === today)) return trend;
@@ -231,7 +231,7 @@ export async function getGadgetSummary(
 ): Promise<GadgetSummary> {
   const { name } = await checkProjectAccess(deps, accountId, projectKey);
   const manifest = await ensureSnapshot(deps, projectKey);
-  const summary = manifest ? await snapshotSummary(deps, projectKey) : undefined;
+  const summary = manifest ? await treeSummary(deps, projectKey) : undefined;
   // The per-sprint figures and a scope read the stored rows (storage only, no Jira request).
   const source = manifest ? await readScopeSource(deps.store, projectKey) : undefined;
   const scoped = source && scope ? scopedTree(source, scope) : undefined;

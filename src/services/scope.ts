@@ -1,5 +1,5 @@
 /**
- * Scoped project views (rules.md, "Scope within a project") from the stored snapshot: the scan
+ * Scoped project views (rules.md, "Scope within a project") from the stored tree: the scan
  * already kept each story's sprints and fix versions (src/scale/compact.ts), so a scope costs
  * storage reads only, never a Jira request. The rows keep the findings the whole-project
  * evaluation gave them; a scope only selects rows and recounts.
@@ -20,7 +20,7 @@ import {
   type StoryScope,
 } from '../domain/scope';
 import type { Severity } from '../domain/types';
-import { readAll, type Manifest } from '../scale/tree-store';
+import { readAll, type TreeManifest } from '../scale/tree-store';
 import type { ScopeChoices, ScopeView, SprintFigure, TreeRow } from '../shared/contract';
 import type { KeyValueStore } from '../storage/store';
 import { ServiceError } from './errors';
@@ -29,13 +29,13 @@ import { ServiceError } from './errors';
 export const RECENT_SPRINTS = 5;
 
 export interface ScopeSource {
-  manifest: Manifest;
+  manifest: TreeManifest;
   rows: TreeRow[];
   /** The project's own stories with what they are in. */
   stories: StoryScope[];
 }
 
-/** The snapshot's rows and its stories' sprints and versions; undefined without a snapshot. */
+/** The stored tree's rows and its stories' sprints and versions; undefined without a stored tree. */
 export async function readScopeSource(
   store: KeyValueStore,
   projectKey: string,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { JiraIssue } from '../domain/types';
 import { BULK_FETCH_REQUEST } from '../jira/api';
 import type { Transport } from '../jira/transport';
-import { handleIssueEventForSnapshots } from '../scale/service';
+import { handleIssueEventForTrees } from '../scale/service';
 import type { AppDeps } from '../platform/deps';
 
 /** Issues the write path already holds, as they are after the write, and what they were read with. */
@@ -13,15 +13,15 @@ export interface InHand {
 }
 
 /**
- * After a write the app made itself, the stored snapshots holding the issue are patched at once, so
+ * After a write the app made itself, the stored trees holding the issue are patched at once, so
  * the project page agrees with the issue panel. Acceptance records live in the app's store (no
  * Jira event announces them); for owner edits Jira's own event follows and finds nothing left to
  * change. Best effort: the write has succeeded, and the daily rescan corrects what this misses.
  *
- * With `inHand`, the snapshot update's reads of those issues are answered from them instead of
+ * With `inHand`, the stored tree update's reads of those issues are answered from them instead of
  * from Jira (see `answeringFrom`), so the refresh costs no request for data the write path has.
  */
-export async function refreshSnapshotsAfterWrite(
+export async function refreshTreesAfterWrite(
   deps: AppDeps,
   issueKey: string,
   inHand?: InHand,
@@ -30,12 +30,12 @@ export async function refreshSnapshotsAfterWrite(
     const served: AppDeps = inHand
       ? { ...deps, jiraAsApp: () => answeringFrom(inHand, deps.jiraAsApp()) }
       : deps;
-    await handleIssueEventForSnapshots(served, {
+    await handleIssueEventForTrees(served, {
       eventType: 'avi:jira:updated:issue',
       issue: { key: issueKey },
     });
   } catch (error) {
-    deps.log?.('snapshot refresh after a write failed; the next scan will correct it', {
+    deps.log?.('tree refresh after a write failed; the next scan will correct it', {
       issueKey,
       error: error instanceof Error ? error.message : String(error),
     });
@@ -51,7 +51,7 @@ const bulkFetchBody = z.object({
 /**
  * A transport that answers `POST /issue/bulkfetch` from issues in hand when it can answer all of
  * it (every id or key asked is in hand, and every field and property asked was read), and sends
- * everything else on. The snapshot code keeps asking Jira the way it always does; only the answer
+ * everything else on. The stored tree code keeps asking Jira the way it always does; only the answer
  * for data this invocation read a moment ago (and then changed itself) comes from memory. Issues
  * read as the user serve the app: the app sees at least what the user sees, with the same values.
  */

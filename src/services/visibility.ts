@@ -1,5 +1,5 @@
 /**
- * What a viewer may see of a stored project snapshot. Snapshots are built as the app, which may
+ * What a viewer may see of a stored project tree. Stored trees are built as the app, which may
  * see issues the viewer may not (issue security levels), so every view is filtered to the issues
  * Jira shows the viewer, with as few requests as possible:
  *
@@ -18,16 +18,16 @@
  * issue created since is newer than the ranges and checked on its own). So repeated views and
  * paging make no Jira requests, and a view after an issue event makes one at most.
  *
- * Left as they are: the snapshot's totals (coverage, counts, roll-ups), which cover the whole
+ * Left as they are: the stored tree's totals (coverage, counts, roll-ups), which cover the whole
  * project as the app sees it; the UI says so. Keys the app could not read either are not rows of
- * the snapshot, and a message naming one ("its parent X could not be read") stays as it is.
+ * the stored tree, and a message naming one ("its parent X could not be read") stays as it is.
  */
 import { z } from 'zod';
 import type { JiraApi, SearchPage } from '../jira/api';
 import { BULK_FETCH_MAX } from '../jira/api';
 import { badResponseError, isJiraError } from '../jira/errors';
 import { jqlProjectIssues } from '../jira/jql';
-import { lookupSlots, type Manifest } from '../scale/tree-store';
+import { lookupSlots, type TreeManifest } from '../scale/tree-store';
 import type { TreeRow } from '../shared/contract';
 import type { AppDeps } from '../platform/deps';
 import { userApi } from './site';
@@ -68,7 +68,7 @@ const projectEntrySchema = z.object({ at: z.string(), name: z.string() });
 
 const headSchema = z.object({
   v: z.literal(1),
-  /** The snapshot's `builtAt` the ranges were read against. */
+  /** The stored tree's `builtAt` the ranges were read against. */
   builtAt: z.string(),
   at: z.string(),
   /** The highest issue number in the ranges: numbers above it are newer and checked one by one. */
@@ -144,7 +144,7 @@ async function readKeySet(
   deps: AppDeps,
   accountId: string,
   projectKey: string,
-  manifest: Manifest,
+  manifest: TreeManifest,
 ): Promise<KeySet | undefined> {
   const head = headSchema.safeParse(await deps.store.get(viewerKey.head(projectKey, accountId)));
   if (!head.success || head.data.builtAt !== manifest.builtAt || !fresh(head.data.at, deps.now()))
@@ -218,7 +218,7 @@ async function writeKeySet(
   deps: AppDeps,
   accountId: string,
   projectKey: string,
-  manifest: Manifest,
+  manifest: TreeManifest,
   at: string,
   ranges: number[],
   extra: string[],
@@ -274,7 +274,7 @@ async function advanceKeySet(
   api: JiraApi,
   accountId: string,
   projectKey: string,
-  manifest: Manifest,
+  manifest: TreeManifest,
   options: KeyListOptions,
 ): Promise<KeySet | KeyListPending> {
   const started = (options.startedAt ?? deps.now()).getTime();
@@ -411,7 +411,7 @@ export interface AccessPending {
 }
 
 /**
- * The rows of one snapshot page the viewer may see, with keys of hidden snapshot issues taken out
+ * The rows of one stored tree page the viewer may see, with keys of hidden stored issues taken out
  * of parent links and finding messages. `following` reads rows after the page (storage only), to
  * check their context keys in the same request. While the viewer's key list of a big project is
  * still being read (over several calls, see advanceKeySet), answers `checking` and no rows: rows
@@ -420,7 +420,7 @@ export interface AccessPending {
 export async function filterPage(
   deps: AppDeps,
   accountId: string,
-  manifest: Manifest,
+  manifest: TreeManifest,
   rows: readonly TreeRow[],
   following: () => Promise<readonly TreeRow[]>,
   options: KeyListOptions = {},
@@ -449,7 +449,7 @@ export async function filterPage(
     for (const f of row.findings) for (const k of f.message.match(KEY_IN_TEXT) ?? []) named.add(k);
   }
   for (const row of rows) named.delete(row.key);
-  // Only keys the snapshot holds can be hidden by this filter: one the app could not read either
+  // Only keys the stored tree holds can be hidden by this filter: one the app could not read either
   // is not a row anywhere, and what a message says about it is what the viewer would see too.
   const undecidedNamed = [...named].filter((k) => decided(k) === undefined);
   const slots =

@@ -11,7 +11,7 @@
  * A write's cost includes what the UI does next: a reload of the panel when the answer does not
  * carry the updated view.
  */
-import { startSnapshotScan } from '../../src/scale/service';
+import { startTreeScan } from '../../src/scale/service';
 import { checkAcceptance } from '../../src/services/validator';
 import { meter, type Cost } from './metering';
 import { PO, harness, type Harness } from './support';
@@ -44,8 +44,8 @@ async function setUp(): Promise<{ h: Harness; later(seconds: number): void }> {
   const h = harness();
   let now = START;
   h.deps.now = () => new Date(now);
-  await startSnapshotScan(h.deps, 'ORB');
-  await startSnapshotScan(h.deps, 'ART');
+  await startTreeScan(h.deps, 'ORB');
+  await startTreeScan(h.deps, 'ART');
   return { h, later: (seconds) => void (now += seconds * 1000) };
 }
 

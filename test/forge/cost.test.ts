@@ -5,7 +5,7 @@
  * handlers are not driven yet (a harness for them is being built on another branch).
  */
 import { FINDINGS_PROPERTY } from '../../src/domain/types';
-import { startSnapshotScan } from '../../src/scale/service';
+import { startTreeScan } from '../../src/scale/service';
 import { refreshFindings } from '../../src/services/findings-refresh';
 import { ACTIONS, NEIGHBOUR, STORY, STRANGER, type Warmth } from './actions';
 import { meter } from './metering';
@@ -149,8 +149,8 @@ describe('answers from the write path', () => {
 
   it('patches the project snapshots from the data in hand to what a full rescan gives', async () => {
     const { h } = clocked();
-    await startSnapshotScan(h.deps, 'ORB');
-    await startSnapshotScan(h.deps, 'ART');
+    await startTreeScan(h.deps, 'ORB');
+    await startTreeScan(h.deps, 'ART');
     await h.call('setOwner', { issueKey: STORY, accountIds: [NEIGHBOUR] }, PO);
     await h.call('acceptStory', { issueKey: STORY }, NEIGHBOUR);
     const tree = async (projectKey: string) => {
@@ -161,8 +161,8 @@ describe('answers from the write path', () => {
     expect(patched.ORB.rows.find((r: { key: string }) => r.key === STORY).acceptance).toMatchObject({
       acceptedBy: NEIGHBOUR,
     });
-    await startSnapshotScan(h.deps, 'ORB');
-    await startSnapshotScan(h.deps, 'ART');
+    await startTreeScan(h.deps, 'ORB');
+    await startTreeScan(h.deps, 'ART');
     expect(patched).toEqual({ ORB: await tree('ORB'), ART: await tree('ART') });
   });
 

@@ -5,7 +5,7 @@
  */
 import { createEmulator, type JiraEmulator } from '../../src/emulator';
 import type { AppDeps } from '../../src/platform/deps';
-import { startSnapshotScan } from '../../src/scale/service';
+import { startTreeScan } from '../../src/scale/service';
 import { runResolver } from '../../src/resolvers';
 import { handleDigestEvent, runDigest, digestEvent } from '../../src/services/digest';
 import { ConfigStore } from '../../src/storage/config-store';
@@ -89,7 +89,7 @@ async function world(enabled: boolean): Promise<World> {
     0,
     'u-adm',
   );
-  await startSnapshotScan(deps, 'TEAM');
+  await startTreeScan(deps, 'TEAM');
   return { emulator, deps, setNow: (ms) => (now = ms) };
 }
 

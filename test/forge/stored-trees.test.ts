@@ -9,7 +9,7 @@ import { createEmulator, SAMPLE_SNAPSHOT_PATH, type JiraEmulator } from '../../s
 import { serverError, withRestricted } from '../../src/emulator/faults';
 import { buildResolver } from '../../src/resolvers';
 import { invokeResolver } from '../../src/resolvers/invoke';
-import { readManifest } from '../../src/scale/tree-store';
+import { readTreeManifest } from '../../src/scale/tree-store';
 import type { AppDeps } from '../../src/platform/deps';
 import { VISIBILITY_TTL_MS } from '../../src/services/visibility';
 import type { ProjectTree, ResolverName, Result, ResultTypes, TreeRow } from '../../src/shared/contract';
@@ -236,7 +236,7 @@ describe('keeping the snapshot current', () => {
   it('an issue event patches the snapshot through the issue-events entry, with no rescan', async () => {
     const w = await scanned('ORB');
     await w.allRows('ORB', PO); // the viewer's key list is cached
-    const generation = (await readManifest(w.store, 'ORB'))!.generation;
+    const generation = (await readTreeManifest(w.store, 'ORB'))!.generation;
     // Someone renames ORB-12 in Jira; Jira sends the event.
     const api = w.emulator.transportFor(ADMIN);
     const put = await api({
@@ -256,7 +256,7 @@ describe('keeping the snapshot current', () => {
     });
     expect(w.queued).toEqual([]);
     expect(w.emulator.requests.count).toBeLessThanOrEqual(2);
-    expect((await readManifest(w.store, 'ORB'))!.generation).toBe(generation + 1);
+    expect((await readTreeManifest(w.store, 'ORB'))!.generation).toBe(generation + 1);
     w.emulator.requests.reset();
     const { rows } = await w.allRows('ORB', PO);
     expect(rows.find((r) => r.key === 'ORB-12')?.summary).toBe('Renamed in Jira');

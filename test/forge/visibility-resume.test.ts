@@ -9,7 +9,7 @@ import { isRecord } from '../../src/domain/read';
 import type { Transport } from '../../src/jira/transport';
 import { buildResolver } from '../../src/resolvers';
 import { invokeResolver, type Definitions } from '../../src/resolvers/invoke';
-import { startSnapshotScan } from '../../src/scale/service';
+import { startTreeScan } from '../../src/scale/service';
 import type { AppDeps } from '../../src/platform/deps';
 import { ACCESS_BUDGET_MS, IDS_PAGE, VISIBILITY_TTL_MS } from '../../src/services/visibility';
 import type { ProjectTree, TreeRow } from '../../src/shared/contract';
@@ -53,7 +53,7 @@ async function world(): Promise<World> {
   if (!shared) {
     const emulator = createEmulator(site());
     const store = new MemoryStore();
-    await startSnapshotScan(
+    await startTreeScan(
       {
         jiraAsUser: (id) => emulator.transportFor(id),
         jiraAsApp: () => emulator.transportFor(APP),

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { FIELD_IDS } from '../../src/emulator/generate';
 import type { Transport } from '../../src/jira/transport';
-import { handleScanEvent, startSnapshotScan } from '../../src/scale/service';
+import { handleScanEvent, startTreeScan } from '../../src/scale/service';
 import { handleIssueEvent } from '../../src/services/trigger';
 import { runScanToCompletion } from '../../src/scale/scan-job';
 import { readAll } from '../../src/scale/tree-store';
@@ -144,7 +144,7 @@ async function runModel(s: fc.Scheduler, ops: Op[], initialScan: boolean): Promi
         // As on Forge: the request queues the first step, each step is a queue event.
         const mine: unknown[] = [];
         const scanDeps = { ...deps, queue: { push: (e: unknown) => (mine.push(e), Promise.resolve()) } };
-        await startSnapshotScan(scanDeps, PROJECT);
+        await startTreeScan(scanDeps, PROJECT);
         while (mine.length > 0) await handleScanEvent(scanDeps, mine.shift());
         return undefined;
       }

@@ -1,10 +1,5 @@
 import { FIELD_IDS } from '../../src/emulator/generate';
-import {
-  handleIssueEventForSnapshots,
-  handleScanEvent,
-  snapshotTree,
-  startSnapshotScan,
-} from '../../src/scale/service';
+import { handleIssueEventForTrees, handleScanEvent, treePage, startTreeScan } from '../../src/scale/service';
 import { MemoryStore } from '../../src/storage/memory';
 import { appDeps, createEmulator, site } from './support';
 
@@ -15,31 +10,31 @@ describe('scale service entry points', () => {
     const store = new MemoryStore();
     const queued: unknown[] = [];
     let deps = appDeps(emulator, store, queued);
-    expect(await snapshotTree(deps, 'ART', undefined)).toBeUndefined();
-    expect((await startSnapshotScan(deps, 'ART')).status).toBe('running');
+    expect(await treePage(deps, 'ART', undefined)).toBeUndefined();
+    expect((await startTreeScan(deps, 'ART')).status).toBe('running');
     while (queued.length > 0) await handleScanEvent(deps, queued.shift());
     emulator.requests.reset();
-    const first = (await snapshotTree(deps, 'ART', undefined))!;
+    const first = (await treePage(deps, 'ART', undefined))!;
     expect(first.scan.status).toBe('complete');
     expect(first.rows).toHaveLength(200);
-    const second = (await snapshotTree(deps, 'ART', first.nextCursor!))!;
+    const second = (await treePage(deps, 'ART', first.nextCursor!))!;
     expect(second.rows[0]!.key).not.toBe(first.rows[0]!.key);
     expect(emulator.requests.count).toBe(0);
-    await expect(snapshotTree(deps, 'ART', 'not-a-cursor')).rejects.toThrow(RangeError);
+    await expect(treePage(deps, 'ART', 'not-a-cursor')).rejects.toThrow(RangeError);
 
     // A feature loses its Product Manager: the event updates the snapshot with one request.
     const after = structuredClone(snapshot);
     delete after.issues.find((i) => i.key === 'ART-2')!.fields[FIELD_IDS.productManager];
     emulator = createEmulator(after);
     deps = appDeps(emulator, store, queued);
-    const results = await handleIssueEventForSnapshots(deps, {
+    const results = await handleIssueEventForTrees(deps, {
       eventType: 'avi:jira:updated:issue',
       issue: { key: 'ART-2' },
     });
     expect(results).toEqual([
       { projectKey: 'ART', outcome: expect.objectContaining({ status: 'updated', requests: 1 }) },
     ]);
-    const tree = (await snapshotTree(deps, 'ART', undefined, 100_000))!;
+    const tree = (await treePage(deps, 'ART', undefined, 100_000))!;
     expect(tree.rows.find((r) => r.key === 'ART-2')!.findings.map((f) => f.rule)).toContain(
       'feature-missing-pm',
     );

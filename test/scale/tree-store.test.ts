@@ -6,10 +6,10 @@ import {
   newWriteId,
   readAll,
   readRows,
-  snapKey,
-  writeSnapshot,
+  treeKey,
+  writeTree,
 } from '../../src/scale/tree-store';
-import { snapshotTree } from '../../src/scale/service';
+import { treePage } from '../../src/scale/service';
 import type { ScanQueue } from '../../src/platform/deps';
 import { MemoryStore } from '../../src/storage/memory';
 import { apiFor, config, createEmulator, site } from './support';
@@ -50,7 +50,7 @@ describe('snapshot store', () => {
     const fresh = (await readAll(scratch, 'ART'))!;
     expect(fresh.rows).not.toEqual(old.rows);
     let reads = 0;
-    const outcome = await writeSnapshot(
+    const outcome = await writeTree(
       store,
       {
         projectKey: 'ART',
@@ -77,7 +77,7 @@ describe('snapshot store', () => {
     const manifest = (await readAll(store, 'ART'))!.manifest;
     expect(manifest.previous?.id).toBe(old.manifest.id);
     const chunkKeys = (await store.list('snap:ART:c:')).map((e) => e.key).sort();
-    const live = [...manifest.chunks, ...manifest.previous!.chunks].map((c) => snapKey.chunk('ART', c.id));
+    const live = [...manifest.chunks, ...manifest.previous!.chunks].map((c) => treeKey.chunk('ART', c.id));
     expect(chunkKeys).toEqual(live.sort());
   });
 
@@ -98,12 +98,12 @@ describe('snapshot store', () => {
     const current = (await readAll(store, 'ART'))!;
     expect(current.rows).not.toEqual(old.rows);
     // Damage the current tree: one chunk gone, as the old generation-numbered writers did.
-    await store.delete(snapKey.chunk('ART', current.manifest.chunks[0]!.id));
+    await store.delete(treeKey.chunk('ART', current.manifest.chunks[0]!.id));
     const page = (await readRows(store, 'ART', 0, 100_000))!;
     expect(page.degraded).toBe(true);
     expect(page.rows).toEqual(old.rows);
     const queued: unknown[] = [];
-    const tree = await snapshotTree(
+    const tree = await treePage(
       { store, now, queue: { push: (e) => (queued.push(e), Promise.resolve()) } },
       'ART',
       undefined,
