@@ -1,7 +1,13 @@
 /**
- * Reads everything the engine needs to audit one project, in close to the fewest requests Jira
- * allows: 2 for metadata, one per page of the project's issues, one per 100 ancestors per level,
- * and one per page of the stories below the project's features that live in other projects.
+ * The one place that knows how to read a project from Jira: which queries (the project's issues,
+ * ancestors by key, the stories below its features in other projects), which fields and
+ * properties, at which page and batch sizes. `ProjectReader` holds it; two drivers use it:
+ *  - `scanProject` here, one pass in memory (CLI, site export, configuration preview), in close to
+ *    the fewest requests Jira allows: 2 for metadata, one per page of the project's issues, one per
+ *    100 ancestors per level, and one per page of the stories below the project's features that
+ *    live in other projects;
+ *  - the resumable scan job (src/scale/scan-steps.ts), a page at a time with a checkpoint between
+ *    pages.
  */
 import { z } from 'zod';
 import type { PopmConfig } from '../domain/config';
@@ -15,9 +21,107 @@ import {
   type SiteData,
   type UserRef,
 } from '../domain/types';
-import { BULK_FETCH_MAX, MAX_SEARCH_PAGE_WITH_FIELDS, USER_BULK_MAX, type JiraApi } from './api';
+import {
+  BULK_FETCH_MAX,
+  MAX_SEARCH_PAGE_WITH_FIELDS,
+  USER_BULK_MAX,
+  type JiraApi,
+  type SearchJqlParams,
+  type SearchPage,
+} from './api';
 import { assertProjectKey, jqlParentIn, jqlProjectIssues } from './jql';
 import { parentKeyOf, projectKeyOf } from '../domain/read';
+
+/** Keys per ancestors request: one bulk fetch. */
+export const ANCESTOR_BATCH = BULK_FETCH_MAX;
+/** Features per `parent in` query by default (see `ReadOptions.childBatchSize`). */
+export const DEFAULT_CHILD_BATCH = 50;
+
+/** The metadata every scan reads first (2 requests): issue types, and the site's custom fields. */
+export async function readMetadata(
+  api: Pick<JiraApi, 'getIssueTypes' | 'getFields'>,
+  onRequestDone: (done: number) => void = () => undefined,
+): Promise<{ issueTypes: IssueTypeInfo[]; fields: FieldInfo[] }> {
+  const issueTypes = await api.getIssueTypes();
+  onRequestDone(1);
+  const fields = (await api.getFields()).filter((f) => f.custom).map(({ custom: _custom, ...info }) => info);
+  return { issueTypes, fields };
+}
+
+export interface ReadOptions {
+  /** Page size asked of search/jql; Jira caps it at 100 when fields are requested. */
+  maxPageSize?: number;
+  /**
+   * Feature keys per `parent in (...)` query. Bounded so the JQL stays far below Jira's request
+   * size limits while still needing few queries (a key is ~10 characters quoted).
+   */
+  childBatchSize?: number;
+}
+
+/**
+ * Reads one project's issues with fixed fields and properties. Each read is either one request
+ * (`projectPage`, `childrenPage`, `ancestors` of at most ANCESTOR_BATCH keys: what a resumable
+ * caller checkpoints between) or every page of it (`projectPages`, `childrenPages`), with paging
+ * by `JiraApi`.
+ */
+export class ProjectReader {
+  readonly pageSize: number;
+  readonly childBatch: number;
+
+  constructor(
+    private readonly api: JiraApi,
+    readonly projectKey: string,
+    private readonly fieldIds: readonly string[],
+    private readonly properties: readonly string[],
+    options: ReadOptions = {},
+  ) {
+    assertProjectKey(projectKey);
+    this.pageSize = Math.min(options.maxPageSize ?? MAX_SEARCH_PAGE_WITH_FIELDS, MAX_SEARCH_PAGE_WITH_FIELDS);
+    this.childBatch = Math.max(1, options.childBatchSize ?? DEFAULT_CHILD_BATCH);
+  }
+
+  private query(jql: string): Omit<SearchJqlParams, 'nextPageToken'> {
+    return { jql, fields: [...this.fieldIds], properties: [...this.properties], maxResults: this.pageSize };
+  }
+
+  private page(jql: string, token: string | undefined): Promise<SearchPage> {
+    const params = this.query(jql);
+    return this.api.searchJql(token === undefined ? params : { ...params, nextPageToken: token });
+  }
+
+  /** One page of the project's own issues, in rank order (`token`: the previous page's next). */
+  projectPage(token?: string): Promise<SearchPage> {
+    return this.page(jqlProjectIssues(this.projectKey), token);
+  }
+
+  projectPages(): AsyncGenerator<JiraIssue[], void, undefined> {
+    return this.api.searchJqlPages(this.query(jqlProjectIssues(this.projectKey)));
+  }
+
+  /** Issues by key, in requests of ANCESTOR_BATCH; keys Jira cannot show are left out. */
+  async ancestors(keys: readonly string[]): Promise<JiraIssue[]> {
+    return (await this.api.bulkFetch(keys, this.fieldIds, this.properties)).issues;
+  }
+
+  /** How many `parent in` batches `features` make. */
+  childBatches(features: number): number {
+    return Math.ceil(features / this.childBatch);
+  }
+
+  /** Batch `n` of the features (in the order given) whose stories one `parent in` query reads. */
+  childBatchOf(features: { slice(from: number, to: number): string[] }, n: number): string[] {
+    return features.slice(n * this.childBatch, (n + 1) * this.childBatch);
+  }
+
+  /** One page of the stories below `features` that live in other projects. */
+  childrenPage(features: readonly string[], token?: string): Promise<SearchPage> {
+    return this.page(jqlParentIn(features, [this.projectKey]), token);
+  }
+
+  childrenPages(features: readonly string[]): AsyncGenerator<JiraIssue[], void, undefined> {
+    return this.api.searchJqlPages(this.query(jqlParentIn(features, [this.projectKey])));
+  }
+}
 
 export type ScanPhase = 'metadata' | 'project' | 'ancestors' | 'children' | 'users';
 
@@ -28,15 +132,8 @@ export interface ScanProgress {
   total?: number;
 }
 
-export interface ScanOptions {
+export interface ScanOptions extends ReadOptions {
   onProgress?: (progress: ScanProgress) => void;
-  /** Page size asked of search/jql; Jira caps it at 100 when fields are requested. */
-  maxPageSize?: number;
-  /**
-   * Feature keys per `parent in (...)` query. Bounded so the JQL stays far below Jira's request
-   * size limits while still needing few queries (a key is ~10 characters quoted).
-   */
-  childBatchSize?: number;
 }
 
 /** What a scan found beyond the data itself, for diagnostics. */
@@ -55,8 +152,6 @@ export interface ScanReport {
    */
   floor: number;
 }
-
-export const DEFAULT_CHILD_BATCH = 50;
 
 const idRefSchema = z.looseObject({ id: z.string() });
 
@@ -82,8 +177,6 @@ export async function scanProject(
 ): Promise<ScanResult> {
   assertProjectKey(projectKey);
   const progress = opts.onProgress ?? (() => undefined);
-  const pageSize = Math.min(opts.maxPageSize ?? MAX_SEARCH_PAGE_WITH_FIELDS, MAX_SEARCH_PAGE_WITH_FIELDS);
-  const childBatch = Math.max(1, opts.childBatchSize ?? DEFAULT_CHILD_BATCH);
 
   const requests: Record<ScanPhase, number> = {
     metadata: 0,
@@ -100,16 +193,20 @@ export async function scanProject(
   let floor = 2;
 
   progress({ phase: 'metadata', done: 0, total: 2 });
-  const issueTypes: IssueTypeInfo[] = await api.getIssueTypes();
-  progress({ phase: 'metadata', done: 1, total: 2 });
-  const fields: FieldInfo[] = (await api.getFields())
-    .filter((f) => f.custom)
-    .map(({ custom: _custom, ...info }) => info);
+  const { issueTypes, fields } = await readMetadata(api, (done) =>
+    progress({ phase: 'metadata', done, total: 2 }),
+  );
   progress({ phase: 'metadata', done: 2, total: 2 });
   account('metadata');
 
-  const fieldIds = neededFieldIds(fields, config);
-  const properties = [ACCEPTANCE_PROPERTY];
+  const reader = new ProjectReader(
+    api,
+    projectKey,
+    neededFieldIds(fields, config),
+    [ACCEPTANCE_PROPERTY],
+    opts,
+  );
+  const pageSize = reader.pageSize;
   const byKey = new Map<string, JiraIssue>();
   const add = (issue: JiraIssue): boolean => {
     if (byKey.has(issue.key)) return false;
@@ -119,12 +216,7 @@ export async function scanProject(
 
   // 1. The project's own issues.
   const own: JiraIssue[] = [];
-  for await (const page of api.searchJqlPages({
-    jql: jqlProjectIssues(projectKey),
-    fields: fieldIds,
-    properties,
-    maxResults: pageSize,
-  })) {
+  for await (const page of reader.projectPages()) {
     for (const issue of page) if (add(issue)) own.push(issue);
     progress({ phase: 'project', done: own.length });
   }
@@ -143,12 +235,11 @@ export async function scanProject(
       if (parent !== undefined && !byKey.has(parent) && !unreadable.has(parent)) wanted.add(parent);
     }
     if (wanted.size === 0) break;
-    floor += Math.ceil(wanted.size / BULK_FETCH_MAX);
-    const result = await api.bulkFetch([...wanted], fieldIds, properties);
+    floor += Math.ceil(wanted.size / ANCESTOR_BATCH);
     const next: JiraIssue[] = [];
     // Only keys not yet held are ever requested, so a parent cycle (A -> B -> A) ends the walk
     // instead of looping, and a key Jira answers under a new name (moved issue) is kept once.
-    for (const issue of result.issues) if (add(issue)) next.push(issue);
+    for (const issue of await reader.ancestors([...wanted])) if (add(issue)) next.push(issue);
     for (const key of wanted) {
       if (!byKey.has(key)) {
         unreadable.add(key);
@@ -171,22 +262,17 @@ export async function scanProject(
     .map((issue) => issue.key);
   let children = 0;
   let totalFound = 0;
-  for (let i = 0; i < features.length; i += childBatch) {
-    const batch = features.slice(i, i + childBatch);
-    let found = 0;
-    for await (const page of api.searchJqlPages({
-      jql: jqlParentIn(batch, [projectKey]),
-      fields: fieldIds,
-      properties,
-      maxResults: pageSize,
-    })) {
-      for (const issue of page) {
-        found++;
-        if (add(issue)) children++;
-      }
+  const batches = reader.childBatches(features.length);
+  for (let n = 0; n < batches; n++) {
+    for await (const page of reader.childrenPages(reader.childBatchOf(features, n))) {
+      totalFound += page.length;
+      for (const issue of page) if (add(issue)) children++;
     }
-    totalFound += found;
-    progress({ phase: 'children', done: Math.min(i + childBatch, features.length), total: features.length });
+    progress({
+      phase: 'children',
+      done: Math.min((n + 1) * reader.childBatch, features.length),
+      total: features.length,
+    });
   }
 
   account('children');

@@ -49,7 +49,7 @@ import {
   type StoredRow,
 } from './tree-store';
 import { noteDirty } from './dirty';
-import { readScanState } from './scan-job';
+import { readScanState } from './scan-checkpoint';
 
 export type IssueEventKind = 'created' | 'updated' | 'deleted';
 

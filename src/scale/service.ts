@@ -27,13 +27,8 @@ import {
 import { noteDirty, takeDirty } from './dirty';
 import { parseIssueEvent, type IssueEvent } from './event';
 import { applyIssueChange, projectsHolding, type IncrementalOutcome } from './incremental';
-import {
-  requestScan,
-  runScanStep,
-  runScanToCompletion,
-  scanStateView,
-  type ScanStepOutcome,
-} from './scan-job';
+import { requestScan, runScanStep, runScanToCompletion, scanStateView } from './scan-job';
+import type { ScanStepOutcome } from './scan-steps';
 import { BrokenTreeError, coverageOf, readTreeManifest, readRows } from './tree-store';
 import { syncProject } from './sync';
 

@@ -18,7 +18,9 @@ import { ACCEPTANCE_PROPERTY, FINDINGS_PROPERTY, type JiraIssue } from '../domai
 import { factPlan } from './compact';
 import { applyIssueChange, type IncrementalDeps, type MirrorWrite } from './incremental';
 import { configHash } from './rows';
-import { FORGE_EVENT_BUDGET_MS, readScanState, requestScan } from './scan-job';
+import { readScanState } from './scan-checkpoint';
+import { requestScan } from './scan-job';
+import { FORGE_EVENT_BUDGET_MS } from './scan-steps';
 import { readTreeManifest } from './tree-store';
 
 export const WEEKLY_RESCAN_MS = 7 * 24 * 60 * 60 * 1000;

@@ -12,7 +12,8 @@ import type { Scope } from '../domain/scope';
 import { RULE_IDS, type RuleId } from '../domain/types';
 import { readTrend, recordTrendPoint } from '../scale/daily';
 import { configHash } from '../scale/rows';
-import { readScanState, scanStateView } from '../scale/scan-job';
+import { readScanState } from '../scale/scan-checkpoint';
+import { scanStateView } from '../scale/scan-job';
 import { mayRescanNow } from '../scale/sync';
 import {
   decodeTreeCursor,

@@ -8,13 +8,8 @@ import type { JiraEmulator } from '../../src/emulator/emulator';
 import { FINDINGS_PROPERTY } from '../../src/domain/types';
 import { JiraApi } from '../../src/jira/api';
 import type { Transport } from '../../src/jira/transport';
-import {
-  readScanState,
-  requestScan,
-  runScanStep,
-  runScanToCompletion,
-  type ScanEvent,
-} from '../../src/scale/scan-job';
+import { readScanState, type ScanEvent } from '../../src/scale/scan-checkpoint';
+import { requestScan, runScanStep, runScanToCompletion } from '../../src/scale/scan-job';
 import type { ScanQueue } from '../../src/platform/deps';
 import { findingsPropertyValue } from '../../src/scale/findings-property';
 import { parseSnapshot } from '../../src/snapshot/format';

@@ -4,14 +4,8 @@ import { applyIssueChange } from '../../src/scale/incremental';
 import { parseSnapshot } from '../../src/snapshot/format';
 import { MemoryStore } from '../../src/storage/memory';
 import { coverageOf, readAll, readRows } from '../../src/scale/tree-store';
-import {
-  readScanState,
-  runScanStep,
-  runScanToCompletion,
-  requestScan,
-  STUCK_AFTER_MS,
-  type ScanEvent,
-} from '../../src/scale/scan-job';
+import { readScanState, STUCK_AFTER_MS, type ScanEvent } from '../../src/scale/scan-checkpoint';
+import { runScanStep, runScanToCompletion, requestScan } from '../../src/scale/scan-job';
 import type { ScanQueue } from '../../src/platform/deps';
 import { apiFor, config, createEmulator, directAudit, directViaFacts, site } from './support';
 
