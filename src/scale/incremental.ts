@@ -14,13 +14,16 @@
  * top level or under a non-feature parent is placed at the end of its new parent's subtree rather
  * than in key order; a context ancestor no longer referenced stays as a row. Deleting an issue
  * that has children, or a change whose neighbourhood is unexpectedly large, queues a full rescan.
+ *
+ * This module is the flow of one change (refetch, neighbourhood, evaluation, mirror values); what
+ * the patch does to the rows is pure (tree-patch.ts), and reading and writing the tree's storage
+ * format is patch-store.ts.
  */
 import type { PopmConfig } from '../domain/config';
 import { levelIndex, levelOf } from '../domain/levels';
 import {
   ACCEPTANCE_PROPERTY,
   FINDINGS_PROPERTY,
-  RULE_IDS,
   type JiraIssue,
   type Level,
   type RuleId,
@@ -28,28 +31,31 @@ import {
 import type { JiraApi } from '../jira/api';
 import { findingsFingerprint, findingsPropertyValue, type FindingsPropertyValue } from './findings-property';
 import type { KeyValueStore } from '../storage/store';
-import { directoryFor, factPlan, projectOfFact, toFact, type Fact, type UserDirectory } from './compact';
+import { factPlan, projectOfFact, toFact, type Fact, type UserDirectory } from './compact';
 import { configHash, evaluateFacts, nameAcceptors, storeAcceptanceFor, type AcceptanceSource } from './rows';
 import {
   addToTotals,
-  beginWrite,
-  CHUNK_TARGET_BYTES,
-  newWriteId,
-  partId,
-  switchManifest,
   encodeRow,
   lookupSlots,
-  readChunk,
   readTreeManifest,
-  readShard,
-  shardOf,
-  treeKey,
-  type Chunk,
-  type TreeManifest,
   type StoredRow,
+  type TreeManifest,
 } from './tree-store';
 import { noteDirty } from './dirty';
 import { readScanState } from './scan-checkpoint';
+import { TreeChangedError, Working, writePatch } from './patch-store';
+import {
+  addOuterRange,
+  bumpRollup,
+  MAX_NEIGHBOURHOOD,
+  rewriteChunks,
+  TooLarge,
+  topRoot,
+  type ChainLink,
+  type Pos,
+  type Range,
+  type RowEntry,
+} from './tree-patch';
 
 export type IssueEventKind = 'created' | 'updated' | 'deleted';
 
@@ -91,96 +97,7 @@ export type IncrementalOutcome =
   /** The change cannot be patched safely; the caller should request a full scan. */
   | { status: 'needs-rescan'; reason: string; requests: number };
 
-/** Neighbourhoods larger than this are rescanned instead (an epic moved with its whole tree). */
-const MAX_NEIGHBOURHOOD = 20_000;
 const MAX_CHAIN = 12;
-
-interface Pos {
-  slot: number;
-  index: number;
-}
-
-/** Lazily loaded chunks and index shards of one manifest, with global row positions. */
-class Working {
-  readonly chunks = new Map<number, Chunk>();
-  readonly order: number[];
-  readonly orderOf = new Map<number, number>();
-  private readonly shards = new Map<number, Record<string, number>>();
-
-  constructor(
-    private readonly store: KeyValueStore,
-    readonly manifest: TreeManifest,
-  ) {
-    this.order = manifest.chunks.map((c) => c.slot);
-    this.order.forEach((slot, i) => this.orderOf.set(slot, i));
-  }
-
-  async chunk(slot: number): Promise<Chunk> {
-    let c = this.chunks.get(slot);
-    if (!c) {
-      const ref = this.manifest.chunks[this.orderOf.get(slot) ?? -1];
-      if (!ref) throw new Error(`tree slot ${slot} is not in the manifest`);
-      c = await readChunk(this.store, this.manifest.projectKey, ref.id);
-      if (!c) throw new Error(`stored tree chunk ${ref.id} is missing`);
-      this.chunks.set(slot, c);
-    }
-    return c;
-  }
-
-  async locate(key: string): Promise<Pos | undefined> {
-    const s = shardOf(key, this.manifest.shards.length);
-    let shard = this.shards.get(s);
-    if (!shard) {
-      shard = await readShard(this.store, this.manifest.projectKey, this.manifest.shards[s]!);
-      this.shards.set(s, shard);
-    }
-    const slot = Object.hasOwn(shard, key) ? shard[key] : undefined;
-    if (slot === undefined || !this.orderOf.has(slot)) return undefined;
-    const chunk = await this.chunk(slot);
-    const index = chunk.r.findIndex((r) => r.k === key);
-    return index < 0 ? undefined : { slot, index };
-  }
-
-  /** The row at `pos` and every row after it deeper than it: its subtree, in order. */
-  async subtree(pos: Pos): Promise<Pos[]> {
-    const root = (await this.chunk(pos.slot)).r[pos.index]!;
-    const out: Pos[] = [pos];
-    let o = this.orderOf.get(pos.slot)!;
-    let i = pos.index + 1;
-    for (;;) {
-      const slot = this.order[o];
-      if (slot === undefined) return out;
-      const chunk = await this.chunk(slot);
-      for (; i < chunk.r.length; i++) {
-        if (chunk.r[i]!.d <= root.d) return out;
-        out.push({ slot, index: i });
-        if (out.length > MAX_NEIGHBOURHOOD) throw new TooLarge();
-      }
-      o += 1;
-      i = 0;
-    }
-  }
-
-  async row(pos: Pos): Promise<{ row: StoredRow; fact: Fact }> {
-    const c = await this.chunk(pos.slot);
-    return { row: c.r[pos.index]!, fact: c.f[pos.index]! };
-  }
-
-  /** Global index of a position (for containment checks). */
-  global(pos: Pos): number {
-    let n = 0;
-    const o = this.orderOf.get(pos.slot)!;
-    for (let k = 0; k < o; k++) n += this.manifest.chunks[k]!.n;
-    return n + pos.index;
-  }
-}
-
-class TooLarge extends Error {}
-
-function ownCounts(row: StoredRow, into: Partial<Record<RuleId, number>>, sign: 1 | -1): void {
-  if (row.c === 1) return;
-  for (const [rule] of row.f ?? []) into[rule] = (into[rule] ?? 0) + sign;
-}
 
 /** Attempts of one change against manifests that other writers keep switching. */
 const MAX_ATTEMPTS = 6;
@@ -304,11 +221,8 @@ async function patch(
   }
 
   // Chains: from the stored tree, or (new parents it lacks) from Jira, one level per request.
-  const chainOf = async (
-    start: string | undefined,
-    fetch: boolean,
-  ): Promise<{ key: string; pos?: Pos; fact: Fact }[]> => {
-    const chain: { key: string; pos?: Pos; fact: Fact }[] = [];
+  const chainOf = async (start: string | undefined, fetch: boolean): Promise<ChainLink[]> => {
+    const chain: ChainLink[] = [];
     const seen = new Set([change.issueKey]);
     let key = start;
     while (key !== undefined && !seen.has(key) && chain.length < MAX_CHAIN) {
@@ -335,41 +249,20 @@ async function patch(
 
   // Block roots: the topmost feature above (or at) each position; else the issue itself. A
   // new ancestor the stored tree lacks joins the new block (it becomes a row too).
-  const topRoot = (
-    self: { key: string; pos?: Pos; fact: Fact },
-    chain: { key: string; pos?: Pos; fact: Fact }[],
-  ) => {
-    let root = self;
-    let i = -1;
-    for (let k = 0; k < chain.length; k++) {
-      const c = chain[k]!;
-      if (levelOfFact(c.fact) === 'program' || !c.pos) {
-        root = c;
-        i = k;
-      }
-    }
-    if (levelOfFact(self.fact) !== 'program' && i === -1) root = self;
-    return { root, above: chain.slice(i + 1) };
-  };
   const oldTop =
-    old && oldPos ? topRoot({ key: change.issueKey, pos: oldPos, fact: old.fact }, oldChain) : undefined;
+    old && oldPos
+      ? topRoot({ key: change.issueKey, pos: oldPos, fact: old.fact }, oldChain, levelOfFact)
+      : undefined;
   const newTop = fresh
-    ? topRoot({ key: fresh.k, ...(oldPos ? { pos: oldPos } : {}), fact: fresh }, newChain)
+    ? topRoot({ key: fresh.k, ...(oldPos ? { pos: oldPos } : {}), fact: fresh }, newChain, levelOfFact)
     : undefined;
 
   // Ranges the update replaces (subtrees are nested or disjoint in tree order: keep outer ones).
-  const ranges: { root: string; positions: Pos[]; start: number }[] = [];
+  const ranges: Range[] = [];
   const addRange = async (key: string, pos: Pos | undefined): Promise<void> => {
     if (!pos) return;
     const positions = key === change.issueKey && oldPos ? oldSubtree : await w.subtree(pos);
-    const start = w.global(pos);
-    const end = start + positions.length;
-    for (const r of ranges) if (start >= r.start && end <= r.start + r.positions.length) return;
-    for (let k = ranges.length - 1; k >= 0; k--) {
-      const r = ranges[k]!;
-      if (r.start >= start && r.start + r.positions.length <= end) ranges.splice(k, 1);
-    }
-    ranges.push({ root: key, positions, start });
+    addOuterRange(ranges, { root: key, positions, start: w.global(pos) });
   };
   if (oldTop) await addRange(oldTop.root.key, oldTop.root.pos);
   if (newTop && newTop.root.pos && newTop.root.key !== change.issueKey)
@@ -426,13 +319,13 @@ async function patch(
   // Outer blocks first (tree order puts ancestors first), so a root inside another block is
   // placed with it rather than at its old position.
   roots.sort((a, b) => (indexOf.get(a) ?? 0) - (indexOf.get(b) ?? 0));
-  const newBlocks: { root: string; rows: { row: StoredRow; fact: Fact }[] }[] = [];
+  const newBlocks: { root: string; rows: RowEntry[] }[] = [];
   const placed = new Set<string>();
   for (const root of roots) {
     const at = entries.findIndex((e) => e.row.key === root);
     if (at < 0 || placed.has(root)) continue;
     const depth = entries[at]!.row.depth;
-    const block: { row: StoredRow; fact: Fact }[] = [];
+    const block: RowEntry[] = [];
     for (let k = at; k < entries.length; k++) {
       const e = entries[k]!;
       if (k > at && e.row.depth <= depth) break;
@@ -457,7 +350,7 @@ async function patch(
   const delta = new Map<string, Partial<Record<RuleId, number>>>();
   const bump = (key: string, row: StoredRow, sign: 1 | -1): void => {
     const d = delta.get(key) ?? {};
-    ownCounts(row, d, sign);
+    bumpRollup(d, row, sign);
     delta.set(key, d);
   };
   // Each block's ancestors in the stored tree, walking up from the block root's parent (old parent
@@ -492,8 +385,8 @@ async function patch(
   }
   // Anchors: a block replaces its old range in place; a block without one goes after its
   // parent's subtree (or at the very end).
-  const insertBefore = new Map<string, { row: StoredRow; fact: Fact }[]>();
-  const insertAtEnd = new Map<number, { row: StoredRow; fact: Fact }[]>();
+  const insertBefore = new Map<string, RowEntry[]>();
+  const insertAtEnd = new Map<number, RowEntry[]>();
   for (const block of newBlocks) {
     const range = ranges.find((r) => r.root === block.root);
     if (range) {
@@ -526,118 +419,28 @@ async function patch(
   for (const key of aboveKeys) await w.locate(key); // load their chunks
 
   // Rewrite the loaded chunks that change.
-  const totals = structuredClone(manifest.totals);
   const ownerDir: UserDirectory = {};
   for (const c of w.chunks.values()) Object.assign(ownerDir, c.uo);
   for (const e of entries)
     for (const o of e.row.owners) ownerDir[o.accountId] = [o.displayName, o.active, o.avatarUrl ?? null];
-  const rewritten = new Map<number, { r: StoredRow[]; f: Fact[] }>();
-  let rowsRewritten = 0;
-  for (const [slot, chunk] of w.chunks) {
-    const r: StoredRow[] = [];
-    const f: Fact[] = [];
-    let changed = false;
-    const insert = (added: readonly { row: StoredRow; fact: Fact }[] | undefined): void => {
-      if (!added) return;
-      for (const e of added) {
-        r.push(e.row);
-        f.push(e.fact);
-        addToTotals(totals, e.row, 1);
-      }
-      rowsRewritten += added.length;
-      changed = true;
-    };
-    for (let i = 0; i < chunk.r.length; i++) {
-      const row = chunk.r[i]!;
-      insert(insertBefore.get(row.k));
-      if (removed.has(row.k)) {
-        addToTotals(totals, row, -1);
-        changed = true;
-        continue;
-      }
-      const d = delta.get(row.k);
-      if (d && RULE_IDS.some((rule) => (d[rule] ?? 0) !== 0)) {
-        const b: Partial<Record<RuleId, number>> = { ...row.b };
-        for (const rule of RULE_IDS) {
-          const v = (b[rule] ?? 0) + (d[rule] ?? 0);
-          if (v > 0) b[rule] = v;
-          else delete b[rule];
-        }
-        const next: StoredRow = { ...row };
-        if (Object.keys(b).length > 0) next.b = b;
-        else delete next.b;
-        r.push(next);
-        changed = true;
-        rowsRewritten += 1;
-      } else r.push(row);
-      f.push(chunk.f[i]!);
-    }
-    insert(insertAtEnd.get(slot));
-    if (changed) rewritten.set(slot, { r, f });
-  }
+  const { rewritten, rowsRewritten, added, dropped } = rewriteChunks(w.chunks, {
+    insertBefore,
+    insertAtEnd,
+    removed,
+    delta,
+  });
   if (rewritten.size === 0) return { status: 'unchanged', requests: requests() };
+  const totals = structuredClone(manifest.totals);
+  for (const row of added) addToTotals(totals, row, 1);
+  for (const row of dropped) addToTotals(totals, row, -1);
 
-  // Store: new chunk ids (split when grown), index entries of keys that moved, then the flip.
-  const writeId = newWriteId();
-  await beginWrite(deps.store, P, writeId);
-  const chunks: TreeManifest['chunks'] = [];
-  let nextSlot = manifest.nextSlot;
-  const slotOf = new Map<string, number | null>();
-  for (const slot of rewritten.keys()) for (const row of w.chunks.get(slot)!.r) slotOf.set(row.k, null);
-  let chunksWritten = 0;
-  for (const ref of manifest.chunks) {
-    const edit = rewritten.get(ref.slot);
-    if (!edit) {
-      chunks.push(ref);
-      continue;
-    }
-    const parts = splitRows(edit.r, edit.f);
-    for (let k = 0; k < parts.length; k++) {
-      const part = parts[k]!;
-      if (part.r.length === 0) continue;
-      const slot = k === 0 ? ref.slot : nextSlot++;
-      const uo: UserDirectory = {};
-      for (const row of part.r) for (const id of row.o ?? []) if (ownerDir[id]) uo[id] = ownerDir[id];
-      const stored: Chunk = { u: directoryFor(part.f, users), uo, r: part.r, f: part.f };
-      const id = partId(writeId, slot);
-      await deps.store.set(treeKey.chunk(P, id), stored);
-      chunksWritten++;
-      chunks.push({ slot, id, n: part.r.length });
-      for (const row of part.r) slotOf.set(row.k, slot);
-    }
-  }
-  // Index: only shards holding keys whose slot changed (or that left the stored tree).
-  const shardEdits = new Map<number, Map<string, number | null>>();
-  const known = await lookupSlots(deps.store, manifest, [...slotOf.keys()]);
-  for (const [key, slot] of slotOf) {
-    if ((known.get(key) ?? null) === slot) continue;
-    const s = shardOf(key, manifest.shards.length);
-    const m = shardEdits.get(s) ?? new Map<string, number | null>();
-    m.set(key, slot);
-    shardEdits.set(s, m);
-  }
-  const shards = [...manifest.shards];
-  for (const [s, edits] of shardEdits) {
-    const shard = await readShard(deps.store, P, manifest.shards[s]!);
-    for (const [key, slot] of edits) {
-      if (slot === null) delete shard[key];
-      else shard[key] = slot;
-    }
-    const id = partId(writeId, `x${s}`);
-    await deps.store.set(treeKey.shard(P, id), shard);
-    shards[s] = id;
-  }
-  const next: TreeManifest = {
-    ...manifest,
-    id: writeId,
-    updatedAt: deps.now().toISOString(),
-    chunks,
-    nextSlot,
-    shards,
+  // Store: new chunk ids, index entries of keys that moved, then the flip (or TreeChangedError).
+  const { chunksWritten } = await writePatch(deps.store, w, rewritten, {
+    users,
+    ownerDir,
     totals,
-  };
-  // Only if nobody switched the manifest since we read it; else recompute on the new one.
-  if (!(await switchManifest(deps.store, next, manifest.id))) throw new TreeChangedError(P);
+    now: () => deps.now(),
+  });
   // The popm.findings values this patch changed (the caller writes them in one request): the
   // touched issue's against what Jira holds, the others' against their rows before the patch.
   const mirror: MirrorWrite[] = [];
@@ -665,20 +468,6 @@ async function patch(
     mirror,
     ...(fresh ? { fresh } : {}),
   };
-}
-
-function splitRows(r: StoredRow[], f: Fact[]): { r: StoredRow[]; f: Fact[] }[] {
-  const size = JSON.stringify(r).length + JSON.stringify(f).length;
-  if (size <= CHUNK_TARGET_BYTES * 1.25 || r.length < 2) return [{ r, f }];
-  const half = Math.ceil(r.length / 2);
-  return [...splitRows(r.slice(0, half), f.slice(0, half)), ...splitRows(r.slice(half), f.slice(half))];
-}
-
-export class TreeChangedError extends Error {
-  constructor(projectKey: string) {
-    super(`the stored tree of ${projectKey} changed during an incremental update; apply the event again`);
-    this.name = 'TreeChangedError';
-  }
 }
 
 /** Project keys an issue event concerns: its own project, and the stored trees that hold it. */
