@@ -19,7 +19,7 @@ export type Who =
   | 'issue-viewer'
   /**
    * The story's owner (its PO) or one of their delegates. The service decides per story from the
-   * story's owner field, which it reads as the caller anyway (refusalOf in services/acceptance).
+   * story's owner field, which it reads as the caller anyway (refusalOf in services/refusal).
    */
   | 'story-owner'
   /**

@@ -9,7 +9,6 @@ import { requireBudget } from '../domain/deadline';
 import { effectiveConfig, type EffectiveConfig } from '../domain/config';
 import { assigneeOf } from '../domain/engine';
 import { acceptanceCriteriaFieldId } from '../domain/fields';
-import { activeRules } from '../domain/rules';
 import { ACCEPTANCE_PROPERTY, type Decision, type EvaluatedIssue, type JiraIssue } from '../domain/types';
 import type { JiraApi } from '../jira/api';
 import type { AcceptanceView } from '../shared/contract';
@@ -19,7 +18,8 @@ import { afterWrite, withIssue } from './after-write';
 import { Invocation } from './cache';
 import { isJiraError } from '../jira/errors';
 import type { AppDeps } from '../platform/deps';
-import { ServiceError, forbidden, invalidState, notFound } from './errors';
+import { ServiceError, invalidState, notFound } from './errors';
+import { refusalOf } from './refusal';
 import { evaluateIssue, type EvaluatedContext } from './issue-view';
 import { acceptanceStore, appApi, userApi } from './site';
 
@@ -56,49 +56,6 @@ async function loadStory(inv: Invocation, accountId: string, issueKey: string): 
   const acField = acceptanceCriteriaFieldId(effective, ec.fields);
   const criteria = criteriaFingerprint(acField ? issue.fields[acField] : undefined, issue.fields.description);
   return { api, ec, ev, delegates: effective.delegates, effective, criteria };
-}
-
-/**
- * Why `accountId` may not take `action` on the story, or null when they may (rules.md, "Who may
- * decide"). Shared by the writes and by the views, so a button is never offered that the server
- * would refuse for a reason the view could have known.
- */
-export function refusalOf(
-  accountId: string,
-  ev: EvaluatedIssue,
-  effective: EffectiveConfig,
-  action: DecisionAction,
-  assignee: string | undefined,
-): ServiceError | null {
-  const verb = action === 'accept' ? 'accepted' : action === 'reject' ? 'rejected' : 'revoked';
-  if (ev.level !== 'team') {
-    return invalidState(
-      `${ev.key} is a ${ev.issueTypeName} (${ev.level} level); only stories carry a PO acceptance`,
-    );
-  }
-  if (ev.status.category === 'new') {
-    return invalidState(
-      `${ev.key} has not started (status ${ev.status.name}); it can be ${verb} once in progress or done`,
-    );
-  }
-  const ownerIds = ev.owners.map((o) => o.accountId);
-  if (!mayAccept(accountId, ownerIds, effective.delegates)) {
-    return forbidden(
-      ownerIds.length === 0
-        ? `${ev.key} has no Product Owner, so nobody may ${action} it yet; set the owner first`
-        : `only ${ev.key}'s Product Owner or a configured delegate may ${action} it`,
-    );
-  }
-  if (
-    action === 'accept' &&
-    assignee === accountId &&
-    activeRules(effective.rules).enabled('acceptance-by-assignee')
-  ) {
-    return forbidden(
-      `you are the assignee of ${ev.key}; with separation of duties on (acceptance-by-assignee), another Product Owner or a delegate must accept it`,
-    );
-  }
-  return null;
 }
 
 function authorize(accountId: string, state: StoryState, action: DecisionAction): void {

@@ -22,7 +22,7 @@ import type {
   DecisionView,
 } from '../shared/contract';
 import type { StoredAcceptance } from '../storage/acceptance-store';
-import { refusalOf } from './acceptance';
+import { refusalOf } from './refusal';
 import { checkProjectAccess } from './visibility';
 import type { AppDeps } from '../platform/deps';
 import { Invocation } from './cache';
