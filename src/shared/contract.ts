@@ -5,7 +5,7 @@
  *
  * Keep this module free of Node, Forge and React imports: it is bundled into the browser.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { configSchema, projectOverrideSchema, type PopmConfig, type ProjectOverride } from '../domain/config';
 import {
   MAX_REASON_LENGTH,
