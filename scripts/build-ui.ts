@@ -28,7 +28,7 @@ const SCHEMA_SURFACES: ReadonlySet<Surface> = new Set(['admin', 'project-setting
 const ZOD = 'node_modules/zod/';
 
 /** How the entry point reaches zod: the shortest chain of our imports, for the error message. */
-function zodChain(meta: Metafile, entry: string): string | null {
+export function zodChain(meta: Metafile, entry: string): string | null {
   const from = new Map<string, string>([[entry, '']]);
   const queue = [entry];
   for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
