@@ -19,6 +19,34 @@ const STAMP = join(BUILD_DIR, 'build-inputs.json');
 const FEATURE_GATE_PACKAGE = '@atlaskit/feature-gate-js-client';
 const FEATURE_GATES = `${FEATURE_GATE_PACKAGE}/feature-gates`;
 
+/**
+ * The surfaces that build zod schemas in the browser (the configuration forms validate with the
+ * contract's schemas). Only they get zod, and its jitless switch (static/src/zod-jitless.ts); the
+ * build fails when zod reaches another surface, which is ~25 KB gzipped its view does not need.
+ */
+const SCHEMA_SURFACES: ReadonlySet<Surface> = new Set(['admin', 'project-settings']);
+const ZOD = 'node_modules/zod/';
+
+/** How the entry point reaches zod: the shortest chain of our imports, for the error message. */
+export function zodChain(meta: Metafile, entry: string): string | null {
+  const from = new Map<string, string>([[entry, '']]);
+  const queue = [entry];
+  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+    for (const { path } of meta.inputs[file]?.imports ?? []) {
+      if (path.includes(ZOD)) {
+        const chain = [path];
+        for (let f: string | undefined = file; f; f = from.get(f)) chain.unshift(f);
+        return chain.join(' > ');
+      }
+      if (!from.has(path)) {
+        from.set(path, file);
+        queue.push(path);
+      }
+    }
+  }
+  return null;
+}
+
 const TITLES: Record<Surface, string> = {
   'issue-panel': 'POPM Guard: ownership',
   'issue-context': 'POPM Guard: owners',
@@ -50,10 +78,11 @@ async function buildSurface(surface: Surface): Promise<Metafile> {
   const outdir = join(BUILD_DIR, surface);
   await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
+  const entry = `static/src/${surface}/index.tsx`;
   const result = await build({
-    entryPoints: { index: join(ROOT, 'static', 'src', surface, 'index.tsx') },
+    entryPoints: { index: entry },
     // Before any module of the surface builds a zod schema (see the file).
-    inject: [join(ROOT, 'static', 'src', 'zod-jitless.ts')],
+    inject: SCHEMA_SURFACES.has(surface) ? [join(ROOT, 'static', 'src', 'zod-jitless.ts')] : [],
     outdir,
     bundle: true,
     minify: true,
@@ -77,6 +106,12 @@ async function buildSurface(surface: Surface): Promise<Metafile> {
   if (leaked.length > 0) {
     throw new Error(
       `${surface} bundles ${leaked.join(', ')}: something uses the feature-gate client beyond ${FEATURE_GATES}, which the stub cannot stand in for`,
+    );
+  }
+  const zod = SCHEMA_SURFACES.has(surface) ? null : zodChain(result.metafile, entry);
+  if (zod !== null) {
+    throw new Error(
+      `${surface} bundles zod (${zod}): the UI imports only types from src/shared/contract.ts; plain values belong in a zod-free module such as src/shared/limits.ts`,
     );
   }
   // Atlaskit's components bring their CSS with them; esbuild writes a lazily loaded chunk's CSS to a

@@ -10,7 +10,7 @@
 // Pure JS SHA-256 (audited, no Node or Web Crypto): the domain runs unchanged in Node and the browser.
 import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
-import { z } from 'zod';
+import * as z from 'zod';
 import { criteriaText } from './adf';
 import { isRecord, timeOf } from './read';
 import {

@@ -3,7 +3,7 @@
  * settings page. Validated at runtime everywhere it enters (file, resolver payload, storage read),
  * so a bad value is refused with a message naming its path instead of silently changing findings.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   LEVELS,
   RULE_IDS,

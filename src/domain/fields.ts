@@ -2,7 +2,7 @@
  * Which Jira fields hold what: role fields (discovered by name unless configured), the team field
  * and the Acceptance Criteria field; and the exact list of fields a scan must request.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { effectiveConfig, type EffectiveConfig, type PopmConfig } from './config';
 import { FIX_VERSIONS_FIELD, sprintFieldId } from './scope';
 import { ROLE_LEVELS, ROLE_NAMES, type FieldInfo, type RoleLevel } from './types';

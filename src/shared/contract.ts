@@ -5,7 +5,7 @@
  *
  * Keep this module free of Node, Forge and React imports: it is bundled into the browser.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { configSchema, projectOverrideSchema, type PopmConfig, type ProjectOverride } from '../domain/config';
 import {
   MAX_REASON_LENGTH,
@@ -22,6 +22,7 @@ import {
   type Severity,
   type StatusCategory,
 } from '../domain/types';
+import { MAX_BULK_ACCEPT } from './limits';
 
 // ---------------------------------------------------------------------------------------------
 // Envelope
@@ -356,8 +357,7 @@ export interface DigestRunView {
   continuing?: number;
 }
 
-/** Bulk accept takes this many stories per call: each is a full single accept on the server. */
-export const MAX_BULK_ACCEPT = 20;
+export { MAX_BULK_ACCEPT };
 
 export const reasonInputSchema = z
   .string()

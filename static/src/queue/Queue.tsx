@@ -5,7 +5,7 @@ import Checkbox from '@atlaskit/checkbox';
 import DynamicTable from '@atlaskit/dynamic-table';
 import type { RowType } from '@atlaskit/dynamic-table/types';
 import type { BulkAcceptResult, QueueItem, QueueView, ResultError } from '../../../src/shared/contract';
-import { MAX_BULK_ACCEPT } from '../../../src/shared/contract';
+import { MAX_BULK_ACCEPT } from '../../../src/shared/limits';
 import { api } from '../api';
 import { problemWithReason, RejectForm } from '../issue-panel/Decisions';
 import { age } from '../lib/format';
