@@ -124,7 +124,7 @@ async function visit(page: Page, url: string): Promise<Visit> {
   await frame.locator('[data-row-key]').first().waitFor({ state: 'attached', timeout: WAIT_MS });
   const firstRow = Date.now() - origin;
   const handle = await page.locator('iframe[data-surface="project-page"]').elementHandle();
-  const inner = await handle?.contentFrame();
+  const inner = await handle.contentFrame();
   const marks = inner
     ? await inner.evaluate<FrameMarks>(READ_MARKS)
     : { painted: null, start: null, ready: null };

@@ -33,7 +33,7 @@ describe('project page of a big project', () => {
     await f.locator('[data-action="export-csv"]:not([disabled])').waitFor({ timeout: 110000 });
     const table = f.locator('table[aria-rowcount]');
     const total = Number(await table.getAttribute('aria-rowcount')) - 1;
-    // WINDOW_FROM in static/src/project-page/ProjectPage.tsx: from 400 rows on, the table is windowed.
+    // WINDOW_FROM in static/src/project-page/ProjectTree.tsx: from 400 rows on, the table is windowed.
     expect(total).toBeGreaterThanOrEqual(400);
     expect(await f.locator('[data-windowed]').count()).toBe(1);
     const inDom = await f.locator('tbody tr[data-row-key]').count();
