@@ -30,11 +30,7 @@ afterAll(async () => {
 
 describe('project page of a big project', () => {
   it('renders only the rows in view, and reaches every row by scrolling', async () => {
-    const page = await h.open('/project/T1');
-    const f = frameOf(page, 'project-page');
-    await f.locator('[data-action="export-csv"]:not([disabled])').waitFor({ timeout: 110000 });
-    const table = f.locator('table[aria-rowcount]');
-    const total = Number(await table.getAttribute('aria-rowcount')) - 1;
+    const { f, table, total } = await openTree();
     // WINDOW_FROM in static/src/project-page/ProjectTree.tsx: from 400 rows on, the table is windowed.
     expect(total).toBeGreaterThanOrEqual(400);
     expect(await f.locator('[data-windowed]').count()).toBe(1);
@@ -77,11 +73,7 @@ describe('project page of a big project', () => {
   });
 
   it('moves between rows with the arrow keys, Home and End, keeping focus on a row scrolled away', async () => {
-    const page = await h.open('/project/T1');
-    const f = frameOf(page, 'project-page');
-    await f.locator('[data-action="export-csv"]:not([disabled])').waitFor({ timeout: 110000 });
-    const table = f.locator('table[role="treegrid"][aria-rowcount]');
-    const total = Number(await table.getAttribute('aria-rowcount')) - 1;
+    const { page, f, table, total } = await openTree();
     // One row is in the tab order: the first.
     expect(await f.locator('tbody tr[tabindex="0"]').count()).toBe(1);
     const first = f.locator('tbody tr[aria-rowindex="2"]');
@@ -131,6 +123,15 @@ describe('project page of a big project', () => {
     expect(await seriousViolations(f)).toEqual([]);
   });
 });
+
+/** The project page with every row loaded: its frame, the treegrid and how many rows it has. */
+async function openTree() {
+  const page = await h.open('/project/T1');
+  const f = frameOf(page, 'project-page');
+  await f.locator('[data-action="export-csv"]:not([disabled])').waitFor({ timeout: 110000 });
+  const table = f.locator('table[role="treegrid"][aria-rowcount]');
+  return { page, f, table, total: Number(await table.getAttribute('aria-rowcount')) - 1 };
+}
 
 /** The row that has focus in the frame: its place in the table, level, state and tab stop. */
 async function focusedRow(f: Frame) {
