@@ -35,27 +35,141 @@ function sizes(): number[] {
 const frameOf = (page: Page) => page.locator('iframe[data-surface="project-page"]').contentFrame();
 
 /**
- * Opens the page: the times (ms after navigation) of the first row and of the whole tree, or null
- * when the tree was not all in after LOAD_LIMIT_MS (the unwindowed page at 20,000 rows).
+ * Runs in every frame before its scripts: in the project page's frame, notes the wall-clock time
+ * (epoch ms) of the first frame painted with a tree row in it (a requestAnimationFrame callback
+ * runs just before the paint; the message after it runs once the frame is out), and the times of
+ * the frame's own navigation, so the bench can say where the time went.
  */
-async function visit(page: Page, url: string): Promise<{ firstRow: number; loaded: number | null }> {
-  const start = Date.now();
-  await page.goto(url);
+const MARK_FIRST_ROW = `(() => {
+  const seen = () => document.querySelector('[data-row-key]');
+  const note = () => requestAnimationFrame(() => {
+    const c = new MessageChannel();
+    c.port1.onmessage = () => { window.__popmFirstRow = performance.timeOrigin + performance.now(); };
+    c.port2.postMessage(0);
+  });
+  const watch = () => {
+    if (seen()) return note();
+    const o = new MutationObserver(() => { if (seen()) { o.disconnect(); note(); } });
+    o.observe(document, { childList: true, subtree: true });
+  };
+  watch();
+})()`;
+
+/** The frame's marks as epoch ms: first row painted, document start, DOMContentLoaded. */
+interface FrameMarks {
+  painted: number | null;
+  start: number | null;
+  ready: number | null;
+}
+const READ_MARKS = `(() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  return {
+    painted: window.__popmFirstRow ?? null,
+    start: performance.timeOrigin,
+    ready: nav ? performance.timeOrigin + nav.domContentLoadedEventEnd : null,
+  };
+})()`;
+
+interface Call {
+  /** Epoch ms the request left the page, and the response ended. */
+  start: number;
+  end: number;
+  /** Bytes of the response's JSON. */
+  bytes: number;
+  what: string;
+}
+
+/** What a visit saw: times in ms after the navigation started (null when not reached in time). */
+interface Visit {
+  firstRow: number;
+  painted: number | null;
+  loaded: number | null;
+  /** The project page frame's document: navigation start, DOMContentLoaded. */
+  frameStart: number | null;
+  frameReady: number | null;
+  calls: Call[];
+}
+
+/** Records every resolver call the page makes (the local host's /__invoke), with its size. */
+function recordCalls(page: Page): Call[] {
+  const calls: Call[] = [];
+  page.on('requestfinished', (request) => {
+    if (!request.url().endsWith('/__invoke')) return;
+    void (async () => {
+      const timing = request.timing();
+      // The decoded body: the local host gzips, Forge's invoke does not say.
+      const bytes = (await (await request.response())?.body())?.length ?? 0;
+      const body = request.postData() ?? '';
+      const what = /"functionKey":"(\w+)"/.exec(body)?.[1] ?? '?';
+      const cursor = /"cursor"/.test(body) ? ' (next page)' : '';
+      calls.push({
+        start: timing.startTime,
+        end: timing.startTime + timing.responseEnd,
+        bytes,
+        what: what + cursor,
+      });
+    })();
+  });
+  return calls;
+}
+
+/**
+ * Opens the page: the times (ms after navigation) of the first row in the DOM, of the first frame
+ * painted with it, and of the whole tree, or null when the tree was not all in after LOAD_LIMIT_MS.
+ */
+async function visit(page: Page, url: string): Promise<Visit> {
+  const calls = recordCalls(page);
+  await page.goto(url, { waitUntil: 'commit' });
+  const origin = await page.evaluate(() => performance.timeOrigin);
   const frame = frameOf(page);
   await frame.locator('[data-row-key]').first().waitFor({ state: 'attached', timeout: WAIT_MS });
-  const firstRow = Date.now() - start;
+  const firstRow = Date.now() - origin;
+  const handle = await page.locator('iframe[data-surface="project-page"]').elementHandle();
+  const inner = await handle.contentFrame();
+  const marks = inner
+    ? await inner.evaluate<FrameMarks>(READ_MARKS)
+    : { painted: null, start: null, ready: null };
   // The CSV button is enabled once every page of the tree is in.
   const loaded = await frame
     .locator('[data-action="export-csv"]:not([disabled])')
     .waitFor({ timeout: LOAD_LIMIT_MS })
     .then(
-      () => Date.now() - start,
+      () => Date.now() - origin,
       () => null,
     );
-  return { firstRow, loaded };
+  const since = (v: number | null) => (v === null ? null : Math.round(v - origin));
+  return {
+    firstRow,
+    painted: since(marks.painted),
+    loaded,
+    frameStart: since(marks.start),
+    frameReady: since(marks.ready),
+    calls: calls.map((c) => ({ ...c, start: c.start - origin, end: c.end - origin })),
+  };
 }
 
 const ms = (v: number | null): string => (v === null ? `not in after ${LOAD_LIMIT_MS} ms` : `${v} ms`);
+
+/** Where a visit's time went: the frame's load and the resolver calls before the first row. */
+function timeline(v: Visit): string {
+  const before = v.calls.filter((c) => c.start < (v.painted ?? v.firstRow)).sort((a, b) => a.start - b.start);
+  const later = v.calls.filter((c) => !before.includes(c));
+  const sum = (cs: Call[]) => cs.reduce((n, c) => n + c.bytes, 0);
+  const lines = [
+    `      frame document at ${ms(v.frameStart)}, DOMContentLoaded ${ms(v.frameReady)}; first row painted ${ms(v.painted)} (seen by the bench's polling at ${v.firstRow} ms)`,
+    ...before.map(
+      (c) =>
+        `      ${c.what}: ${Math.round(c.start)} -> ${Math.round(c.end)} ms (${Math.round(c.end - c.start)} ms, ${(c.bytes / 1024).toFixed(0)} KiB)`,
+    ),
+  ];
+  if (later.length > 0) {
+    const server = later.reduce((n, c) => n + (c.end - c.start), 0);
+    lines.push(
+      `      then ${later.length} calls, ${Math.round(server)} ms in calls, ${(sum(later) / 1024 / 1024).toFixed(1)} MiB of JSON`,
+    );
+  }
+  return lines.join('\n');
+}
 
 async function measure(stories: number, dir: string): Promise<void> {
   const file = join(dir, `page-${stories}.json`);
@@ -71,6 +185,7 @@ async function measure(stories: number, dir: string): Promise<void> {
     await context.route(/^https?:\/\/(?!localhost[:/]|127\.0\.0\.1[:/])/, (r) =>
       r.fulfill({ status: 200, body: '' }),
     );
+    await context.addInitScript(MARK_FIRST_ROW);
     const url = `${host.url}/project/${PROJECT}`;
     // First visit: the scan, so the measured visit reads a stored tree.
     const first = await context.newPage();
@@ -85,9 +200,11 @@ async function measure(stories: number, dir: string): Promise<void> {
     const domRows = await frameOf(page).locator('tr[data-row-key]').count();
     console.log(
       `${stories.toLocaleString('en-US').padStart(8)} stories (${site.issues.length.toLocaleString('en-US')} issues on the site): ` +
-        `first rows ${t.firstRow} ms, whole tree ${ms(t.loaded)}, JS heap ${mib(heap.usedSize)} ` +
-        `(of ${mib(heap.totalSize)}), rows in the DOM ${domRows.toLocaleString('en-US')}; first visit (scan) rows ${scanned.firstRow} ms, whole tree ${ms(scanned.loaded)}`,
+        `first rows painted ${ms(t.painted)}, whole tree ${ms(t.loaded)}, JS heap ${mib(heap.usedSize)} ` +
+        `(of ${mib(heap.totalSize)}), rows in the DOM ${domRows.toLocaleString('en-US')}; ` +
+        `first visit (scan) rows painted ${ms(scanned.painted)}, whole tree ${ms(scanned.loaded)}`,
     );
+    if (process.env.PAGE_TIMELINE !== '0') console.log(`    warm visit:\n${timeline(t)}`);
   } finally {
     await browser.close();
     await host.close();

@@ -1,6 +1,5 @@
 /** The project page: the whole tree with owners, status, acceptance and findings; filters; CSV. */
-import { useCallback, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import Button from '@atlaskit/button/new';
 import type { ProjectTree, ResultError, TreeRow } from '../../../src/shared/contract';
 import { LEVELS, RULE_IDS, SEVERITIES } from '../../../src/domain/types';
@@ -19,7 +18,7 @@ import {
 } from '../lib/filters';
 import { LEVEL_LABEL, SEVERITY_LABEL } from '../lib/format';
 import { RULE_TEXT } from '../lib/rules';
-import { CountsByRule, CoverageFigures, IssueCells, IssueTableHead } from '../ui/findings';
+import { CountsByRule, CoverageFigures, IssueCells } from '../ui/findings';
 import { Empty, ErrorMessage, Loading } from '../ui/states';
 import { IssueLink } from '../ui/IssueLink';
 import { AccessProgress, ScanProgress, ScanSummary, SCAN_POLL_MS, sleep } from '../ui/scan';
@@ -27,6 +26,7 @@ import { t, tp } from '../i18n';
 import { useUrlFilters, useUrlScope } from '../ui/useUrlFilters';
 import { SCOPE_TEXT, scopedText, type ScopeParams } from '../lib/scope';
 import { ScopePicker } from './ScopePicker';
+import { TreeTable, WINDOW_FROM, type RowExtra } from './ProjectTree';
 
 const NO_CHOICES = { sprints: [], versions: [] };
 
@@ -42,14 +42,23 @@ const TRIANGLE = { open: '▾', closed: '▸' } as const;
 
 const checking = (tree: ProjectTree): boolean => tree.access?.status === 'checking';
 
+/** How often the rows loaded so far are handed to the table while later pages arrive. */
+const PUBLISH_MS = 400;
+
 /**
  * Loads every page of the stored tree (progressively, with progress); while a scan runs, shows the
  * data there is and asks again every SCAN_POLL_MS until the scan ends, then loads the new data.
  * While the server is still checking which issues the viewer may see (a big project's first
  * view), a page has no rows: it asks again for the same page at the same pace, showing progress.
+ *
+ * The first page is asked for alone: the scope picker's choices take a read of the whole stored
+ * tree on the server (seconds at 20,000 issues), so they come in a call of their own once the
+ * first rows are on screen. Later pages are handed to the table at most every PUBLISH_MS, so a big
+ * tree is not filtered and rendered again for each of its pages.
  */
 function useProjectTree(projectKey: string, scope: ScopeParams, ready: boolean) {
   const [tree, setTree] = useState<ProjectTree | null>(null);
+  const [choices, setChoices] = useState<ProjectTree['choices']>(undefined);
   const [rows, setRows] = useState<TreeRow[]>([]);
   const [hidden, setHidden] = useState(0);
   const [state, setState] = useState<LoadState>({ phase: 'loading', loaded: 0, total: null });
@@ -58,26 +67,41 @@ function useProjectTree(projectKey: string, scope: ScopeParams, ready: boolean) 
   const { sprint, fixVersion } = scope;
   const load = useCallback(async () => {
     if (!ready) return;
-    // The scope as the URL gave it; the first page also brings the picker's choices.
+    // The scope as the URL gave it.
     const scoped = {
       projectKey,
       ...(sprint !== undefined ? { sprint } : {}),
       ...(fixVersion !== undefined ? { fixVersion } : {}),
     };
+    // A scope reads the whole stored tree anyway: its first page brings the choices at no cost.
+    const inScope = sprint !== undefined || fixVersion !== undefined;
     const mine = ++run.current;
     const current = () => mine === run.current;
     setState({ phase: 'loading', loaded: 0, total: null });
 
+    let askedChoices = false;
+    const loadChoices = async () => {
+      if (askedChoices) return;
+      askedChoices = true;
+      const c = await api.getProjectTree({ ...scoped, choices: true });
+      // A failure here costs the picker its list, not the page: the tree's own calls report errors.
+      if (current() && c.ok) setChoices(c.data.choices);
+    };
+
     /** Every page after `first`; false when superseded or failed (state already set). */
     const loadAll = async (first: ProjectTree): Promise<boolean> => {
-      let all = first.rows;
+      const all = [...first.rows];
       let hiddenRows = first.hidden ?? 0;
       setTree(first);
+      if (first.choices) setChoices(first.choices);
       setRows(all);
       setHidden(hiddenRows);
+      if (!first.choices && first.rows.length > 0) void loadChoices();
+      let published = Date.now();
       let cursor = first.nextCursor;
-      while (cursor) {
+      if (cursor)
         setState({ phase: 'loading', loaded: all.length + hiddenRows, total: first.totalRows ?? null });
+      while (cursor) {
         let r = await api.getProjectTree({ ...scoped, cursor });
         // The viewer's cached access ran out mid-load: wait for the check, then the same page.
         while (r.ok && r.data.access?.status === 'checking') {
@@ -92,16 +116,20 @@ function useProjectTree(projectKey: string, scope: ScopeParams, ready: boolean) 
           setState({ phase: 'error', error: r.error });
           return false;
         }
-        all = [...all, ...r.data.rows];
+        for (const row of r.data.rows) all.push(row);
         hiddenRows += r.data.hidden ?? 0;
-        setRows(all);
-        setHidden(hiddenRows);
         cursor = r.data.nextCursor;
+        if (cursor === null || Date.now() - published >= PUBLISH_MS) {
+          published = Date.now();
+          setRows([...all]);
+          setHidden(hiddenRows);
+          setState({ phase: 'loading', loaded: all.length + hiddenRows, total: first.totalRows ?? null });
+        }
       }
       return true;
     };
 
-    let r = await api.getProjectTree({ ...scoped, choices: true });
+    let r = await api.getProjectTree(inScope ? { ...scoped, choices: true } : scoped);
     if (!current()) return;
     if (!r.ok) return setState({ phase: 'error', error: r.error });
     // The data there is (none on a first scan or while access is checked; the previous snapshot
@@ -117,13 +145,18 @@ function useProjectTree(projectKey: string, scope: ScopeParams, ready: boolean) 
       );
       await sleep(SCAN_POLL_MS);
       if (!current()) return;
-      r = await api.getProjectTree({ ...scoped, choices: true });
+      r = await api.getProjectTree(scoped);
       if (!current()) return;
       if (!r.ok) return setState({ phase: 'error', error: r.error });
+      // A finished scan may have brought sprints or versions the old choices lack.
+      if (r.data.scan.status !== 'running') askedChoices = false;
       // Rows arrive when the access check ends (even mid-scan) and when a scan ends.
       if (!checking(r.data) && (wasChecking || r.data.scan.status !== 'running') && !(await loadAll(r.data)))
         return;
     }
+    // A tree with no rows yet asked for no choices: the picker still wants them.
+    await loadChoices();
+    if (!current()) return;
     setState({ phase: 'done' });
   }, [projectKey, sprint, fixVersion, ready]);
 
@@ -135,7 +168,8 @@ function useProjectTree(projectKey: string, scope: ScopeParams, ready: boolean) 
       run.current++;
     };
   }, [load]);
-  return { tree, rows, hidden, state, reload: load };
+  const withChoices = useMemo(() => (tree && choices ? { ...tree, choices } : tree), [tree, choices]);
+  return { tree: withChoices, rows, hidden, state, reload: load };
 }
 
 export function ProjectPage({ projectKey }: { projectKey: string | undefined }) {
@@ -262,7 +296,7 @@ export function ProjectTreeView({
 
   const set = <K extends keyof TreeFilters>(k: K, v: TreeFilters[K]) => setFilters({ ...filters, [k]: v });
 
-  const renderRow = (r: TreeRow, extra: RowExtra = {}) => (
+  const renderRow = (r: TreeRow, extra: RowExtra) => (
     <tr
       key={r.key}
       data-row-key={r.key}
@@ -429,99 +463,15 @@ export function ProjectTreeView({
         <TreeTable
           label={t('projectPage.tableLabel', { project: tree.projectKey })}
           shown={shown}
+          // By the tree's size, not the rows shown: a collapse or a filter must not swap the table
+          // (and drop the focused row), nor a big tree's first page render whole.
+          windowed={Math.max(rows.length, complete ? 0 : (tree.totalRows ?? 0)) >= WINDOW_FROM}
+          isParent={(key) => hasChildren.has(key)}
+          isCollapsed={(key) => collapsed.has(key)}
+          onToggle={toggle}
           renderRow={renderRow}
         />
       )}
     </>
-  );
-}
-
-/** What the windowed table adds to a row: its measuring ref and its place in the whole table. */
-type RowExtra = {
-  ref?: (el: HTMLTableRowElement | null) => void;
-  'data-index'?: number;
-  'aria-rowindex'?: number;
-};
-
-/**
- * From this many visible rows on, only the rows in view (and a few around) are in the DOM: a
- * 20,000-row table costs the browser minutes and gigabytes. Smaller trees render whole, so the
- * frame keeps sizing to its content and the browser's find-in-page sees every row.
- */
-export const WINDOW_FROM = 400;
-/** A row's height before it is measured (one line of text plus padding); rows are measured once shown. */
-const ROW_ESTIMATE = 37;
-const OVERSCAN = 15;
-
-/**
- * The windowed table's own scroll box. Jira sizes a Custom UI frame to its content, so the frame's
- * viewport follows the page: a height in vh would feed back into itself. The screen does not: 70% of
- * the screen's available height, what a maximised window shows below Jira's header, at least 320 px.
- */
-function windowHeight(): number {
-  const screenHeight = typeof screen === 'undefined' ? 0 : screen.availHeight;
-  return Math.max(320, Math.round(screenHeight * 0.7));
-}
-
-interface TreeTableProps {
-  label: string;
-  shown: readonly TreeRow[];
-  renderRow: (r: TreeRow, extra?: RowExtra) => ReactNode;
-}
-
-function TreeTable({ label, shown, renderRow }: TreeTableProps) {
-  if (shown.length < WINDOW_FROM)
-    return (
-      <table className="popm-table" aria-label={label}>
-        <IssueTableHead />
-        <tbody>{shown.map((r) => renderRow(r))}</tbody>
-      </table>
-    );
-  return <WindowedTable label={label} shown={shown} renderRow={renderRow} />;
-}
-
-function WindowedTable({ label, shown, renderRow }: TreeTableProps) {
-  const scroller = useRef<HTMLDivElement>(null);
-  const [height] = useState(windowHeight);
-  const virtualizer = useVirtualizer({
-    count: shown.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_ESTIMATE,
-    overscan: OVERSCAN,
-    getItemKey: (i) => shown[i]?.key ?? i,
-  });
-  const items = virtualizer.getVirtualItems();
-  const before = items[0]?.start ?? 0;
-  const after = virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0);
-  return (
-    <div ref={scroller} className="popm-tree-window" style={{ height }} data-windowed={shown.length}>
-      {/* aria-rowcount/rowindex tell assistive technology where the rows in the DOM sit in the whole table. */}
-      <table className="popm-table" aria-label={label} aria-rowcount={shown.length + 1}>
-        <IssueTableHead />
-        <tbody>
-          {before > 0 && <Spacer height={before} />}
-          {items.map((item) => {
-            const r = shown[item.index];
-            return r
-              ? renderRow(r, {
-                  ref: virtualizer.measureElement,
-                  'data-index': item.index,
-                  'aria-rowindex': item.index + 2,
-                })
-              : null;
-          })}
-          {after > 0 && <Spacer height={after} />}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
-/** Stands for the rows above or below the window, so the scroll bar is the whole table's. */
-function Spacer({ height }: { height: number }) {
-  return (
-    <tr aria-hidden="true" className="popm-tree-spacer">
-      <td colSpan={5} style={{ height }} />
-    </tr>
   );
 }
