@@ -475,6 +475,7 @@ export function PreviewTable({ result }: { result: PreviewResult }) {
   );
   return (
     <>
+      <PreviewChanges result={result} />
       <table className="popm-table" data-preview={result.projectKey}>
         <caption>
           {t('settings.preview.caption', {
@@ -517,7 +518,6 @@ export function PreviewTable({ result }: { result: PreviewResult }) {
           </tr>
         </tbody>
       </table>
-      <PreviewChanges result={result} />
     </>
   );
 }
@@ -557,7 +557,7 @@ function PreviewChanges({ result }: { result: PreviewResult }) {
         <p className="popm-muted">{t('settings.preview.noChanges')}</p>
       ) : (
         <DynamicTable
-          caption={t('settings.preview.changesLabel', { project: result.projectKey })}
+          label={t('settings.preview.changesLabel', { project: result.projectKey })}
           head={{
             cells: [
               { key: 'issue', content: t('settings.preview.issue') },
