@@ -10,6 +10,8 @@ import {
   type PopmConfig,
 } from '../domain/config';
 import { evaluate } from '../domain/engine';
+import { countsBySeverity, findingChanges } from '../domain/preview';
+import type { AuditResult } from '../domain/types';
 import { isUserField } from '../domain/fields';
 import type { JiraApi } from '../jira/api';
 import { scanProject } from '../jira/scan';
@@ -195,11 +197,24 @@ export async function previewConfig(
   if (!union.teamField) delete union.teamField;
   const site = await scanProject(api, projectKey, safeUnion(union, after));
   const { acceptanceOf } = await acceptanceLookup(deps, site.issues);
-  const summarize = (config: PopmConfig) => {
-    const r = evaluate(site, config, projectKey, { acceptanceOf });
-    return { countsByRule: r.countsByRule, coverage: r.coverage, findings: r.findings.length };
+  const now = evaluate(site, before, projectKey, { acceptanceOf });
+  const next = evaluate(site, after, projectKey, { acceptanceOf });
+  const figures = (r: AuditResult) => ({
+    countsByRule: r.countsByRule,
+    countsBySeverity: countsBySeverity(r.findings),
+    coverage: r.coverage,
+    findings: r.findings.length,
+  });
+  // Both evaluations read the one scan above: listing the changes costs no request.
+  const summaries = new Map(now.issues.map((i) => [i.key, i.summary]));
+  const changes = findingChanges(now.findings, next.findings, (key) => summaries.get(key) ?? '');
+  return {
+    projectKey,
+    before: figures(now),
+    after: figures(next),
+    changes: changes.issues,
+    changedIssues: changes.total,
   };
-  return { projectKey, before: summarize(before), after: summarize(after) };
 }
 
 function mergeRoles(a: PopmConfig, b: PopmConfig): PopmConfig['roles'] {

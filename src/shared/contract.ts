@@ -22,6 +22,7 @@ import {
   type Severity,
   type StatusCategory,
 } from '../domain/types';
+import type { IssueChange } from '../domain/preview';
 import { MAX_BULK_ACCEPT } from './limits';
 
 // ---------------------------------------------------------------------------------------------
@@ -258,10 +259,21 @@ export interface ProjectConfigView {
   people: OwnerView[];
 }
 
+export interface PreviewFigures {
+  countsByRule: Partial<Record<RuleId, number>>;
+  countsBySeverity: Record<Severity, number>;
+  coverage: Coverage;
+  findings: number;
+}
+
 export interface PreviewResult {
   projectKey: string;
-  before: { countsByRule: Partial<Record<RuleId, number>>; coverage: Coverage; findings: number };
-  after: { countsByRule: Partial<Record<RuleId, number>>; coverage: Coverage; findings: number };
+  before: PreviewFigures;
+  after: PreviewFigures;
+  /** The issues whose findings change (rule or severity), the first MAX_PREVIEW_CHANGES of them. */
+  changes: IssueChange[];
+  /** How many issues change in all, listed or not. */
+  changedIssues: number;
 }
 
 export interface AcceptanceView {
@@ -463,4 +475,5 @@ export type GadgetConfig = z.infer<typeof gadgetConfigSchema>;
 
 // Re-exported so UI code needs only this module.
 export { configSchema, projectOverrideSchema };
+export type { IssueChange, RuleSeverity, SeverityChange } from '../domain/preview';
 export type { PopmConfig, ProjectOverride, Finding, RuleId, Severity, Level, StatusCategory, Coverage };

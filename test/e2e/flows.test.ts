@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { frameOf, loadSample, ROOT, startHarness, type Harness } from './support/harness';
+import { chooseOption } from './support/select';
 import { pickStory } from './support/stories';
 
 const run = promisify(execFile);
@@ -93,14 +94,18 @@ describe('an admin changes the level mapping', () => {
 
     const admin = await h.open('/admin');
     const f = frameOf(admin, 'admin');
-    await f.locator('select[data-level-type="Epic"]').selectOption('program');
-    await f.getByLabel('Project', { exact: true }).selectOption('ART');
+    await chooseOption(f, f.locator('tr[data-level-type="Epic"] [role="combobox"]'), 'Feature (program)');
+    await chooseOption(f, f.getByLabel('Project', { exact: true }), 'Orbit ART (ART)');
     await f.locator('[data-action="preview"]').click();
     const preview = f.locator('[data-preview="ART"]');
     // A live scan of ART behind it: allow for a loaded machine rather than fail on time.
     await preview.waitFor({ timeout: 60_000 });
     expect(await preview.locator('caption').innerText()).toMatch(
       /ART: \d+ findings now, \d+ after the change/,
+    );
+    // The issues that change are listed by key: ART-1 stops being an epic.
+    expect(await f.locator('[data-preview-change="ART-1"]').innerText()).toMatch(
+      /Removes Epic without Epic Owner/,
     );
     await f.locator('[data-action="save"]').click();
     await f.getByText(/Saved \(revision \d+\)/).waitFor();
@@ -118,7 +123,7 @@ describe('an admin changes the level mapping', () => {
     const group = f.getByRole('group', { name: 'Project fallback for Product Owner' });
     await group.getByRole('button', { name: /Add project/ }).click();
     // A project chosen and no owner: the picker offers only real accounts, so an empty one is the error.
-    await group.getByLabel('Project', { exact: true }).selectOption('ART');
+    await chooseOption(f, group.getByLabel('Project', { exact: true }), 'Orbit ART (ART)');
     await f.locator('[data-action="save"]').click();
     const err = f.locator('[data-error-paths*="roles.team.projectDefaults"]').first();
     await err.waitFor();

@@ -127,6 +127,21 @@ describe('gadget per sprint', () => {
     }
   });
 
+  it('the edit view picks the scope from the project’s sprints and versions, not typed text', async () => {
+    const page = await h.open('/gadget?project=ORB&edit=1');
+    const f = frameOf(page, 'gadget');
+    const picker = f.locator('[data-scope-picker] input');
+    await picker.click();
+    const options = f.locator('.popm-scope__option');
+    await options.first().waitFor({ timeout: 60_000 });
+    expect(await options.allInnerTexts()).toEqual(
+      expect.arrayContaining(['Active sprints', 'ORB Sprint 3 (active)', 'PI 2026.4']),
+    );
+    await options.filter({ hasText: 'ORB Sprint 1 (closed)' }).click();
+    await Promise.all([page.waitForURL(/sprint=11/), f.getByRole('button', { name: 'Save' }).click()]);
+    await frameOf(page, 'gadget').locator('[data-figures="scope"]').waitFor({ timeout: 60_000 });
+  });
+
   it('raised no page errors', () => {
     expect(h.errors).toEqual([]);
   });

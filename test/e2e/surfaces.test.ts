@@ -5,6 +5,7 @@
  */
 import { RULE_IDS } from '../../src/domain/types';
 import { frameOf, loadSample, seriousViolations, startHarness, type Harness } from './support/harness';
+import { chooseOption } from './support/select';
 
 let h: Harness;
 beforeAll(async () => {
@@ -66,7 +67,7 @@ describe('every surface renders the sample site', () => {
     await expand.click();
     expect(await f.locator('tbody tr[data-row-key]').count()).toBe(before);
     // Filtering by a rule leaves only rows with that rule (plus their ancestors).
-    await f.getByLabel('Rule').selectOption('feature-missing-pm');
+    await chooseOption(f, f.getByLabel('Rule', { exact: true }), 'Feature without Product Manager');
     const rules = await f
       .locator('[data-rule]')
       .evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('data-rule')))]);
@@ -99,7 +100,7 @@ describe('every surface renders the sample site', () => {
   it('gadget edit view saves through view.submit and the view follows the new project', async () => {
     const page = await h.open('/gadget?project=ART&edit=1');
     const f = frameOf(page, 'gadget');
-    await f.getByLabel('Project').selectOption('NEB');
+    await chooseOption(f, f.getByLabel('Project'), 'Nebula Team (NEB)');
     await Promise.all([page.waitForURL(/project=NEB/), f.getByRole('button', { name: 'Save' }).click()]);
     await page.frameLocator('iframe').locator('main h2').waitFor();
     expect(await frameOf(page, 'gadget').locator('main h2').innerText()).toMatch(/\(NEB\)/);
@@ -111,7 +112,7 @@ describe('every surface renders the sample site', () => {
     const f = frameOf(page, 'admin');
     const sample = loadSample();
     for (const t of sample.issueTypes)
-      expect(await f.locator(`select[data-level-type="${t.name}"]`).count()).toBe(1);
+      expect(await f.locator(`tr[data-level-type="${t.name}"] [role="combobox"]`).count()).toBe(1);
     const text = await f.locator('form').innerText();
     expect(text).toMatch(/Product Owner \(customfield_10103/);
   });

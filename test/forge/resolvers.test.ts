@@ -385,6 +385,31 @@ describe('configuration', () => {
       (await h.call('previewConfig', { projectKey: 'ORB', config: { version: 1 } }, OTHER)).error.code,
     ).toBe('FORBIDDEN');
   });
+
+  it('lists the issues a change of severity alone touches, with the counts by severity', async () => {
+    const h = harness();
+    const same = await h.call('previewConfig', { projectKey: 'ORB', config: { version: 1 } }, ADMIN);
+    expect(same.data.changes).toEqual([]);
+    expect(same.data.changedIssues).toBe(0);
+    const flagged = Number(same.data.before.countsByRule['story-missing-po']);
+    expect(flagged).toBeGreaterThan(0);
+    const result = await h.call(
+      'previewConfig',
+      { projectKey: 'ORB', config: { version: 1, rules: { 'story-missing-po': { severity: 'info' } } } },
+      ADMIN,
+    );
+    expect(result.data.after.countsByRule).toEqual(result.data.before.countsByRule);
+    const infos = (r: typeof result): number => Number(r.data.before.countsBySeverity.info);
+    expect(Number(result.data.after.countsBySeverity.info)).toBe(infos(result) + flagged);
+    expect(result.data.changedIssues).toBe(flagged);
+    expect(result.data.changes[0]).toEqual({
+      issueKey: expect.stringMatching(/^ORB-\d+$/),
+      summary: expect.any(String),
+      added: [],
+      removed: [],
+      changed: [{ rule: 'story-missing-po', from: 'warning', to: 'info' }],
+    });
+  });
 });
 
 describe('project, gadget, users', () => {

@@ -17,6 +17,7 @@ import {
   Section,
 } from '../settings/sections';
 import { ErrorMessage, Loading } from '../ui/states';
+import { ReadOnlyContext, SelectField } from '../ui/SelectField';
 import { useResult } from '../ui/useResult';
 import { useSettingsForm } from '../settings/useSettingsForm';
 import { DigestSection } from './DigestSection';
@@ -44,6 +45,10 @@ export function AdminForm({ view, onReload }: { view: ConfigView; onReload: () =
     savedTitle: t('admin.saved'),
     flagPrefix: 'popm-saved',
   });
+  const fieldChoices = view.site.otherFields.map((x) => ({
+    value: x.id,
+    label: t('settings.fieldOption', { name: x.name, id: x.id }),
+  }));
 
   return (
     <main aria-label={t('admin.label')}>
@@ -60,82 +65,72 @@ export function AdminForm({ view, onReload }: { view: ConfigView; onReload: () =
         }}
       >
         <SaveBar canEdit={view.canEdit} saving={saving} onReload={onReload} />
-        <fieldset disabled={!view.canEdit} style={{ border: 'none', padding: 0 }}>
-          <LevelsSection
-            site={view.site}
-            levels={form.levels}
-            errors={errors}
-            onChange={(t, l) => update((f) => ({ ...f, levels: { ...f.levels, [t]: l } }))}
-          />
-          <RolesSection
-            site={view.site}
-            roles={form.roles}
-            people={view.people}
-            errors={errors}
-            onChange={(l, r) => update((f) => ({ ...f, roles: { ...f.roles, [l]: r } }))}
-          />
-          <Section title={t('admin.fieldsTitle')}>
-            <div className="popm-toolbar">
-              <div className="popm-field">
-                <label htmlFor={`${id}-team`}>{t('admin.teamField')}</label>
-                <select
-                  id={`${id}-team`}
-                  value={form.teamField}
-                  onChange={(e) => update((f) => ({ ...f, teamField: e.target.value }))}
-                >
-                  <option value="">{t('states.none')}</option>
-                  {view.site.otherFields.map((x) => (
-                    <option key={x.id} value={x.id}>
-                      {t('settings.fieldOption', { name: x.name, id: x.id })}
-                    </option>
-                  ))}
-                </select>
-                <FieldErrorList errors={errorsUnder(errors, 'teamField')} />
-              </div>
-              <div className="popm-field">
-                <label htmlFor={`${id}-ac`}>{t('admin.acField')}</label>
-                <select
-                  id={`${id}-ac`}
-                  value={form.acceptanceCriteriaField}
-                  onChange={(e) => update((f) => ({ ...f, acceptanceCriteriaField: e.target.value }))}
-                >
-                  <option value="">{t('admin.acFieldByName')}</option>
-                  {view.site.otherFields.map((x) => (
-                    <option key={x.id} value={x.id}>
-                      {t('settings.fieldOption', { name: x.name, id: x.id })}
-                    </option>
-                  ))}
-                </select>
-                <FieldErrorList errors={errorsUnder(errors, 'acceptanceCriteriaField')} />
-              </div>
-            </div>
-          </Section>
-          <Section title={t('settings.delegates')}>
-            <p className="popm-muted">{t('admin.delegatesHint')}</p>
-            <DelegateRows
-              rows={form.delegates}
-              people={view.people}
-              onChange={(rows) => update((f) => ({ ...f, delegates: rows }))}
+        <ReadOnlyContext.Provider value={!view.canEdit}>
+          <fieldset disabled={!view.canEdit} className="popm-form-body">
+            <LevelsSection
+              site={view.site}
+              levels={form.levels}
+              errors={errors}
+              onChange={(t, l) => update((f) => ({ ...f, levels: { ...f.levels, [t]: l } }))}
             />
-            <FieldErrorList errors={errorsUnder(errors, 'delegates')} />
-          </Section>
-          <RulesSection
-            inherited={{
-              word: t('settings.rules.defaultWord'),
-              explain: t('settings.rules.defaultExplain'),
-              severity: (r) => DEFAULT_SEVERITY[r],
-            }}
-            rules={form.rules}
-            errors={errors}
-            onChange={(r, s) => update((f) => ({ ...f, rules: { ...f.rules, [r]: s } }))}
-          />
-          <DigestSection
-            digest={form.digest}
-            errors={errors}
-            canEdit={view.canEdit}
-            onChange={(d) => update((f) => ({ ...f, digest: d }))}
-          />
-        </fieldset>
+            <RolesSection
+              site={view.site}
+              roles={form.roles}
+              people={view.people}
+              errors={errors}
+              onChange={(l, r) => update((f) => ({ ...f, roles: { ...f.roles, [l]: r } }))}
+            />
+            <Section title={t('admin.fieldsTitle')}>
+              <div className="popm-toolbar">
+                <div className="popm-field">
+                  <label htmlFor={`${id}-team`}>{t('admin.teamField')}</label>
+                  <SelectField
+                    inputId={`${id}-team`}
+                    value={form.teamField}
+                    onChange={(v) => update((f) => ({ ...f, teamField: v }))}
+                    options={[{ value: '', label: t('states.none') }, ...fieldChoices]}
+                  />
+                  <FieldErrorList errors={errorsUnder(errors, 'teamField')} />
+                </div>
+                <div className="popm-field">
+                  <label htmlFor={`${id}-ac`}>{t('admin.acField')}</label>
+                  <SelectField
+                    inputId={`${id}-ac`}
+                    value={form.acceptanceCriteriaField}
+                    onChange={(v) => update((f) => ({ ...f, acceptanceCriteriaField: v }))}
+                    options={[{ value: '', label: t('admin.acFieldByName') }, ...fieldChoices]}
+                  />
+                  <FieldErrorList errors={errorsUnder(errors, 'acceptanceCriteriaField')} />
+                </div>
+              </div>
+            </Section>
+            <Section title={t('settings.delegates')}>
+              <p className="popm-muted">{t('admin.delegatesHint')}</p>
+              <DelegateRows
+                rows={form.delegates}
+                people={view.people}
+                onChange={(rows) => update((f) => ({ ...f, delegates: rows }))}
+              />
+              <FieldErrorList errors={errorsUnder(errors, 'delegates')} />
+            </Section>
+            <RulesSection
+              inherited={{
+                word: t('settings.rules.defaultWord'),
+                explain: t('settings.rules.defaultExplain'),
+                severity: (r) => DEFAULT_SEVERITY[r],
+              }}
+              rules={form.rules}
+              errors={errors}
+              onChange={(r, s) => update((f) => ({ ...f, rules: { ...f.rules, [r]: s } }))}
+            />
+            <DigestSection
+              digest={form.digest}
+              errors={errors}
+              canEdit={view.canEdit}
+              onChange={(d) => update((f) => ({ ...f, digest: d }))}
+            />
+          </fieldset>
+        </ReadOnlyContext.Provider>
         <PreviewPanel
           projects={view.site.projects}
           build={() => {

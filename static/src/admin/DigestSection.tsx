@@ -42,7 +42,7 @@ export function DigestSection({
     <Section title={t('admin.digest.title')}>
       <p className="popm-muted">{t('admin.digest.intro')}</p>
       <div className="popm-toolbar">
-        <div className="popm-field">
+        <div className="popm-field popm-field-check">
           <Checkbox
             label={t('admin.digest.enabled')}
             isChecked={digest.enabled}

@@ -1,11 +1,14 @@
 /** The dashboard gadget: coverage, counts by rule and a small coverage trend; and its edit view. */
 import { useEffect, useId, useState } from 'react';
 import Button from '@atlaskit/button/new';
+import Checkbox from '@atlaskit/checkbox';
+import Textfield from '@atlaskit/textfield';
 import { view } from '@forge/bridge';
 import type {
   GadgetConfig,
   GadgetSummary,
   ResultError,
+  ScopeChoices,
   SprintFigure,
   TrendPoint,
 } from '../../../src/shared/contract';
@@ -20,6 +23,10 @@ import { Empty, ErrorMessage, Loading } from '../ui/states';
 import { ScanProgress, ScanSummary, SCAN_POLL_MS, sleep } from '../ui/scan';
 import { useResult, type Loadable } from '../ui/useResult';
 import { t } from '../i18n';
+import { SectionTitle, SubTitle } from '../ui/headings';
+import { SelectField } from '../ui/SelectField';
+import { ScopePicker } from '../project-page/ScopePicker';
+import type { ScopeParams } from '../lib/scope';
 
 export function readGadgetConfig(raw: unknown): GadgetConfig | null {
   return parseGadgetConfig(raw);
@@ -113,9 +120,9 @@ export function GadgetSummaryView({
   const { scan } = summary;
   return (
     <main aria-label={t('gadget.label', { project: summary.projectKey })}>
-      <h2 className="popm-gadget-title">
+      <SectionTitle>
         {t('gadget.title', { name: summary.projectName, project: summary.projectKey })}
-      </h2>
+      </SectionTitle>
       <CoverageFigures coverage={summary.coverage} />
       {/* One day is a dot, not a trend: the chart waits for a second day of history. */}
       {summary.trend.length > 1 ? (
@@ -147,7 +154,7 @@ export function GadgetSummaryView({
 export function SprintFigures({ sprints }: { sprints: readonly SprintFigure[] }) {
   return (
     <section className="popm-section" aria-label={t('gadget.perSprint')}>
-      <h3>{t('gadget.perSprint')}</h3>
+      <SubTitle>{t('gadget.perSprint')}</SubTitle>
       <ul className="popm-sprints">
         {sprints.map((s) => (
           <li key={s.id} data-sprint={s.id}>
@@ -215,8 +222,14 @@ export function GadgetEdit({ initial }: { initial: GadgetConfig | null }) {
   const projects = useResult(() => api.getConfig({}), []);
   const [projectKey, setProjectKey] = useState(initial?.projectKey ?? '');
   const [rules, setRules] = useState<Set<RuleId>>(new Set(initial?.rules ?? []));
-  const [sprint, setSprint] = useState(initial?.sprint ?? '');
-  const [fixVersion, setFixVersion] = useState(initial?.fixVersion ?? '');
+  const [scope, setScope] = useState<ScopeParams>(
+    initial?.sprint !== undefined
+      ? { sprint: initial.sprint }
+      : initial?.fixVersion !== undefined
+        ? { fixVersion: initial.fixVersion }
+        : {},
+  );
+  const choices = useScopeChoices(projectKey);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 
@@ -224,18 +237,11 @@ export function GadgetEdit({ initial }: { initial: GadgetConfig | null }) {
     const candidate = {
       projectKey,
       ...(rules.size > 0 ? { rules: RULE_IDS.filter((r) => rules.has(r)) } : {}),
-      ...(sprint.trim() ? { sprint } : {}),
-      ...(fixVersion.trim() ? { fixVersion } : {}),
+      ...scope,
     };
     const parsed = parseGadgetConfig(candidate);
     if (!parsed) {
-      setError(
-        !projectKey
-          ? t('gadget.chooseProjectError')
-          : sprint.trim() && fixVersion.trim()
-            ? t('gadget.badScope')
-            : t('gadget.badProjectKey'),
-      );
+      setError(!projectKey ? t('gadget.chooseProjectError') : t('gadget.badProjectKey'));
       return;
     }
     setError(null);
@@ -261,27 +267,28 @@ export function GadgetEdit({ initial }: { initial: GadgetConfig | null }) {
       <div className="popm-field">
         <label htmlFor={`${id}-project`}>{t('gadget.project')}</label>
         {projectList ? (
-          <select
-            id={`${id}-project`}
+          <SelectField
+            inputId={`${id}-project`}
             value={projectKey}
-            onChange={(e) => setProjectKey(e.target.value)}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={`${id}-err`}
-          >
-            <option value="">{t('gadget.chooseProject')}</option>
-            {projectList.map((p) => (
-              <option key={p.key} value={p.key}>
-                {t('gadget.projectOption', { name: p.name, project: p.key })}
-              </option>
-            ))}
-          </select>
+            onChange={(key) => {
+              setProjectKey(key);
+              // A sprint or version of the project chosen before means nothing in another one.
+              if (key !== projectKey) setScope({});
+            }}
+            placeholder={t('gadget.chooseProject')}
+            options={projectList.map((p) => ({
+              value: p.key,
+              label: t('gadget.projectOption', { name: p.name, project: p.key }),
+            }))}
+            isInvalid={error !== null}
+            describedBy={`${id}-err`}
+          />
         ) : (
-          <input
+          <Textfield
             id={`${id}-project`}
-            type="text"
             value={projectKey}
-            onChange={(e) => setProjectKey(e.target.value.trim().toUpperCase())}
-            aria-invalid={error ? true : undefined}
+            onChange={(e) => setProjectKey(e.currentTarget.value.trim().toUpperCase())}
+            isInvalid={error !== null}
             aria-describedby={`${id}-err`}
           />
         )}
@@ -289,47 +296,56 @@ export function GadgetEdit({ initial }: { initial: GadgetConfig | null }) {
           {error}
         </span>
       </div>
-      <fieldset>
-        <legend>{t('gadget.scopeLegend')}</legend>
-        <div className="popm-field">
-          <label htmlFor={`${id}-sprint`}>{t('gadget.sprintLabel')}</label>
-          <input id={`${id}-sprint`} type="text" value={sprint} onChange={(e) => setSprint(e.target.value)} />
+      {projectKey && (
+        <div className="popm-section">
+          <ScopePicker scope={scope} choices={choices} onChange={setScope} />
+          <p className="popm-muted">{t('gadget.scopeLegend')}</p>
         </div>
-        <div className="popm-field">
-          <label htmlFor={`${id}-version`}>{t('gadget.versionLabel')}</label>
-          <input
-            id={`${id}-version`}
-            type="text"
-            value={fixVersion}
-            onChange={(e) => setFixVersion(e.target.value)}
-          />
-        </div>
-      </fieldset>
-      <fieldset>
-        <legend>{t('gadget.rulesLegend')}</legend>
+      )}
+      <div className="popm-section" role="group" aria-labelledby={`${id}-rules`}>
+        <SubTitle id={`${id}-rules`}>{t('gadget.rulesLegend')}</SubTitle>
         {RULE_IDS.map((r) => (
-          <div key={r}>
-            <label>
-              <input
-                type="checkbox"
-                checked={rules.has(r)}
-                onChange={(e) =>
-                  setRules((s) => {
-                    const n = new Set(s);
-                    if (e.target.checked) n.add(r);
-                    else n.delete(r);
-                    return n;
-                  })
-                }
-              />{' '}
-              {RULE_TEXT[r].title}
-            </label>
-          </div>
+          <Checkbox
+            key={r}
+            isChecked={rules.has(r)}
+            label={RULE_TEXT[r].title}
+            onChange={(e) =>
+              setRules((s) => {
+                const n = new Set(s);
+                if (e.target.checked) n.add(r);
+                else n.delete(r);
+                return n;
+              })
+            }
+          />
         ))}
-      </fieldset>
+      </div>
       <Button type="submit" appearance="primary" isDisabled={saving}>
         {t('common.save')}
       </Button>
     </form>
   );
+}
+
+const NO_CHOICES: ScopeChoices = { sprints: [], versions: [] };
+
+/**
+ * The sprints and fix versions of a project, from the stored tree the project page reads (its first
+ * page with the picker's choices): undefined while they load, which the picker shows as loading; the
+ * saved scope shows as itself either way.
+ */
+function useScopeChoices(projectKey: string): ScopeChoices | undefined {
+  const [choices, setChoices] = useState<{ projectKey: string; choices: ScopeChoices } | null>(null);
+  useEffect(() => {
+    if (!projectKey) return;
+    let stopped = false as boolean;
+    void api.getProjectTree({ projectKey, choices: true }).then((r) => {
+      // Nothing to offer (not read, or no snapshot yet) ends the loading: the picker stays usable.
+      if (!stopped) setChoices({ projectKey, choices: (r.ok ? r.data.choices : undefined) ?? NO_CHOICES });
+    });
+    return () => {
+      stopped = true;
+    };
+  }, [projectKey]);
+  return choices?.projectKey === projectKey ? choices.choices : undefined;
 }

@@ -1,5 +1,6 @@
 /** The items below a feature or epic: findings below by rule (each filters the list) and the children. */
 import { useState } from 'react';
+import { SectionTitle } from '../ui/headings';
 import Button from '@atlaskit/button/new';
 import type { IssueSummary, IssueView, ResultError, RuleId } from '../../../src/shared/contract';
 import { api } from '../api';
@@ -35,7 +36,7 @@ export function BelowSection({ view, onError }: { view: IssueView; onError: (err
 
   return (
     <section className="popm-section" aria-labelledby="popm-below-h">
-      <h2 id="popm-below-h">{t('below.heading', { issue: issue.key })}</h2>
+      <SectionTitle id="popm-below-h">{t('below.heading', { issue: issue.key })}</SectionTitle>
       <CountsByRule
         counts={view.countsByRule}
         label={t('below.countsLabel', { issue: issue.key })}

@@ -1,5 +1,6 @@
 /** The issue panel: ownership chain, this issue's findings, the items below, accept/revoke, owner. */
 import { useRef, useState } from 'react';
+import { SectionTitle, SubTitle } from '../ui/headings';
 import Button from '@atlaskit/button/new';
 import { showFlag } from '@forge/bridge';
 import type { IssueSummary, IssueView, OwnerView, ResultError } from '../../../src/shared/contract';
@@ -114,7 +115,7 @@ export function IssuePanelView({
   return (
     <main aria-label={t('issuePanel.label', { issue: issue.key })} ref={root}>
       <section className="popm-section" aria-labelledby="popm-chain-h">
-        <h2 id="popm-chain-h">{t('issuePanel.ownership')}</h2>
+        <SectionTitle id="popm-chain-h">{t('issuePanel.ownership')}</SectionTitle>
         <ol className="popm-chain">
           {view.chain.map((c) => (
             <ChainRow key={c.key} issue={c} current={false} />
@@ -219,7 +220,7 @@ export function IssuePanelView({
 
       {isStory && (
         <section className="popm-section" aria-labelledby="popm-acc-h">
-          <h2 id="popm-acc-h">{t('issuePanel.acceptance')}</h2>
+          <SectionTitle id="popm-acc-h">{t('issuePanel.acceptance')}</SectionTitle>
           <p>
             <Acceptance issue={issue} />
           </p>
@@ -245,14 +246,14 @@ export function IssuePanelView({
               );
             }}
           />
-          <h3 id="popm-decisions-h">{t('issuePanel.decisions')}</h3>
+          <SubTitle id="popm-decisions-h">{t('issuePanel.decisions')}</SubTitle>
           <DecisionHistory decisions={view.decisions ?? []} />
           {view.propertyMismatch && <p className="popm-muted">{t('issuePanel.propertyMismatch')}</p>}
         </section>
       )}
 
       <section className="popm-section" aria-labelledby="popm-find-h">
-        <h2 id="popm-find-h">{t('issuePanel.findingsOn', { issue: issue.key })}</h2>
+        <SectionTitle id="popm-find-h">{t('issuePanel.findingsOn', { issue: issue.key })}</SectionTitle>
         <FindingList findings={issue.findings} label={t('issuePanel.findingsOn', { issue: issue.key })} />
       </section>
 

@@ -1,6 +1,7 @@
 /** The project page: the whole tree with owners, status, acceptance and findings; filters; CSV. */
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import Button from '@atlaskit/button/new';
+import Checkbox from '@atlaskit/checkbox';
 import type { ProjectTree, ResultError, TreeRow } from '../../../src/shared/contract';
 import { LEVELS, RULE_IDS, SEVERITIES } from '../../../src/domain/types';
 import { oneOf } from '../lib/guards';
@@ -27,6 +28,7 @@ import { useUrlFilters, useUrlScope } from '../ui/useUrlFilters';
 import { SCOPE_TEXT, scopedText, type ScopeParams } from '../lib/scope';
 import { ScopePicker } from './ScopePicker';
 import { TreeTable, WINDOW_FROM, type RowExtra } from './ProjectTree';
+import { SelectField } from '../ui/SelectField';
 
 const NO_CHOICES = { sprints: [], versions: [] };
 
@@ -373,75 +375,59 @@ export function ProjectTreeView({
         <div className="popm-toolbar">
           <div className="popm-field">
             <label htmlFor={`${id}-rule`}>{t('findings.ruleColumn')}</label>
-            <select
-              id={`${id}-rule`}
+            <SelectField
+              inputId={`${id}-rule`}
               value={filters.rule ?? ''}
-              onChange={(e) => set('rule', oneOf(RULE_IDS, e.target.value))}
-            >
-              <option value="">{t('projectPage.allRules')}</option>
-              {RULE_IDS.map((r) => (
-                <option key={r} value={r}>
-                  {RULE_TEXT[r].title}
-                </option>
-              ))}
-            </select>
+              onChange={(v) => set('rule', oneOf(RULE_IDS, v))}
+              options={[
+                { value: '', label: t('projectPage.allRules') },
+                ...RULE_IDS.map((r) => ({ value: r, label: RULE_TEXT[r].title })),
+              ]}
+            />
           </div>
           <div className="popm-field">
             <label htmlFor={`${id}-sev`}>{t('projectPage.severity')}</label>
-            <select
-              id={`${id}-sev`}
+            <SelectField
+              inputId={`${id}-sev`}
               value={filters.severity ?? ''}
-              onChange={(e) => set('severity', oneOf(SEVERITIES, e.target.value))}
-            >
-              <option value="">{t('projectPage.allSeverities')}</option>
-              {SEVERITIES.map((s) => (
-                <option key={s} value={s}>
-                  {SEVERITY_LABEL[s]}
-                </option>
-              ))}
-            </select>
+              onChange={(v) => set('severity', oneOf(SEVERITIES, v))}
+              options={[
+                { value: '', label: t('projectPage.allSeverities') },
+                ...SEVERITIES.map((s) => ({ value: s, label: SEVERITY_LABEL[s] })),
+              ]}
+            />
           </div>
           <div className="popm-field">
             <label htmlFor={`${id}-level`}>{t('projectPage.level')}</label>
-            <select
-              id={`${id}-level`}
+            <SelectField
+              inputId={`${id}-level`}
               value={filters.level ?? ''}
-              onChange={(e) => set('level', oneOf(LEVELS, e.target.value))}
-            >
-              <option value="">{t('projectPage.allLevels')}</option>
-              {LEVELS.map((l) => (
-                <option key={l} value={l}>
-                  {LEVEL_LABEL[l]}
-                </option>
-              ))}
-            </select>
+              onChange={(v) => set('level', oneOf(LEVELS, v))}
+              options={[
+                { value: '', label: t('projectPage.allLevels') },
+                ...LEVELS.map((l) => ({ value: l, label: LEVEL_LABEL[l] })),
+              ]}
+            />
           </div>
           <div className="popm-field">
             <label htmlFor={`${id}-owner`}>{t('issueTable.owner')}</label>
-            <select
-              id={`${id}-owner`}
+            <SelectField
+              inputId={`${id}-owner`}
               value={filters.owner ?? ''}
-              onChange={(e) => set('owner', e.target.value || null)}
-            >
-              <option value="">{t('projectPage.anyone')}</option>
-              <option value="none">{t('projectPage.noOwner')}</option>
-              {owners.map((o) => (
-                <option key={o.accountId} value={o.accountId}>
-                  {o.displayName}
-                </option>
-              ))}
-            </select>
+              onChange={(v) => set('owner', v || null)}
+              options={[
+                { value: '', label: t('projectPage.anyone') },
+                { value: 'none', label: t('projectPage.noOwner') },
+                ...owners.map((o) => ({ value: o.accountId, label: o.displayName })),
+              ]}
+            />
           </div>
-          <div className="popm-field">
-            <label htmlFor={`${id}-problems`}>
-              <input
-                id={`${id}-problems`}
-                type="checkbox"
-                checked={filters.onlyProblems}
-                onChange={(e) => set('onlyProblems', e.target.checked)}
-              />{' '}
-              {t('projectPage.onlyProblems')}
-            </label>
+          <div className="popm-field popm-field-check">
+            <Checkbox
+              isChecked={filters.onlyProblems}
+              onChange={(e) => set('onlyProblems', e.target.checked)}
+              label={t('projectPage.onlyProblems')}
+            />
           </div>
           {isFiltering(filters) && (
             <Button appearance="subtle" onClick={() => setFilters(NO_FILTERS)}>

@@ -25,6 +25,7 @@ import { PersonField } from '../ui/UserPicker';
 import { useResult } from '../ui/useResult';
 import { useSettingsForm } from '../settings/useSettingsForm';
 import { t } from '../i18n';
+import { ReadOnlyContext } from '../ui/SelectField';
 
 export function ProjectSettings({ projectKey }: { projectKey: string | undefined }) {
   if (!projectKey) return <ErrorMessage error={{ code: 'NOT_FOUND', message: t('projectPage.noProject') }} />;
@@ -86,40 +87,42 @@ export function ProjectSettingsForm({
         }}
       >
         <SaveBar canEdit={view.canEdit} saving={saving} onReload={onReload} />
-        <fieldset disabled={!view.canEdit} style={{ border: 'none', padding: 0 }}>
-          <RolesSection
-            site={view.site}
-            roles={form.roles}
-            people={view.people}
-            errors={errors}
-            withProjectDefaults={false}
-            onChange={(l, r) => update((f) => ({ ...f, roles: { ...f.roles, [l]: r } }))}
-          />
-          <Section title={t('settings.delegates')}>
-            <PersonField
-              mode="multi"
-              label={t('projectSettings.delegatesPeople', { project: view.projectKey })}
-              known={view.people}
-              value={form.delegates}
-              onChange={(delegates) => update((f) => ({ ...f, delegates }))}
-            >
-              <FieldErrorList errors={errorsUnder(errors, 'delegates')} />
-            </PersonField>
-          </Section>
-          <RulesSection
-            inherited={{
-              word: t('settings.rules.siteWord'),
-              explain: siteConfig
-                ? t('settings.rules.siteExplainWithDefault', { project: view.projectKey })
-                : t('settings.rules.siteExplain', { project: view.projectKey }),
-              severity: (r) =>
-                siteConfig ? (siteConfig.config.rules[r]?.severity ?? DEFAULT_SEVERITY[r]) : undefined,
-            }}
-            rules={form.rules}
-            errors={errors}
-            onChange={(r, s) => update((f) => ({ ...f, rules: { ...f.rules, [r]: s } }))}
-          />
-        </fieldset>
+        <ReadOnlyContext.Provider value={!view.canEdit}>
+          <fieldset disabled={!view.canEdit} className="popm-form-body">
+            <RolesSection
+              site={view.site}
+              roles={form.roles}
+              people={view.people}
+              errors={errors}
+              withProjectDefaults={false}
+              onChange={(l, r) => update((f) => ({ ...f, roles: { ...f.roles, [l]: r } }))}
+            />
+            <Section title={t('settings.delegates')}>
+              <PersonField
+                mode="multi"
+                label={t('projectSettings.delegatesPeople', { project: view.projectKey })}
+                known={view.people}
+                value={form.delegates}
+                onChange={(delegates) => update((f) => ({ ...f, delegates }))}
+              >
+                <FieldErrorList errors={errorsUnder(errors, 'delegates')} />
+              </PersonField>
+            </Section>
+            <RulesSection
+              inherited={{
+                word: t('settings.rules.siteWord'),
+                explain: siteConfig
+                  ? t('settings.rules.siteExplainWithDefault', { project: view.projectKey })
+                  : t('settings.rules.siteExplain', { project: view.projectKey }),
+                severity: (r) =>
+                  siteConfig ? (siteConfig.config.rules[r]?.severity ?? DEFAULT_SEVERITY[r]) : undefined,
+              }}
+              rules={form.rules}
+              errors={errors}
+              onChange={(r, s) => update((f) => ({ ...f, rules: { ...f.rules, [r]: s } }))}
+            />
+          </fieldset>
+        </ReadOnlyContext.Provider>
         {siteConfig && (
           <PreviewPanel
             projects={[

@@ -1,5 +1,6 @@
 /** "Awaiting my acceptance": the stories the signed-in user may accept, bulk accept, reject with a reason. */
 import { useState } from 'react';
+import { PageTitle } from '../ui/headings';
 import Button from '@atlaskit/button/new';
 import Checkbox from '@atlaskit/checkbox';
 import DynamicTable from '@atlaskit/dynamic-table';
@@ -27,7 +28,7 @@ export function QueuePage({ issueHref }: { issueHref: (key: string) => string })
   const [rejected, setRejected] = useState<string | null>(null);
   return (
     <main aria-label={t('queue.title')}>
-      <h1>{t('queue.title')}</h1>
+      <PageTitle>{t('queue.title')}</PageTitle>
       {outcome && <Outcome outcome={outcome} />}
       {rejected && (
         <p role="status" data-outcome="rejected">

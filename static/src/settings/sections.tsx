@@ -5,7 +5,9 @@ import Checkbox from '@atlaskit/checkbox';
 import Textfield from '@atlaskit/textfield';
 import Toggle from '@atlaskit/toggle';
 import SectionMessage from '@atlaskit/section-message';
+import DynamicTable from '@atlaskit/dynamic-table';
 import type {
+  IssueChange,
   OwnerView,
   PreviewResult,
   ResultError,
@@ -37,7 +39,10 @@ import { oneOf } from '../lib/guards';
 import { LEVEL_LABEL, LEVEL_PLURAL, percent, SEVERITY_LABEL } from '../lib/format';
 import { RULE_TEXT } from '../lib/rules';
 import { ErrorMessage } from '../ui/states';
-import { t, tx } from '../i18n';
+import { IssueLink } from '../ui/IssueLink';
+import { SectionTitle, SubTitle } from '../ui/headings';
+import { SelectField } from '../ui/SelectField';
+import { t, tp, tx } from '../i18n';
 
 // Outside the components: the issue-type rows below name their loop variable `t`.
 const defaultLevelOption = (level: Level) =>
@@ -76,8 +81,7 @@ export function LevelsSection({
 }) {
   const id = useId();
   return (
-    <fieldset>
-      <legend>{t('settings.levels.legend')}</legend>
+    <FormSection id={id} title={t('settings.levels.legend')}>
       <p className="popm-muted">{t('settings.levels.hint')}</p>
       <table className="popm-table">
         <thead>
@@ -93,25 +97,21 @@ export function LevelsSection({
               (e) => e.path === `levels.${t.id}` || e.path.toLowerCase() === `levels.${t.name.toLowerCase()}`,
             );
             return (
-              <tr key={t.id}>
+              <tr key={t.id} data-level-type={t.name}>
                 <td>
                   <label htmlFor={`${id}-${t.id}`}>{t.name}</label>
                 </td>
                 <td>{t.hierarchyLevel}</td>
                 <td className="popm-field">
-                  <select
-                    id={`${id}-${t.id}`}
-                    data-level-type={t.name}
+                  <SelectField
+                    inputId={`${id}-${t.id}`}
                     value={levels[t.id] ?? ''}
-                    onChange={(e) => onChange(t.id, levelOrEmpty(e.target.value))}
-                  >
-                    <option value="">{defaultLevelOption(defaultLevel(t.hierarchyLevel, t.subtask))}</option>
-                    {LEVELS.map((l) => (
-                      <option key={l} value={l}>
-                        {levelOption(l)}
-                      </option>
-                    ))}
-                  </select>
+                    onChange={(v) => onChange(t.id, levelOrEmpty(v))}
+                    options={[
+                      { value: '', label: defaultLevelOption(defaultLevel(t.hierarchyLevel, t.subtask)) },
+                      ...LEVELS.map((l) => ({ value: l, label: levelOption(l) })),
+                    ]}
+                  />
                   <FieldErrorList errors={errs} />
                 </td>
               </tr>
@@ -120,7 +120,7 @@ export function LevelsSection({
         </tbody>
       </table>
       <FieldErrorList errors={errors.filter((e) => e.path === 'levels')} />
-    </fieldset>
+    </FormSection>
   );
 }
 
@@ -147,20 +147,18 @@ export function OwnerRows({
   const set = (i: number, p: Partial<Pair>) => onChange(pairs.map((x, j) => (j === i ? { ...x, ...p } : x)));
   return (
     <div className="popm-section" role="group" aria-label={label}>
-      <h4>{label}</h4>
+      <SubTitle level={4}>{label}</SubTitle>
       {pairs.map((p, i) => (
         <div className="popm-toolbar" key={i}>
           <div className="popm-field">
             <label htmlFor={`${id}-k${i}`}>{keyLabel}</label>
             {keyOptions ? (
-              <select id={`${id}-k${i}`} value={p.key} onChange={(e) => set(i, { key: e.target.value })}>
-                <option value="">{t('settings.choose')}</option>
-                {keyOptions.map((o) => (
-                  <option key={o.value} value={o.value}>
-                    {o.label}
-                  </option>
-                ))}
-              </select>
+              <SelectField
+                inputId={`${id}-k${i}`}
+                value={p.key}
+                onChange={(key) => set(i, { key })}
+                options={[{ value: '', label: t('settings.choose') }, ...keyOptions]}
+              />
             ) : (
               <Textfield
                 id={`${id}-k${i}`}
@@ -258,17 +256,19 @@ export function RolesSection({
   prefix?: string;
   withProjectDefaults?: boolean;
 }) {
+  const id = useId();
   return (
-    <fieldset>
-      <legend>{t('settings.roles.legend')}</legend>
+    <FormSection id={id} title={t('settings.roles.legend')}>
       <p className="popm-muted">{t('settings.roles.hint')}</p>
       {ROLE_LEVELS.map((l) => {
         const r = roles[l];
         return (
-          <fieldset key={l}>
-            <legend>{t('settings.roles.role', { role: ROLE_NAMES[l], levels: LEVEL_PLURAL[l] })}</legend>
+          <section key={l} className="popm-subsection" aria-labelledby={`${id}-${l}`}>
+            <SubTitle id={`${id}-${l}`}>
+              {t('settings.roles.role', { role: ROLE_NAMES[l], levels: LEVEL_PLURAL[l] })}
+            </SubTitle>
             <div role="group" aria-label={t('settings.roles.fieldsLabel', { role: ROLE_NAMES[l] })}>
-              <h4>{t('settings.roles.userFields', { role: ROLE_NAMES[l] })}</h4>
+              <SubTitle level={4}>{t('settings.roles.userFields', { role: ROLE_NAMES[l] })}</SubTitle>
               {site.userFields.length === 0 && (
                 <p className="popm-muted">{t('settings.roles.noUserFields')}</p>
               )}
@@ -316,10 +316,10 @@ export function RolesSection({
               />
             )}
             <FieldErrorList errors={errorsUnder(errors, `${prefix}.${l}`)} />
-          </fieldset>
+          </section>
         );
       })}
-    </fieldset>
+    </FormSection>
   );
 }
 
@@ -341,9 +341,12 @@ export function RulesSection({
   inherited: { word: string; explain: string; severity: (rule: RuleId) => Severity | undefined };
 }) {
   const id = useId();
+  const inheritedLabel = (severity: Severity | undefined) =>
+    severity
+      ? t('settings.rules.inherited', { word: inherited.word, severity: SEVERITY_LABEL[severity] })
+      : inherited.word;
   return (
-    <fieldset>
-      <legend>{t('settings.rules.legend')}</legend>
+    <FormSection id={id} title={t('settings.rules.legend')}>
       <p className="popm-muted">{inherited.explain}</p>
       <table className="popm-table">
         <thead>
@@ -370,43 +373,40 @@ export function RulesSection({
                 />
               </td>
               <td className="popm-field">
-                <select
-                  aria-label={t('settings.rules.severityOf', { rule: RULE_TEXT[r].title })}
+                <SelectField
+                  ariaLabel={t('settings.rules.severityOf', { rule: RULE_TEXT[r].title })}
                   value={rules[r].severity}
-                  onChange={(e) =>
-                    onChange(r, { ...rules[r], severity: oneOf(SEVERITIES, e.target.value) ?? '' })
-                  }
-                >
-                  <option value="">
-                    {((severity) =>
-                      severity
-                        ? t('settings.rules.inherited', {
-                            word: inherited.word,
-                            severity: SEVERITY_LABEL[severity],
-                          })
-                        : inherited.word)(inherited.severity(r))}
-                  </option>
-                  {SEVERITIES.map((s) => (
-                    <option key={s} value={s}>
-                      {SEVERITY_LABEL[s]}
-                    </option>
-                  ))}
-                </select>
+                  onChange={(v) => onChange(r, { ...rules[r], severity: oneOf(SEVERITIES, v) ?? '' })}
+                  options={[
+                    { value: '', label: inheritedLabel(inherited.severity(r)) },
+                    ...SEVERITIES.map((s) => ({ value: s, label: SEVERITY_LABEL[s] })),
+                  ]}
+                />
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-    </fieldset>
+    </FormSection>
+  );
+}
+
+/** A titled part of a settings form: a section named by its heading, on the app's one scale. */
+function FormSection({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <section className="popm-section" aria-labelledby={`${id}-title`}>
+      <SectionTitle id={`${id}-title`}>{title}</SectionTitle>
+      {children}
+    </section>
   );
 }
 
 export function Section({ title, children }: { title: string; children: ReactNode }) {
+  const id = useId();
   return (
-    <fieldset>
-      <legend>{title}</legend>
+    <FormSection id={id} title={title}>
       {children}
-    </fieldset>
+    </FormSection>
   );
 }
 
@@ -443,17 +443,19 @@ export function PreviewPanel({
 
   return (
     <section className="popm-section" aria-labelledby={`${id}-h`}>
-      <h2 id={`${id}-h`}>{t('settings.preview.heading')}</h2>
+      <SectionTitle id={`${id}-h`}>{t('settings.preview.heading')}</SectionTitle>
       <div className="popm-toolbar">
         <div className="popm-field">
           <label htmlFor={`${id}-p`}>{t('gadget.project')}</label>
-          <select id={`${id}-p`} value={projectKey} onChange={(e) => setProjectKey(e.target.value)}>
-            {projects.map((p) => (
-              <option key={p.key} value={p.key}>
-                {t('gadget.projectOption', { name: p.name, project: p.key })}
-              </option>
-            ))}
-          </select>
+          <SelectField
+            inputId={`${id}-p`}
+            value={projectKey}
+            onChange={setProjectKey}
+            options={projects.map((p) => ({
+              value: p.key,
+              label: t('gadget.projectOption', { name: p.name, project: p.key }),
+            }))}
+          />
         </div>
         <Button onClick={() => void run()} isDisabled={busy || !projectKey} data-action="preview">
           {t('settings.preview.run')}
@@ -472,41 +474,118 @@ export function PreviewTable({ result }: { result: PreviewResult }) {
     (r) => (result.before.countsByRule[r] ?? 0) > 0 || (result.after.countsByRule[r] ?? 0) > 0,
   );
   return (
-    <table className="popm-table" data-preview={result.projectKey}>
-      <caption>
-        {t('settings.preview.caption', {
-          project: result.projectKey,
-          before: result.before.findings,
-          after: result.after.findings,
-        })}
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('settings.preview.figure')}</th>
-          <th scope="col">{t('settings.preview.now')}</th>
-          <th scope="col">{t('settings.preview.after')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rules.map((r) => (
-          <tr key={r} data-preview-rule={r}>
-            <td>{RULE_TEXT[r].title}</td>
-            <td>{result.before.countsByRule[r] ?? 0}</td>
-            <td>{result.after.countsByRule[r] ?? 0}</td>
+    <>
+      <PreviewChanges result={result} />
+      <table className="popm-table" data-preview={result.projectKey}>
+        <caption>
+          {t('settings.preview.caption', {
+            project: result.projectKey,
+            before: result.before.findings,
+            after: result.after.findings,
+          })}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('settings.preview.figure')}</th>
+            <th scope="col">{t('settings.preview.now')}</th>
+            <th scope="col">{t('settings.preview.after')}</th>
           </tr>
-        ))}
-        <tr>
-          <td>{t('coverage.featuresWithPm')}</td>
-          <td>{percent(result.before.coverage.featuresWithPm)}</td>
-          <td>{percent(result.after.coverage.featuresWithPm)}</td>
-        </tr>
-        <tr>
-          <td>{t('coverage.doneStoriesAccepted')}</td>
-          <td>{percent(result.before.coverage.doneStoriesAccepted)}</td>
-          <td>{percent(result.after.coverage.doneStoriesAccepted)}</td>
-        </tr>
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rules.map((r) => (
+            <tr key={r} data-preview-rule={r}>
+              <td>{RULE_TEXT[r].title}</td>
+              <td>{result.before.countsByRule[r] ?? 0}</td>
+              <td>{result.after.countsByRule[r] ?? 0}</td>
+            </tr>
+          ))}
+          {SEVERITIES.map((s) => (
+            <tr key={s} data-preview-severity={s}>
+              <td>{t('settings.preview.severityRow', { severity: SEVERITY_LABEL[s] })}</td>
+              <td>{result.before.countsBySeverity[s]}</td>
+              <td>{result.after.countsBySeverity[s]}</td>
+            </tr>
+          ))}
+          <tr>
+            <td>{t('coverage.featuresWithPm')}</td>
+            <td>{percent(result.before.coverage.featuresWithPm)}</td>
+            <td>{percent(result.after.coverage.featuresWithPm)}</td>
+          </tr>
+          <tr>
+            <td>{t('coverage.doneStoriesAccepted')}</td>
+            <td>{percent(result.before.coverage.doneStoriesAccepted)}</td>
+            <td>{percent(result.after.coverage.doneStoriesAccepted)}</td>
+          </tr>
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+/** What one issue gains, loses or sees judged at another severity, one line each. */
+function changeLines(c: IssueChange): string[] {
+  const title = (rule: RuleId) => RULE_TEXT[rule].title;
+  return [
+    ...c.changed.map((x) =>
+      t('settings.preview.changed', {
+        rule: title(x.rule),
+        from: SEVERITY_LABEL[x.from],
+        to: SEVERITY_LABEL[x.to],
+      }),
+    ),
+    ...c.added.map((x) =>
+      t('settings.preview.added', { rule: title(x.rule), severity: SEVERITY_LABEL[x.severity] }),
+    ),
+    ...c.removed.map((x) =>
+      t('settings.preview.removed', { rule: title(x.rule), severity: SEVERITY_LABEL[x.severity] }),
+    ),
+  ];
+}
+
+/** The issues whose findings change, so a change of severity alone shows what it touches. */
+function PreviewChanges({ result }: { result: PreviewResult }) {
+  const id = useId();
+  const rest = result.changedIssues - result.changes.length;
+  return (
+    <section
+      className="popm-subsection"
+      aria-labelledby={`${id}-h`}
+      data-preview-changes={result.changedIssues}
+    >
+      <SubTitle id={`${id}-h`}>{tp('settings.preview.changesHeading', result.changedIssues)}</SubTitle>
+      {result.changes.length === 0 ? (
+        <p className="popm-muted">{t('settings.preview.noChanges')}</p>
+      ) : (
+        <DynamicTable
+          label={t('settings.preview.changesLabel', { project: result.projectKey })}
+          head={{
+            cells: [
+              { key: 'issue', content: t('settings.preview.issue') },
+              { key: 'summary', content: t('settings.preview.summary') },
+              { key: 'what', content: t('settings.preview.whatChanges') },
+            ],
+          }}
+          rows={result.changes.map((c) => ({
+            key: c.issueKey,
+            cells: [
+              { key: 'issue', content: <IssueLink issueKey={c.issueKey} /> },
+              { key: 'summary', content: c.summary },
+              {
+                key: 'what',
+                content: (
+                  <ul className="popm-plain-list" data-preview-change={c.issueKey}>
+                    {changeLines(c).map((line) => (
+                      <li key={line}>{line}</li>
+                    ))}
+                  </ul>
+                ),
+              },
+            ],
+          }))}
+        />
+      )}
+      {rest > 0 && <p className="popm-muted">{tp('settings.preview.more', rest)}</p>}
+    </section>
   );
 }
 

@@ -4,6 +4,7 @@
  * retry; and progress while the viewer's access to a big project is checked.
  */
 import Button from '@atlaskit/button/new';
+import ProgressBar from '@atlaskit/progress-bar';
 import type { ScanState } from '../../../src/shared/contract';
 import { age } from '../lib/format';
 import { t, tp } from '../i18n';
@@ -28,15 +29,25 @@ export function ScanProgress({ projectKey, scan }: { projectKey: string; scan: S
             })
           : t(scan.builtAt ? 'scan.rescanning' : 'scan.scanning', { project: projectKey, processed })}
       </span>
-      <progress
-        max={total ?? undefined}
-        value={total !== null ? Math.min(processed, total) : undefined}
-        aria-label={t('scan.progressLabel', { project: projectKey })}
-      />
+      <Progress done={processed} total={total} label={t('scan.progressLabel', { project: projectKey })} />
       {scan.builtAt && (
         <span className="popm-muted">{t('scan.showingFrom', { age: age(scan.builtAt, new Date()) })}</span>
       )}
     </div>
+  );
+}
+
+/** Atlaskit's progress bar for `done` of `total` (moving, without a figure, while the total is unknown). */
+export function Progress({ done, total, label }: { done: number; total: number | null; label: string }) {
+  return (
+    <span className="popm-progress">
+      <ProgressBar
+        ariaLabel={label}
+        {...(total !== null && total > 0
+          ? { value: Math.min(done, total) / total }
+          : { isIndeterminate: true })}
+      />
+    </span>
   );
 }
 
