@@ -16,7 +16,9 @@ import { JiraApi } from '../src/jira/api';
 import type { Transport } from '../src/jira/transport';
 import { runScanToCompletion } from '../src/scale/scan-job';
 import { syncProject } from '../src/scale/sync';
+import { valueBytes } from '../src/storage/limits';
 import { MemoryStore } from '../src/storage/memory';
+import type { KeyValueStore } from '../src/storage/store';
 import type { BenchSection } from './section';
 
 const PROJECT = 'T1';
@@ -53,7 +55,63 @@ class Points {
   }
 }
 
-async function day(n: number): Promise<{ before: Points; after: Points; changed: number; issues: number }> {
+/**
+ * Forge meters kvs in 10 KB units per operation (about 4,000 read and 4,000 write units a minute
+ * per installation), so the tree's storage traffic is counted as Forge would bill it.
+ */
+const KVS_UNIT_BYTES = 10_000;
+const units = (value: unknown): number => Math.max(1, Math.ceil(valueBytes(value) / KVS_UNIT_BYTES));
+
+class MeteredStore implements KeyValueStore {
+  reads = 0;
+  writes = 0;
+  counting = false;
+  constructor(private readonly inner: MemoryStore) {}
+  reset(): void {
+    this.reads = 0;
+    this.writes = 0;
+    this.counting = true;
+  }
+  async get(key: string): Promise<unknown> {
+    const value = await this.inner.get(key);
+    if (this.counting) this.reads += units(value);
+    return value;
+  }
+  async set(key: string, value: unknown): Promise<void> {
+    if (this.counting) this.writes += units(value);
+    await this.inner.set(key, value);
+  }
+  async delete(key: string): Promise<void> {
+    if (this.counting) this.writes += 1;
+    await this.inner.delete(key);
+  }
+  async list(prefix: string): Promise<{ key: string; value: unknown }[]> {
+    const entries = await this.inner.list(prefix);
+    if (this.counting) for (const e of entries) this.reads += units(e.value);
+    return entries;
+  }
+  async update<T>(key: string, update: (current: unknown) => T | undefined): Promise<T | undefined> {
+    return this.inner.update(key, (current) => {
+      const next = update(current);
+      if (this.counting) {
+        this.reads += units(current);
+        this.writes += units(next);
+      }
+      return next;
+    });
+  }
+}
+
+interface Day {
+  before: Points;
+  after: Points;
+  changed: number;
+  issues: number;
+  /** kvs units (10 KB each) read and written by the rescan [0] and by the sync [1]. */
+  kvs: { reads: number; writes: number }[];
+}
+
+async function day(n: number): Promise<Day> {
   const site = generateSite({
     features: Math.max(1, Math.round(n / 100)),
     storiesPerFeature: 100,
@@ -74,7 +132,7 @@ async function day(n: number): Promise<{ before: Points; after: Points; changed:
   const config = DEFAULT_CONFIG;
   const before = new Points();
   const after = new Points();
-  const stores = [new MemoryStore(), new MemoryStore()];
+  const stores = [new MeteredStore(new MemoryStore()), new MeteredStore(new MemoryStore())];
   for (const [k, emulator] of emulators.entries()) {
     const points = k === 0 ? before : after;
     const api = new JiraApi(points.wrap(emulator.transportFor('u-0')), {
@@ -95,6 +153,7 @@ async function day(n: number): Promise<{ before: Points; after: Points; changed:
       if (put.status !== 204) throw new Error(`edit of ${key} refused`);
     }
     points.reset();
+    stores[k]!.reset();
     clock = at + DAY;
     const today = () => new Date(at + DAY);
     if (k === 0) {
@@ -110,7 +169,8 @@ async function day(n: number): Promise<{ before: Points; after: Points; changed:
       if (outcome.status !== 'synced') throw new Error(`sync did not run: ${JSON.stringify(outcome)}`);
     }
   }
-  return { before, after, changed: changed.size, issues: stories.length };
+  const kvs = stores.map((store) => ({ reads: store.reads, writes: store.writes }));
+  return { before, after, changed: changed.size, issues: stories.length, kvs };
 }
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
@@ -130,6 +190,8 @@ export const syncBench: BenchSection = {
       'after obj',
       'after pts',
       'after/before',
+      'kvs r/w bef',
+      'kvs r/w aft',
     ];
     console.log(cols.map((c) => c.padStart(12)).join(''));
     for (const n of sizes()) {
@@ -145,6 +207,7 @@ export const syncBench: BenchSection = {
           fmt(r.after.objects),
           fmt(r.after.total),
           `${(r.after.total / r.before.total).toFixed(3)}x`,
+          ...r.kvs.map((k) => `${fmt(k.reads)}/${fmt(k.writes)}`),
         ]
           .map((c) => c.padStart(12))
           .join(''),

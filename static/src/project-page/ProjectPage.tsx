@@ -2,6 +2,8 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import Button from '@atlaskit/button/new';
 import Checkbox from '@atlaskit/checkbox';
+import ChevronDownIcon from '@atlaskit/icon/core/chevron-down';
+import ChevronRightIcon from '@atlaskit/icon/core/chevron-right';
 import type { ProjectTree, ResultError, TreeRow } from '../../../src/shared/contract';
 import { LEVELS, RULE_IDS, SEVERITIES } from '../../../src/domain/types';
 import { oneOf } from '../lib/guards';
@@ -22,7 +24,7 @@ import { RULE_TEXT } from '../lib/rules';
 import { CountsByRule, CoverageFigures, IssueCells } from '../ui/findings';
 import { Empty, ErrorMessage, Loading } from '../ui/states';
 import { IssueLink } from '../ui/IssueLink';
-import { AccessProgress, ScanProgress, ScanSummary, SCAN_POLL_MS, sleep } from '../ui/scan';
+import { AccessProgress, Progress, ScanProgress, ScanSummary, SCAN_POLL_MS, sleep } from '../ui/scan';
 import { t, tp } from '../i18n';
 import { useUrlFilters, useUrlScope } from '../ui/useUrlFilters';
 import { SCOPE_TEXT, scopedText, type ScopeParams } from '../lib/scope';
@@ -40,7 +42,6 @@ type LoadState =
   | { phase: 'done' };
 
 /** Glyphs, not words: the same in every language. */
-const TRIANGLE = { open: '▾', closed: '▸' } as const;
 
 const checking = (tree: ProjectTree): boolean => tree.access?.status === 'checking';
 
@@ -221,11 +222,7 @@ function ProjectPageFor({ projectKey }: { projectKey: string }) {
               ? t('projectPage.loadingIssues', { loaded: state.loaded, total: state.total })
               : t('projectPage.loadingIssuesUnknown', { loaded: state.loaded })}
           </span>
-          <progress
-            max={state.total ?? undefined}
-            value={state.loaded}
-            aria-label={t('projectPage.loadingLabel')}
-          />
+          <Progress done={state.loaded} total={state.total} label={t('projectPage.loadingLabel')} />
         </div>
       ) : (
         <ScanSummary scan={tree.scan} onRescan={() => void startScan()} busy={starting} />
@@ -319,12 +316,14 @@ export function ProjectTreeView({
             }
             onClick={() => toggle(r.key)}
           >
-            {collapsed.has(r.key) ? TRIANGLE.closed : TRIANGLE.open}
+            {collapsed.has(r.key) ? (
+              <ChevronRightIcon label="" size="small" />
+            ) : (
+              <ChevronDownIcon label="" size="small" />
+            )}
           </button>
         ) : (
-          <span className="popm-toggle-btn" aria-hidden="true">
-            ·
-          </span>
+          <span className="popm-toggle-btn" aria-hidden="true" />
         )}
         <span className="popm-muted">{LEVEL_LABEL[r.level]}</span> <IssueLink issueKey={r.key} /> {r.summary}
         {r.context && <span className="popm-muted"> {t('projectPage.otherProject')}</span>}
