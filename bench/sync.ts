@@ -190,10 +190,10 @@ export const syncBench: BenchSection = {
       'after obj',
       'after pts',
       'after/before',
-      'kvs r/w bef',
-      'kvs r/w aft',
+      'kvs units r/w before',
+      'kvs units r/w after',
     ];
-    console.log(cols.map((c) => c.padStart(12)).join(''));
+    console.log(cols.map((c, k) => c.padStart(k < 9 ? 12 : 18)).join(''));
     for (const n of sizes()) {
       const r = await day(n);
       console.log(
@@ -209,7 +209,7 @@ export const syncBench: BenchSection = {
           `${(r.after.total / r.before.total).toFixed(3)}x`,
           ...r.kvs.map((k) => `${fmt(k.reads)}/${fmt(k.writes)}`),
         ]
-          .map((c) => c.padStart(12))
+          .map((c, k) => c.padStart(k < 9 ? 12 : 18))
           .join(''),
       );
     }

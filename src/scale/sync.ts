@@ -21,7 +21,8 @@ import { configHash } from './rows';
 import { readScanState } from './scan-checkpoint';
 import { requestScan } from './scan-job';
 import { FORGE_EVENT_BUDGET_MS } from './scan-steps';
-import { readTreeManifest } from './tree-store';
+import { WriteOnceReadCache } from '../storage/write-once-cache';
+import { isWriteOnceTreeKey, readTreeManifest } from './tree-store';
 
 export const WEEKLY_RESCAN_MS = 7 * 24 * 60 * 60 * 1000;
 /** Looked back further than the last sync: Jira's index lags, clocks differ. */
@@ -93,7 +94,9 @@ async function rescanReason(deps: SyncDeps, projectKey: string): Promise<string 
   return undefined;
 }
 
-export async function syncProject(deps: SyncDeps, projectKey: string): Promise<SyncOutcome> {
+export async function syncProject(given: SyncDeps, projectKey: string): Promise<SyncOutcome> {
+  // The patches below read the same shards and chunks again and again: read each once.
+  const deps = { ...given, store: new WriteOnceReadCache(given.store, isWriteOnceTreeKey) };
   const startedAt = deps.now();
   if ((await readScanState(deps.store, projectKey))?.status === 'running') return { status: 'busy' };
   const scanDeps = { store: deps.store, now: () => deps.now(), queue: deps.queue };

@@ -56,6 +56,11 @@ export const treeKey = {
   prefixOfWrite: (p: string, kind: 'c' | 'x', writeId: string) => `snap:${p}:${kind}:${writeId}n`,
 };
 
+/** Chunks and index shards: written once under a fresh key, never rewritten (see newWriteId). */
+export function isWriteOnceTreeKey(key: string): boolean {
+  return /^snap:[^:]+:[cx]:/.test(key);
+}
+
 /**
  * A fresh write id: random, so two writers that start from the same manifest at the same moment
  * never pick the same chunk keys (generation numbers did, and the loser deleted the winner's live

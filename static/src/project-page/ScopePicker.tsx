@@ -1,6 +1,6 @@
 /** The project page's scope picker: a sprint or fix version of the project, or the whole project. */
 import { useId } from 'react';
-import { Select } from '../ui/SelectField';
+import { Select } from '../ui/SelectControl';
 import type { ScopeChoices } from '../../../src/shared/contract';
 import { optionFor, SCOPE_TEXT, scopeGroups, type ScopeOption, type ScopeParams } from '../lib/scope';
 

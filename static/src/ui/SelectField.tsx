@@ -1,12 +1,15 @@
 /**
- * Every drop-down of the app goes through this module: Atlaskit's Select is heavy, and one import
- * site lets the bundle load it lazily in one place. `SelectField` covers the common case (a list of
- * string values with labels, one chosen); `Select` is there for grouped or richer pickers.
+ * Every drop-down of the app goes through this module. Atlaskit's Select is heavy, so it is loaded
+ * on demand (SelectControl.tsx); until it arrives a box of the same size holds its place, so the
+ * form does not jump. `SelectField` covers the common case (a list of string values with labels,
+ * one chosen).
  */
-import { createContext, useContext } from 'react';
-import Select from '@atlaskit/select';
+import { createContext, lazy, Suspense, useContext, type ReactElement } from 'react';
 
-export { Select };
+// `lazy` drops the component's type parameter; the module's default export is this generic one.
+const SelectControl = lazy(() => import('./SelectControl')) as unknown as <V extends string>(
+  props: SelectFieldProps<V>,
+) => ReactElement;
 
 /**
  * A settings form that may not be edited says so here: the native `<fieldset disabled>` around it
@@ -26,18 +29,7 @@ interface Named {
   ariaLabel?: string;
 }
 
-export function SelectField<V extends string>({
-  inputId,
-  ariaLabel,
-  options,
-  value,
-  onChange,
-  placeholder,
-  isInvalid,
-  describedBy,
-  isDisabled,
-  width,
-}: Named & {
+export type SelectFieldProps<V extends string> = Named & {
   options: readonly SelectChoice<V>[];
   value: V;
   onChange: (value: V) => void;
@@ -47,29 +39,21 @@ export function SelectField<V extends string>({
   isDisabled?: boolean;
   /** The control's width in CSS (Select otherwise grows with the longest label shown). */
   width?: string;
-}) {
+};
+
+export function SelectField<V extends string>(props: SelectFieldProps<V>) {
   const readOnly = useContext(ReadOnlyContext);
-  const chosen = options.find((o) => o.value === value) ?? null;
   return (
-    <div className="popm-select" style={width ? { width } : undefined}>
-      <Select<SelectChoice<V>>
-        {...(inputId ? { inputId } : {})}
-        {...(ariaLabel ? { label: ariaLabel } : {})}
-        {...(describedBy ? { descriptionId: describedBy } : {})}
-        options={options}
-        value={chosen}
-        onChange={(o) => {
-          if (o) onChange(o.value);
-        }}
-        {...(placeholder ? { placeholder } : {})}
-        isInvalid={isInvalid === true}
-        isDisabled={readOnly || isDisabled === true}
-        isSearchable
-        spacing="compact"
-        classNamePrefix="popm-select"
-        // A menu inside a table cell or a narrow toolbar would otherwise be clipped or push rows.
-        menuPortalTarget={typeof document !== 'undefined' ? document.body : null}
-      />
-    </div>
+    <Suspense
+      fallback={
+        <div
+          className="popm-select popm-select-loading"
+          style={props.width ? { width: props.width } : undefined}
+          aria-busy="true"
+        />
+      }
+    >
+      <SelectControl {...props} isDisabled={readOnly || props.isDisabled === true} />
+    </Suspense>
   );
 }
