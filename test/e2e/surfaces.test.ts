@@ -111,8 +111,12 @@ describe('every surface renders the sample site', () => {
     const page = await h.open('/admin');
     const f = frameOf(page, 'admin');
     const sample = loadSample();
-    for (const t of sample.issueTypes)
-      expect(await f.locator(`tr[data-level-type="${t.name}"] [role="combobox"]`).count()).toBe(1);
+    for (const t of sample.issueTypes) {
+      const select = f.locator(`tr[data-level-type="${t.name}"] [role="combobox"]`);
+      // Select's code loads on demand (SelectField): its input appears a moment after the row.
+      await select.first().waitFor();
+      expect(await select.count()).toBe(1);
+    }
     const text = await f.locator('form').innerText();
     expect(text).toMatch(/Product Owner \(customfield_10103/);
   });
