@@ -148,7 +148,8 @@ async function visit(page: Page, url: string): Promise<Visit> {
   };
 }
 
-const ms = (v: number | null): string => (v === null ? `not in after ${LOAD_LIMIT_MS} ms` : `${v} ms`);
+const ms = (v: number | null): string =>
+  v === null ? `not in after ${LOAD_LIMIT_MS} ms` : `${Math.round(v)} ms`;
 
 /** Where a visit's time went: the frame's load and the resolver calls before the first row. */
 function timeline(v: Visit): string {
@@ -156,7 +157,7 @@ function timeline(v: Visit): string {
   const later = v.calls.filter((c) => !before.includes(c));
   const sum = (cs: Call[]) => cs.reduce((n, c) => n + c.bytes, 0);
   const lines = [
-    `      frame document at ${ms(v.frameStart)}, DOMContentLoaded ${ms(v.frameReady)}; first row painted ${ms(v.painted)} (seen by the bench's polling at ${v.firstRow} ms)`,
+    `      frame document at ${ms(v.frameStart)}, DOMContentLoaded ${ms(v.frameReady)}; first row painted ${ms(v.painted)} (seen by the bench's polling at ${Math.round(v.firstRow)} ms)`,
     ...before.map(
       (c) =>
         `      ${c.what}: ${Math.round(c.start)} -> ${Math.round(c.end)} ms (${Math.round(c.end - c.start)} ms, ${(c.bytes / 1024).toFixed(0)} KiB)`,

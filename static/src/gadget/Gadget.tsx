@@ -1,5 +1,5 @@
 /** The dashboard gadget: coverage, counts by rule and a small coverage trend; and its edit view. */
-import { useEffect, useId, useState } from 'react';
+import { lazy, Suspense, useEffect, useId, useState } from 'react';
 import Button from '@atlaskit/button/new';
 import Checkbox from '@atlaskit/checkbox';
 import Textfield from '@atlaskit/textfield';
@@ -25,8 +25,13 @@ import { useResult, type Loadable } from '../ui/useResult';
 import { t } from '../i18n';
 import { SectionTitle, SubTitle } from '../ui/headings';
 import { SelectField } from '../ui/SelectField';
-import { ScopePicker } from '../project-page/ScopePicker';
 import type { ScopeParams } from '../lib/scope';
+
+// Only the edit view picks a scope, and the picker brings Atlaskit Select: the view people look at
+// on their dashboards does not load it.
+const ScopePicker = lazy(() =>
+  import('../project-page/ScopePicker').then((m) => ({ default: m.ScopePicker })),
+);
 
 export function readGadgetConfig(raw: unknown): GadgetConfig | null {
   return parseGadgetConfig(raw);
@@ -298,7 +303,9 @@ export function GadgetEdit({ initial }: { initial: GadgetConfig | null }) {
       </div>
       {projectKey && (
         <div className="popm-section">
-          <ScopePicker scope={scope} choices={choices} onChange={setScope} />
+          <Suspense fallback={<div className="popm-select popm-select-loading" aria-busy="true" />}>
+            <ScopePicker scope={scope} choices={choices} onChange={setScope} />
+          </Suspense>
           <p className="popm-muted">{t('gadget.scopeLegend')}</p>
         </div>
       )}
