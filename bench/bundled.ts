@@ -21,11 +21,10 @@
  * built bundle (otherwise it is built, about a minute).
  */
 import FakeTimers from '@sinonjs/fake-timers';
-import { generateSite } from '../src/emulator';
 import { FIELD_IDS } from '../src/emulator/generate';
 import { maxSyncChanges } from '../src/scale/sync';
 import { BundledApp, buildBundle, type Invocation } from '../test/bundle/harness';
-import type { BenchSection } from './section';
+import { sizesFromEnv, storiesSite, type BenchSection } from './section';
 
 type Clock = ReturnType<typeof FakeTimers.install>;
 
@@ -180,12 +179,7 @@ interface Day {
 
 /** A project of about `n` issues: its full scan, then a day on which 1% of it changes, synced. */
 async function day(dir: string, clock: Clock, n: number): Promise<Day> {
-  const site = generateSite({
-    features: Math.max(1, Math.round(n / 100)),
-    storiesPerFeature: 100,
-    teamProjects: 1,
-    seed: 11,
-  });
+  const site = storiesSite(n);
   const app = await BundledApp.load({ bundleDir: dir, snapshot: site });
   const scan = costOf(await buildTrees(app, ADMIN, [PROJECT]));
   const stories = site.issues.filter((i) => i.key.startsWith(`${PROJECT}-`));
@@ -204,14 +198,7 @@ async function day(dir: string, clock: Clock, n: number): Promise<Day> {
   return { issues: stories.length, changed, scan, sync };
 }
 
-function sizes(): number[] {
-  const raw = process.env.BUNDLED_SIZES;
-  if (!raw) return [2_500, 10_000, 40_000];
-  return raw
-    .split(',')
-    .map((s) => Number(s.trim()))
-    .filter((n) => Number.isInteger(n) && n >= 100);
-}
+const sizes = (): number[] => sizesFromEnv('BUNDLED_SIZES', [2_500, 10_000, 40_000]);
 
 async function perDay(dir: string, clock: Clock, eventPoints: number): Promise<void> {
   print('\npoints per day, 1% of the project changing a day (bundled handlers, generated site)');

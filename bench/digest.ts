@@ -16,16 +16,9 @@ import { runDigest, waitingStories } from '../src/services/digest';
 import { parseSnapshot, type Snapshot } from '../src/snapshot/format';
 import { ConfigStore } from '../src/storage/config-store';
 import { MemoryStore } from '../src/storage/memory';
-import type { BenchSection } from './section';
+import { sizesFromEnv, type BenchSection } from './section';
 
-function sizes(): number[] {
-  const raw = process.env.DIGEST_SIZES;
-  if (!raw) return [10_000];
-  return raw
-    .split(',')
-    .map((s) => Number(s.trim()))
-    .filter((n) => Number.isInteger(n) && n >= 100);
-}
+const sizes = (): number[] => sizesFromEnv('DIGEST_SIZES', [10_000]);
 
 async function measure(name: string, site: Snapshot, admin: string, projects: string[]): Promise<void> {
   const emulator: JiraEmulator = createEmulator(site);

@@ -14,8 +14,8 @@ import { join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { buildUi, isUiStale } from '../scripts/build-ui';
 import { startLocalHost } from '../src/localhost/app';
-import { mib, storiesSite, type BenchSection } from './section';
-import { CHROMIUM, CHROMIUM_ARGS } from '../scripts/chromium';
+import { mib, sizesFromEnv, storiesSite, type BenchSection } from './section';
+import { CHROMIUM, CHROMIUM_ARGS, OFF_SITE } from '../scripts/chromium';
 
 const ROOT = resolve(__dirname, '..');
 const PROJECT = 'T1';
@@ -23,14 +23,7 @@ const PROJECT = 'T1';
 const WAIT_MS = 15 * 60 * 1000;
 const LOAD_LIMIT_MS = Number(process.env.PAGE_LOAD_LIMIT_MS ?? 5 * 60 * 1000);
 
-function sizes(): number[] {
-  const raw = process.env.PAGE_SIZES;
-  if (!raw) return [20_000, 100_000];
-  return raw
-    .split(',')
-    .map((s) => Number(s.trim()))
-    .filter((n) => Number.isInteger(n) && n >= 100);
-}
+const sizes = (): number[] => sizesFromEnv('PAGE_SIZES', [20_000, 100_000]);
 
 const frameOf = (page: Page) => page.locator('iframe[data-surface="project-page"]').contentFrame();
 
@@ -183,9 +176,7 @@ async function measure(stories: number, dir: string): Promise<void> {
   });
   try {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    await context.route(/^https?:\/\/(?!localhost[:/]|127\.0\.0\.1[:/])/, (r) =>
-      r.fulfill({ status: 200, body: '' }),
-    );
+    await context.route(OFF_SITE, (r) => r.fulfill({ status: 200, body: '' }));
     await context.addInitScript(MARK_FIRST_ROW);
     const url = `${host.url}/project/${PROJECT}`;
     // First visit: the scan, so the measured visit reads a stored tree.

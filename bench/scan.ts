@@ -11,7 +11,7 @@
  * `npm run bench -- --only scan` scans a 250,000-issue project to a complete snapshot.
  */
 import { DEFAULT_CONFIG } from '../src/domain/config';
-import { createEmulator, generateSite, type JiraEmulator } from '../src/emulator';
+import { createEmulator, type JiraEmulator } from '../src/emulator';
 import { FIELD_IDS } from '../src/emulator/generate';
 import { JiraApi } from '../src/jira/api';
 import { jqlProjectIssues } from '../src/jira/jql';
@@ -25,31 +25,14 @@ import type { AppDeps, ScanQueue } from '../src/platform/deps';
 import type { Transport } from '../src/jira/transport';
 import type { Snapshot } from '../src/snapshot/format';
 import { MemoryStore } from '../src/storage/memory';
-import { mib, type BenchSection } from './section';
+import { mib, sizesFromEnv, storiesSite, type BenchSection } from './section';
 
 const PROJECT = 'T1';
 const config = DEFAULT_CONFIG;
 const now = () => new Date('2026-03-01T10:00:00.000Z');
 
-function sizes(): number[] {
-  const raw = process.env.SCAN_SIZES;
-  if (!raw) return [1_000, 10_000, 100_000, 250_000];
-  return raw
-    .split(',')
-    .map((s) => Number(s.trim()))
-    .filter((n) => Number.isInteger(n) && n >= 100);
-}
+const sizes = (): number[] => sizesFromEnv('SCAN_SIZES', [1_000, 10_000, 100_000, 250_000]);
 const latency = (): number => Number(process.env.SCAN_LATENCY_MS ?? 150);
-
-/** A SAFe site whose team project T1 holds `n` stories under features (in ART) and epics (in PORT). */
-function siteOf(n: number): Snapshot {
-  return generateSite({
-    features: Math.max(1, Math.round(n / 100)),
-    storiesPerFeature: 100,
-    teamProjects: 1,
-    seed: 11,
-  });
-}
 
 class Meter {
   virtualMs = 0;
@@ -329,7 +312,7 @@ export const scanBench: BenchSection = {
     let midSnapshot: Snapshot | undefined;
     let largest: ScanRun | undefined;
     for (const n of sizes()) {
-      const snapshot = siteOf(n);
+      const snapshot = storiesSite(n);
       const run = await scanRun(snapshot, lat);
       const naive = n <= 10_000 ? await naiveRun(snapshot) : undefined;
       console.log(

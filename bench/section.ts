@@ -9,6 +9,19 @@ export interface BenchSection {
   run(): void | Promise<void>;
 }
 
+/**
+ * Project sizes a section runs at: the comma-separated list in environment variable `name` (values
+ * under 100 or not whole are dropped), else `defaults`.
+ */
+export function sizesFromEnv(name: string, defaults: number[]): number[] {
+  const raw = process.env[name];
+  if (!raw) return defaults;
+  return raw
+    .split(',')
+    .map((s) => Number(s.trim()))
+    .filter((n) => Number.isInteger(n) && n >= 100);
+}
+
 /** Formats a byte count in MiB for tables. */
 export const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 

@@ -10,7 +10,7 @@
  * Options (environment): SYNC_SIZES=10000,250000 (the default).
  */
 import { DEFAULT_CONFIG } from '../src/domain/config';
-import { createEmulator, generateSite, type JiraEmulator } from '../src/emulator';
+import { createEmulator, type JiraEmulator } from '../src/emulator';
 import { FIELD_IDS } from '../src/emulator/generate';
 import { JiraApi } from '../src/jira/api';
 import type { Transport } from '../src/jira/transport';
@@ -19,19 +19,12 @@ import { syncProject } from '../src/scale/sync';
 import { valueBytes } from '../src/storage/limits';
 import { MemoryStore } from '../src/storage/memory';
 import type { KeyValueStore } from '../src/storage/store';
-import type { BenchSection } from './section';
+import { sizesFromEnv, storiesSite, type BenchSection } from './section';
 
 const PROJECT = 'T1';
 const DAY = 24 * 60 * 60 * 1000;
 
-function sizes(): number[] {
-  const raw = process.env.SYNC_SIZES;
-  if (!raw) return [10_000, 250_000];
-  return raw
-    .split(',')
-    .map((s) => Number(s.trim()))
-    .filter((n) => Number.isInteger(n) && n >= 100);
-}
+const sizes = (): number[] => sizesFromEnv('SYNC_SIZES', [10_000, 250_000]);
 
 /** Counts requests and the issue objects Jira returns (what it meters). */
 class Points {
@@ -112,12 +105,7 @@ interface Day {
 }
 
 async function day(n: number): Promise<Day> {
-  const site = generateSite({
-    features: Math.max(1, Math.round(n / 100)),
-    storiesPerFeature: 100,
-    teamProjects: 1,
-    seed: 11,
-  });
+  const site = storiesSite(n);
   const at = Date.parse('2026-03-01T02:00:00.000Z');
   let clock = at;
   const now = () => new Date(clock);

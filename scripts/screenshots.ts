@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { buildUi, isUiStale } from './build-ui';
 import { startLocalHost } from '../src/localhost/app';
-import { CHROMIUM, CHROMIUM_ARGS } from './chromium';
+import { CHROMIUM, CHROMIUM_ARGS, OFF_SITE, PIXEL } from './chromium';
 
 const ROOT = resolve(__dirname, '..');
 const OUT = join(ROOT, 'docs', 'screenshots');
@@ -31,10 +31,6 @@ const SHOTS: { name: string; path: string; surfaces: string[] }[] = [
   { name: 'project-page-sprint', path: '/project/ORB?sprint=active', surfaces: ['project-page'] },
   { name: 'gadget-sprints', path: '/gadget?project=ORB&fixVersion=PI%202026.4', surfaces: ['gadget'] },
 ];
-const PIXEL = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
-  'base64',
-);
 
 async function main(): Promise<void> {
   if (await isUiStale()) await buildUi((m) => process.stderr.write(`${m}\n`));
@@ -48,9 +44,7 @@ async function main(): Promise<void> {
     // Full pages at 1440 px, Jira's common desktop width.
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     // The sample's avatars live on a site that does not exist; answer them with a blank image.
-    await context.route(/^https?:\/\/(?!localhost[:/]|127\.0\.0\.1[:/])/, (r) =>
-      r.fulfill({ status: 200, contentType: 'image/png', body: PIXEL }),
-    );
+    await context.route(OFF_SITE, (r) => r.fulfill({ status: 200, contentType: 'image/png', body: PIXEL }));
     const page = await context.newPage();
     const only = process.argv.slice(2);
     const shots = only.length > 0 ? SHOTS.filter((s) => only.includes(s.name)) : SHOTS;

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { buildUi, isUiStale } from '../../../scripts/build-ui';
 import { startLocalHost, type LocalHost } from '../../../src/localhost/app';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../../scripts/chromium';
+import { CHROMIUM, CHROMIUM_ARGS, OFF_SITE, PIXEL } from '../../../scripts/chromium';
 
 export const ROOT = resolve(__dirname, '../../..');
 export { CHROMIUM };
@@ -31,12 +31,6 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** A 1x1 transparent PNG standing in for the site's avatar images (the tests run offline). */
-const PIXEL = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
-  'base64',
-);
-
 export async function startHarness(snapshotPath?: string): Promise<Harness> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
@@ -53,7 +47,7 @@ export async function startHarness(snapshotPath?: string): Promise<Harness> {
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
   // Anything not on the local host is a remote site (the own avatars a real site's snapshot may
   // carry); answer it instead of the internet. test/e2e/avatars.test.ts counts such requests as failures.
-  await context.route(/^https?:\/\/(?!localhost[:/]|127\.0\.0\.1[:/])/, (route) =>
+  await context.route(OFF_SITE, (route) =>
     route.fulfill({ status: 200, contentType: 'image/png', body: PIXEL }),
   );
   const errors: string[] = [];
