@@ -24,7 +24,7 @@ import { ScanProgress, ScanSummary, SCAN_POLL_MS, sleep } from '../ui/scan';
 import { useResult, type Loadable } from '../ui/useResult';
 import { t } from '../i18n';
 import { SectionTitle, SubTitle } from '../ui/headings';
-import { SelectField } from '../ui/SelectField';
+import { SelectField, SelectPlaceholder } from '../ui/SelectField';
 import type { ScopeParams } from '../lib/scope';
 
 // Only the edit view picks a scope, and the picker brings Atlaskit Select: the view people look at
@@ -303,7 +303,7 @@ export function GadgetEdit({ initial }: { initial: GadgetConfig | null }) {
       </div>
       {projectKey && (
         <div className="popm-section">
-          <Suspense fallback={<div className="popm-select popm-select-loading" aria-busy="true" />}>
+          <Suspense fallback={<SelectPlaceholder />}>
             <ScopePicker scope={scope} choices={choices} onChange={setScope} />
           </Suspense>
           <p className="popm-muted">{t('gadget.scopeLegend')}</p>

@@ -41,18 +41,17 @@ export type SelectFieldProps<V extends string> = Named & {
   width?: string;
 };
 
+/** Holds a Select's place, at its size, while Select's code loads. */
+export function SelectPlaceholder({ width }: { width?: string }) {
+  return (
+    <div className="popm-select popm-select-loading" style={width ? { width } : undefined} aria-busy="true" />
+  );
+}
+
 export function SelectField<V extends string>(props: SelectFieldProps<V>) {
   const readOnly = useContext(ReadOnlyContext);
   return (
-    <Suspense
-      fallback={
-        <div
-          className="popm-select popm-select-loading"
-          style={props.width ? { width: props.width } : undefined}
-          aria-busy="true"
-        />
-      }
-    >
+    <Suspense fallback={<SelectPlaceholder {...(props.width ? { width: props.width } : {})} />}>
       <SelectControl {...props} isDisabled={readOnly || props.isDisabled === true} />
     </Suspense>
   );
